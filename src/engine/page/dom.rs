@@ -1,0 +1,331 @@
+//! DOM helpers shared by rules: cached selectors, CSS paths and snippets for evidence,
+//! hidden-ness from attributes and inline styles, text the way a reader sees it, language
+//! inheritance, and URL resolution against `<base href>`.
+
+use scraper::{ElementRef, Html, Node};
+use url::Url;
+
+/// A `scraper::Selector` parsed once and cached in a static.
+///
+/// ```ignore
+/// for img in page.dom.select(sel!("img[src]")) { … }
+/// ```
+#[macro_export]
+macro_rules! sel {
+    ($css:expr) => {{
+        static SELECTOR: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+            scraper::Selector::parse($css).expect("static selector parses")
+        });
+        &*SELECTOR
+    }};
+}
+
+/// The base URL for relative references: the first `<base href>` resolved against the
+/// document URL, else the document URL.
+pub fn base_url(dom: &Html, document_url: &Url) -> Url {
+    dom.select(crate::sel!("base[href]"))
+        .next()
+        .and_then(|b| b.attr("href"))
+        .and_then(|href| document_url.join(href.trim()).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .unwrap_or_else(|| document_url.clone())
+}
+
+/// Resolves a reference (trimmed of HTML whitespace) against `base`.
+pub fn resolve(base: &Url, reference: &str) -> Option<Url> {
+    let reference = reference.trim_matches(|c: char| c.is_ascii_whitespace());
+    base.join(reference).ok()
+}
+
+/// A CSS path to the element, e.g. `body > main > img:nth-of-type(2)` or `div#menu > a`.
+/// It climbs until an element with an id (which anchors the path) or `<html>`.
+pub fn css_path(el: ElementRef<'_>) -> String {
+    let mut parts = Vec::new();
+    let mut current = Some(el);
+    while let Some(e) = current {
+        let name = e.value().name();
+        if name == "html" {
+            if parts.is_empty() {
+                parts.push("html".to_owned());
+            }
+            break;
+        }
+        if let Some(id) = e.value().id().filter(|id| is_simple_ident(id)) {
+            parts.push(format!("{name}#{id}"));
+            break;
+        }
+        let mut part = name.to_owned();
+        if name != "body" && name != "head" {
+            let same: Vec<ElementRef<'_>> = e
+                .parent()
+                .and_then(ElementRef::wrap)
+                .map(|p| {
+                    p.child_elements()
+                        .filter(|c| c.value().name() == name)
+                        .collect()
+                })
+                .unwrap_or_default();
+            if same.len() > 1 {
+                let index = same.iter().position(|c| c.id() == e.id()).unwrap_or(0) + 1;
+                part.push_str(&format!(":nth-of-type({index})"));
+            }
+        }
+        parts.push(part);
+        current = e.parent().and_then(ElementRef::wrap);
+    }
+    parts.reverse();
+    parts.join(" > ")
+}
+
+fn is_simple_ident(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Most characters of a snippet.
+pub const SNIPPET_MAX: usize = 200;
+
+/// The element's opening tag as written in the source (re-serialised), shortened to
+/// [`SNIPPET_MAX`] characters.
+pub fn snippet(el: ElementRef<'_>) -> String {
+    let v = el.value();
+    let mut s = format!("<{}", v.name());
+    for (name, value) in v.attrs() {
+        s.push(' ');
+        s.push_str(name);
+        if !value.is_empty() {
+            s.push_str("=\"");
+            s.push_str(&value.replace('"', "&quot;"));
+            s.push('"');
+        }
+    }
+    s.push('>');
+    shorten(&s, SNIPPET_MAX)
+}
+
+/// Shortens text to `max` characters, ending with `…` when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Collapses runs of whitespace into single spaces and trims.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True when the inline `style` hides the element (`display:none` or `visibility:hidden`).
+pub fn style_hides(el: ElementRef<'_>) -> bool {
+    el.attr("style").is_some_and(|style| {
+        style.split(';').any(|decl| {
+            let Some((prop, value)) = decl.split_once(':') else {
+                return false;
+            };
+            let prop = prop.trim().to_ascii_lowercase();
+            let value = value
+                .trim()
+                .trim_end_matches("!important")
+                .trim()
+                .to_ascii_lowercase();
+            (prop == "display" && value == "none")
+                || (prop == "visibility" && (value == "hidden" || value == "collapse"))
+        })
+    })
+}
+
+/// True when this element itself is hidden from everyone: the `hidden` attribute, an inline
+/// style, `<input type=hidden>`, or an element that never renders (`template`, `script`…).
+pub fn self_hidden(el: ElementRef<'_>) -> bool {
+    let v = el.value();
+    v.attr("hidden").is_some()
+        || style_hides(el)
+        || (v.name() == "input"
+            && v
+                .attr("type")
+                .is_some_and(|t| t.eq_ignore_ascii_case("hidden")))
+        || matches!(
+            v.name(),
+            "template" | "script" | "style" | "noscript" | "head" | "title" | "meta" | "link"
+        )
+}
+
+/// True when the element or an ancestor is hidden from everyone (see [`self_hidden`]).
+/// Stylesheets are not read, so CSS-class hiding is not seen.
+pub fn is_hidden(el: ElementRef<'_>) -> bool {
+    ancestors_inclusive(el).any(self_hidden)
+}
+
+/// True when the element or an ancestor is hidden from assistive technology: hidden from
+/// everyone, or `aria-hidden="true"`.
+pub fn is_hidden_from_at(el: ElementRef<'_>) -> bool {
+    ancestors_inclusive(el).any(|e| {
+        self_hidden(e)
+            || e.attr("aria-hidden")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    })
+}
+
+/// The element and its ancestors, nearest first.
+pub fn ancestors_inclusive(el: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
+    std::iter::successors(Some(el), |e| e.parent().and_then(ElementRef::wrap))
+}
+
+/// All text inside the element (like `textContent`), whitespace collapsed.
+pub fn text_content(el: ElementRef<'_>) -> String {
+    collapse_whitespace(&el.text().collect::<String>())
+}
+
+/// The text a reader sees (an approximation of `innerText`): text of descendants that are not
+/// hidden by attribute or inline style, skipping `script`, `style`, `template` and images'
+/// `alt`; whitespace collapsed.
+pub fn visible_text(el: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    push_visible_text(el, &mut out);
+    collapse_whitespace(&out)
+}
+
+fn push_visible_text(el: ElementRef<'_>, out: &mut String) {
+    if self_hidden(el) {
+        return;
+    }
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                if let Some(child_el) = ElementRef::wrap(child) {
+                    if is_block(e.name()) {
+                        out.push(' ');
+                    }
+                    push_visible_text(child_el, out);
+                    if is_block(e.name()) {
+                        out.push(' ');
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+            | "section" | "article" | "header" | "footer" | "nav" | "tr" | "td" | "th" | "table"
+    )
+}
+
+/// The language of an element: the nearest `lang` attribute (empty means "unknown").
+pub fn lang_of(el: ElementRef<'_>) -> Option<String> {
+    ancestors_inclusive(el)
+        .find_map(|e| e.attr("lang"))
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty())
+}
+
+/// The number of element nodes in the document.
+pub fn element_count(dom: &Html) -> usize {
+    dom.tree
+        .nodes()
+        .filter(|n| matches!(n.value(), Node::Element(_)))
+        .count()
+}
+
+/// The deepest nesting of elements in the document (`<html>` is depth 1).
+pub fn max_depth(dom: &Html) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(dom.root_element(), 1usize)];
+    while let Some((el, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        for child in el.child_elements() {
+            stack.push((child, depth + 1));
+        }
+    }
+    deepest
+}
+
+/// An attribute with surrounding whitespace trimmed; `None` when missing.
+pub fn attr_trimmed<'a>(el: ElementRef<'a>, name: &str) -> Option<&'a str> {
+    el.attr(name).map(str::trim)
+}
+
+/// True when the attribute is present and not blank.
+pub fn has_nonblank_attr(el: ElementRef<'_>, name: &str) -> bool {
+    el.attr(name).is_some_and(|v| !v.trim().is_empty())
+}
+
+/// Finds an element by id (the first one, as browsers do).
+pub fn element_by_id<'a>(dom: &'a Html, id: &str) -> Option<ElementRef<'a>> {
+    if id.is_empty() {
+        return None;
+    }
+    dom.tree
+        .nodes()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().id() == Some(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first<'a>(dom: &'a Html, css: &str) -> ElementRef<'a> {
+        let selector = scraper::Selector::parse(css).unwrap();
+        dom.select(&selector).next().unwrap()
+    }
+
+    #[test]
+    fn paths_and_snippets() {
+        let dom = Html::parse_document(
+            r#"<body><main><img src="a.png"><p>x</p><img src="b.png" alt=""></main>
+               <div id="menu"><a href="/x">x</a></div></body>"#,
+        );
+        assert_eq!(
+            css_path(first(&dom, "img[alt]")),
+            "body > main > img:nth-of-type(2)"
+        );
+        assert_eq!(css_path(first(&dom, "a")), "div#menu > a");
+        assert_eq!(snippet(first(&dom, "img[alt]")), r#"<img src="b.png" alt>"#);
+    }
+
+    #[test]
+    fn hidden_and_visible_text() {
+        let dom = Html::parse_document(
+            r#"<div id="d">Read <span hidden>secret</span><b style="display: none">no</b>
+               <img alt="pic"><em aria-hidden="true">more</em></div>"#,
+        );
+        let div = first(&dom, "#d");
+        assert_eq!(visible_text(div), "Read more");
+        assert!(is_hidden_from_at(first(&dom, "em")));
+        assert!(!is_hidden(first(&dom, "em")));
+        assert!(is_hidden(first(&dom, "span")));
+    }
+
+    #[test]
+    fn base_and_lang() {
+        let dom = Html::parse_document(
+            r#"<html lang="de"><head><base href="/sub/"></head><body><p lang="">x</p><i>y</i></body></html>"#,
+        );
+        let base = base_url(&dom, &Url::parse("https://a.example/x/y").unwrap());
+        assert_eq!(base.as_str(), "https://a.example/sub/");
+        assert_eq!(lang_of(first(&dom, "i")).as_deref(), Some("de"));
+        assert_eq!(lang_of(first(&dom, "p")), None);
+    }
+
+    #[test]
+    fn counts_and_depth() {
+        let dom = Html::parse_document("<div><div><div></div></div></div>");
+        // html, head, body, 3 divs
+        assert_eq!(element_count(&dom), 6);
+        assert_eq!(max_depth(&dom), 5);
+    }
+}

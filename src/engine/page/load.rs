@@ -1,0 +1,291 @@
+//! Loading a page: fetch the document once, decode and parse it once (on a blocking thread, off
+//! the async runtime), then fetch the subresources it references with bounded concurrency.
+
+use std::sync::Arc;
+
+use futures::StreamExt;
+use http::header;
+use url::Url;
+
+use super::decode::{self, CharsetSource};
+use super::refs::{ResourceRef, collect_refs};
+use super::{OriginFacts, Page, Served, Subresource};
+use crate::engine::fetch::{BodyLimits, FetchError, Fetcher, Request, Response, media_type, millis};
+use crate::report::{Bytes as ByteSizes, Timings};
+
+/// Default most subresources fetched per page.
+pub const DEFAULT_MAX_SUBRESOURCES: usize = 100;
+/// Default subresource fetches in flight per page.
+pub const DEFAULT_SUBRESOURCE_CONCURRENCY: usize = 8;
+
+/// How pages are loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageOptions {
+    /// Most subresources fetched per page; the rest are counted but not fetched.
+    pub max_subresources: usize,
+    /// Subresource fetches in flight at once.
+    pub subresource_concurrency: usize,
+    /// Who serves the pages.
+    pub served: Served,
+}
+
+impl Default for PageOptions {
+    fn default() -> Self {
+        PageOptions {
+            max_subresources: DEFAULT_MAX_SUBRESOURCES,
+            subresource_concurrency: DEFAULT_SUBRESOURCE_CONCURRENCY,
+            served: Served::Remote,
+        }
+    }
+}
+
+/// Why a document could not be audited as a page.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The request failed.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// The response is not HTML.
+    #[error(
+        "{url} returned `{content_type}`, not an HTML page; audit the URL of an HTML page instead"
+    )]
+    NotHtml {
+        /// The final URL.
+        url: String,
+        /// Its media type.
+        content_type: String,
+    },
+    /// The server answered with an error status.
+    #[error("{url} answered HTTP {status}{reason}; check the URL, or that the page is published")]
+    Status {
+        /// The final URL.
+        url: String,
+        /// The status.
+        status: u16,
+        /// ` Not Found` and the like.
+        reason: String,
+    },
+    /// The document body is empty.
+    #[error("{url} returned an empty document (HTTP {status}); there is nothing to audit")]
+    Empty {
+        /// The final URL.
+        url: String,
+        /// The status.
+        status: u16,
+    },
+}
+
+impl LoadError {
+    /// True when the target could not be reached (exit code 3) rather than rejected as input.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            LoadError::Fetch(e) => e.is_unreachable(),
+            _ => true,
+        }
+    }
+}
+
+/// True when a response is an HTML document, by media type or, without one, by sniffing.
+pub fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
+    match content_type {
+        Some(t) => t == "text/html" || t == "application/xhtml+xml",
+        None => {
+            let start = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
+            let start = start.trim_start_matches('\u{feff}').trim_start();
+            start.starts_with("<!doctype html") || start.starts_with("<html")
+        }
+    }
+}
+
+/// Loads pages with one shared [`Fetcher`].
+#[derive(Debug, Clone)]
+pub struct PageLoader {
+    fetcher: Fetcher,
+    options: PageOptions,
+}
+
+impl PageLoader {
+    /// A loader.
+    pub fn new(fetcher: Fetcher, options: PageOptions) -> Self {
+        PageLoader { fetcher, options }
+    }
+
+    /// The fetcher.
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
+    /// The options.
+    pub fn options(&self) -> &PageOptions {
+        &self.options
+    }
+
+    /// Fetches a document (following redirects) under the document cap.
+    pub async fn fetch_document(&self, url: Url) -> Result<Response, FetchError> {
+        let cap = self.fetcher.settings().document_cap;
+        self.fetcher
+            .fetch(Request::get(url, BodyLimits::keep_all(cap)))
+            .await
+    }
+
+    /// Checks that a fetched document can be audited as a page.
+    pub fn check_document(response: &Response) -> Result<(), LoadError> {
+        let url = response.final_url.to_string();
+        let status = response.status.as_u16();
+        if status >= 400 {
+            return Err(LoadError::Status {
+                url,
+                status,
+                reason: response
+                    .status
+                    .canonical_reason()
+                    .map(|r| format!(" {r}"))
+                    .unwrap_or_default(),
+            });
+        }
+        let content_type = response.media_type();
+        if !response.body.data.is_empty() && !is_html(content_type.as_deref(), &response.body.data)
+        {
+            return Err(LoadError::NotHtml {
+                url,
+                content_type: content_type.unwrap_or_else(|| "an unknown type".into()),
+            });
+        }
+        if response.body.data.iter().all(u8::is_ascii_whitespace) {
+            return Err(LoadError::Empty { url, status });
+        }
+        Ok(())
+    }
+
+    /// Fetches the facts of a page's origin (nothing for a directory target).
+    pub async fn origin_facts(&self, page_url: &Url) -> OriginFacts {
+        match self.options.served {
+            Served::Remote => OriginFacts::fetch(&self.fetcher, page_url).await,
+            Served::LocalDirectory => OriginFacts::default(),
+        }
+    }
+
+    /// Decodes and parses a fetched document, then fetches its subresources.
+    pub async fn build(&self, response: Response, origin: Arc<OriginFacts>) -> Page {
+        let served = self.options.served;
+        let mut page = tokio::task::spawn_blocking(move || parse(response, origin, served))
+            .await
+            .expect("parsing a page does not panic");
+        let refs = collect_refs(&page.dom, &page.base_url());
+        page.subresources_referenced = refs.len();
+        page.subresources = self.fetch_subresources(refs).await;
+        page
+    }
+
+    async fn fetch_subresources(&self, refs: Vec<ResourceRef>) -> Vec<Subresource> {
+        let settings = self.fetcher.settings();
+        let limits = BodyLimits::sample(settings.subresource_sample, settings.subresource_cap);
+        let mut fetched: Vec<(usize, Subresource)> = futures::stream::iter(
+            refs.into_iter()
+                .take(self.options.max_subresources)
+                .enumerate(),
+        )
+        .map(|(index, reference)| async move {
+            (index, fetch_subresource(&self.fetcher, reference, limits).await)
+        })
+        .buffer_unordered(self.options.subresource_concurrency.max(1))
+        .collect()
+        .await;
+        fetched.sort_by_key(|(index, _)| *index);
+        fetched.into_iter().map(|(_, s)| s).collect()
+    }
+}
+
+async fn fetch_subresource(fetcher: &Fetcher, reference: ResourceRef, limits: BodyLimits) -> Subresource {
+    let request = Request::get(reference.url.clone(), limits);
+    match fetcher.fetch(request).await {
+        Ok(response) => Subresource {
+            status: Some(response.status.as_u16()),
+            content_type: response.media_type(),
+            content_encoding: response.content_encoding.clone(),
+            transferred: response.body.transferred,
+            decoded: response.body.decoded,
+            truncated: response.body.truncated,
+            sample: response.body.data.clone(),
+            time_ms: millis(response.total),
+            redirects: response.redirects,
+            error: response.body.interrupted,
+            headers: response.headers,
+            reference,
+        },
+        Err(e) => Subresource {
+            reference,
+            status: None,
+            headers: Default::default(),
+            content_type: None,
+            content_encoding: None,
+            transferred: 0,
+            decoded: None,
+            truncated: false,
+            sample: Default::default(),
+            time_ms: 0.0,
+            redirects: Vec::new(),
+            error: Some(e.to_string()),
+        },
+    }
+}
+
+/// Decodes and parses the document (CPU work; runs on a blocking thread).
+fn parse(response: Response, origin: Arc<OriginFacts>, served: Served) -> Page {
+    let content_type_header = response
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (text, decoding) = decode::decode(&response.body.data, content_type_header.as_deref());
+    let mut notes = Vec::new();
+    if response.body.truncated {
+        notes.push(format!(
+            "the document is larger than the {} MiB document cap; only its start was audited",
+            response.body.data.len() / (1024 * 1024)
+        ));
+    }
+    if let Some(reason) = &response.body.interrupted {
+        notes.push(format!("reading the document stopped early ({reason}); the part received was audited"));
+    }
+    if decoding.had_errors {
+        let declared = match decoding.source {
+            CharsetSource::Default => "no charset was declared, so UTF-8 was assumed".to_owned(),
+            _ => format!("it declares {}", decoding.encoding),
+        };
+        notes.push(format!(
+            "the document contains bytes that are not valid {} ({declared}); they were replaced \
+             with U+FFFD",
+            decoding.encoding
+        ));
+    }
+    let dom = scraper::Html::parse_document(&text);
+    Page {
+        content_type: media_type(&response.headers),
+        content_encoding: response.content_encoding.clone(),
+        http_version: response.http_version.clone(),
+        timings: Timings {
+            ttfb_ms: millis(response.ttfb),
+            total_ms: millis(response.total),
+        },
+        bytes: ByteSizes {
+            transferred: response.body.transferred,
+            decoded: response.body.data.len() as u64,
+            truncated: response.body.truncated,
+        },
+        status: response.status.as_u16(),
+        url: response.requested_url,
+        final_url: response.final_url,
+        headers: response.headers,
+        redirects: response.redirects,
+        raw: response.body.data,
+        text,
+        decoding,
+        dom,
+        subresources: Vec::new(),
+        subresources_referenced: 0,
+        origin,
+        served,
+        notes,
+    }
+}

@@ -1,0 +1,54 @@
+//! Progress of a running audit, reported to whoever waits for it (a terminal progress line, an
+//! MCP progress notification).
+
+/// Where an audit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Starting (serving a directory, building the client).
+    Starting,
+    /// Fetching the document.
+    FetchingDocument,
+    /// Fetching subresources and origin facts.
+    FetchingSubresources,
+    /// Running the rules.
+    CheckingRules,
+    /// Finished.
+    Done,
+}
+
+impl Phase {
+    /// A short human label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Starting => "starting",
+            Phase::FetchingDocument => "fetching the document",
+            Phase::FetchingSubresources => "fetching subresources",
+            Phase::CheckingRules => "checking rules",
+            Phase::Done => "done",
+        }
+    }
+}
+
+/// One progress report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressEvent {
+    /// The phase.
+    pub phase: Phase,
+    /// Pages finished so far.
+    pub pages_done: usize,
+    /// Pages known so far (grows while crawling).
+    pub pages_total: usize,
+    /// A short message, e.g. the URL being fetched.
+    pub message: String,
+}
+
+/// Receives progress events. Implementations must be cheap and must not block.
+pub trait Progress: Send + Sync {
+    /// Called at each step.
+    fn report(&self, event: ProgressEvent);
+}
+
+/// Discards progress.
+impl Progress for () {
+    fn report(&self, _event: ProgressEvent) {}
+}

@@ -1,0 +1,6 @@
+//! Stub.
+
+use super::Rule;
+
+/// The rules of this category.
+pub static RULES: &[Rule] = &[];

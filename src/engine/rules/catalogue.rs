@@ -1,0 +1,71 @@
+//! The registry: every rule of every category, and lookups by id.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::{Rule, accessibility, best_practices, performance, security, seo};
+use crate::report::Category;
+
+static CATALOGUE: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+    let mut all = Vec::new();
+    all.extend_from_slice(performance::RULES);
+    all.extend_from_slice(seo::RULES);
+    all.extend_from_slice(accessibility::RULES);
+    all.extend_from_slice(best_practices::RULES);
+    all.extend_from_slice(security::RULES);
+    all
+});
+
+static BY_ID: LazyLock<HashMap<&'static str, &'static Rule>> =
+    LazyLock::new(|| CATALOGUE.iter().map(|r| (r.id, r)).collect());
+
+/// Every rule, grouped by category in report order.
+pub fn catalogue() -> &'static [Rule] {
+    &CATALOGUE
+}
+
+/// The rule with this id.
+pub fn find(id: &str) -> Option<&'static Rule> {
+    BY_ID.get(id).copied()
+}
+
+/// The rules of one category.
+pub fn in_category(category: Category) -> impl Iterator<Item = &'static Rule> {
+    catalogue().iter().filter(move |r| r.category == category)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_well_formed_and_in_their_category() {
+        let mut seen = HashSet::new();
+        for rule in catalogue() {
+            assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
+            let (prefix, name) = rule.id.split_once('.').expect("id has a dot");
+            assert_eq!(prefix, rule.category.rule_prefix(), "{}", rule.id);
+            assert!(
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                rule.id
+            );
+            assert!(rule.weight >= 0.0, "{}", rule.id);
+            assert!(!rule.title.is_empty() && !rule.description.is_empty());
+            assert!(!rule.fix.summary.is_empty() && !rule.fix.steps.is_empty(), "{}", rule.id);
+            assert!(rule.penalty <= 0, "{}", rule.id);
+        }
+    }
+
+    #[test]
+    fn every_category_has_at_least_eight_rules() {
+        for category in Category::ALL {
+            let n = in_category(category).count();
+            assert!(n >= 8, "{category} has only {n} rules");
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! [`Check`]: what a rule's check function returns, and how it becomes findings.
+
+use super::Rule;
+use crate::engine::score::log_normal_score;
+use crate::report::{Evidence, Finding, Observatory, Outcome, Severity};
+
+/// Control points of a log-normal scoring curve (Lighthouse's): a value at `p10` scores 0.9, a
+/// value at `median` scores 0.5.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Curve {
+    /// The value that scores 0.9.
+    pub p10: f64,
+    /// The value that scores 0.5.
+    pub median: f64,
+}
+
+/// The result of one rule on one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// Pass, fail or not applicable. (Items needing review are in `reviews`.)
+    pub outcome: Outcome,
+    /// The rule's score on the page, 0–1 (1 for a pass).
+    pub score: f64,
+    /// One evidence per failing occurrence (only for `Fail`).
+    pub failures: Vec<Evidence>,
+    /// Occurrences a person must review; reported as `info` findings, never failures.
+    pub reviews: Vec<Evidence>,
+    /// Evidence for the page-level finding of a pass or not-applicable outcome (a measured
+    /// value, or why the rule did not apply).
+    pub evidence: Evidence,
+    /// A severity other than the rule's default, for this page.
+    pub severity: Option<Severity>,
+    /// For Observatory tests: the result, copied into every finding's evidence.
+    pub observatory: Option<Observatory>,
+}
+
+impl Check {
+    /// The rule holds.
+    pub fn pass() -> Check {
+        Check {
+            outcome: Outcome::Pass,
+            score: 1.0,
+            failures: Vec::new(),
+            reviews: Vec::new(),
+            evidence: Evidence::default(),
+            severity: None,
+            observatory: None,
+        }
+    }
+
+    /// Nothing on the page to check; `why` says what was missing.
+    pub fn not_applicable(why: impl Into<String>) -> Check {
+        Check {
+            outcome: Outcome::NotApplicable,
+            score: 1.0,
+            evidence: Evidence {
+                detail: Some(why.into()),
+                ..Evidence::default()
+            },
+            ..Check::pass()
+        }
+    }
+
+    /// Fails with these occurrences; passes when there are none.
+    pub fn from_failures(failures: Vec<Evidence>) -> Check {
+        if failures.is_empty() {
+            Check::pass()
+        } else {
+            Check {
+                outcome: Outcome::Fail,
+                score: 0.0,
+                failures,
+                ..Check::pass()
+            }
+        }
+    }
+
+    /// Fails with one occurrence.
+    pub fn fail(evidence: Evidence) -> Check {
+        Check::from_failures(vec![evidence])
+    }
+
+    /// Scores a measured value on a log-normal curve; fails below 0.9 (Lighthouse's pass
+    /// threshold), with the value as evidence either way.
+    pub fn measured(value: f64, unit: &str, curve: Curve, detail: impl Into<String>) -> Check {
+        let score = log_normal_score(value, curve.p10, curve.median);
+        let evidence = Evidence {
+            value: Some(value),
+            unit: Some(unit.to_owned()),
+            threshold: Some(curve.p10),
+            detail: Some(detail.into()),
+            ..Evidence::default()
+        };
+        if score >= 0.9 {
+            Check {
+                score,
+                evidence,
+                ..Check::pass()
+            }
+        } else {
+            Check {
+                outcome: Outcome::Fail,
+                score,
+                failures: vec![evidence],
+                ..Check::pass()
+            }
+        }
+    }
+
+    /// Adds occurrences to review.
+    pub fn with_reviews(mut self, reviews: Vec<Evidence>) -> Check {
+        self.reviews = reviews;
+        self
+    }
+
+    /// Overrides the severity for this page.
+    pub fn with_severity(mut self, severity: Severity) -> Check {
+        self.severity = Some(severity);
+        self
+    }
+
+    /// Sets the evidence of a pass or not-applicable outcome.
+    pub fn with_evidence(mut self, evidence: Evidence) -> Check {
+        self.evidence = evidence;
+        self
+    }
+
+    /// Attaches an Observatory result.
+    pub fn with_observatory(mut self, observatory: Observatory) -> Check {
+        self.observatory = Some(observatory);
+        self
+    }
+
+    /// Turns the check into findings of `rule` on `page_url`.
+    pub fn into_findings(self, rule: &Rule, page_url: &str) -> Vec<Finding> {
+        let severity = self.severity.unwrap_or(rule.severity);
+        let attach = |mut e: Evidence| {
+            if e.observatory.is_none() {
+                e.observatory = self.observatory.clone();
+            }
+            e
+        };
+        let mut findings = Vec::with_capacity(self.failures.len().max(1) + self.reviews.len());
+        match self.outcome {
+            Outcome::Fail => {
+                let failures = if self.failures.is_empty() {
+                    vec![self.evidence.clone()]
+                } else {
+                    self.failures.clone()
+                };
+                for e in failures {
+                    findings.push(rule.finding(
+                        page_url,
+                        Outcome::Fail,
+                        severity,
+                        Some(self.score),
+                        attach(e),
+                    ));
+                }
+            }
+            Outcome::Pass => findings.push(rule.finding(
+                page_url,
+                Outcome::Pass,
+                severity,
+                Some(self.score),
+                attach(self.evidence.clone()),
+            )),
+            Outcome::NotApplicable | Outcome::Review => findings.push(rule.finding(
+                page_url,
+                Outcome::NotApplicable,
+                severity,
+                None,
+                attach(self.evidence.clone()),
+            )),
+        }
+        for e in self.reviews.iter().cloned() {
+            findings.push(rule.finding(page_url, Outcome::Review, Severity::Info, None, attach(e)));
+        }
+        findings
+    }
+}

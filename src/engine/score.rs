@@ -1,0 +1,275 @@
+//! Scores from findings.
+//!
+//! - A rule's score on a page is 1 for a pass, 0 for a binary failure, or a log-normal score
+//!   for a measured value ([`log_normal_score`], Lighthouse's curve, exactly). Not-applicable
+//!   rules and items needing review do not count.
+//! - A category score is the weighted mean of its rules' scores, rounded like Lighthouse
+//!   (`round(mean × 100)`).
+//! - Security follows the Mozilla HTTP Observatory, scoring algorithm version 5: start at
+//!   100, add every modifier; bonuses (positive modifiers) count only when the penalties alone
+//!   leave at least 90; clamp at 0. The grade comes from the Observatory's ten tests alone, so
+//!   it matches the Observatory; the 0–100 security score also includes the penalties of
+//!   webaudit's extra security rules and is capped at 100.
+//! - `overall` is the mean of the category scores present (equal weights).
+//! - A site's scores are the means of its pages' scores (see README).
+
+use std::collections::BTreeMap;
+
+use crate::engine::rules;
+use crate::report::{Category, Finding, Outcome, Scores};
+
+/// The Observatory scoring algorithm version these scores follow.
+pub const OBSERVATORY_ALGORITHM_VERSION: u32 = 5;
+/// Bonuses count only when the penalties alone leave at least this score.
+pub const OBSERVATORY_EXTRA_CREDIT_THRESHOLD: i32 = 90;
+
+/// Lighthouse's `getLogNormalScore` followed by `computeLogNormalScore` (the boost above 0.9 and
+/// flooring to two decimals): a value at `p10` scores 0.9, at `median` 0.5.
+pub fn log_normal_score(value: f64, p10: f64, median: f64) -> f64 {
+    assert!(p10 > 0.0 && median > p10, "curve control points must satisfy 0 < p10 < median");
+    if value <= 0.0 {
+        return 1.0;
+    }
+    const INVERSE_ERFC_ONE_FIFTH: f64 = 0.906_193_802_436_823_2;
+    let x_log_ratio = (value / median).max(f64::MIN_POSITIVE).ln();
+    let p10_log_ratio = -(p10 / median).max(f64::MIN_POSITIVE).ln();
+    let standardized = x_log_ratio * INVERSE_ERFC_ONE_FIFTH / p10_log_ratio;
+    let complementary = (1.0 - erf(standardized)) / 2.0;
+    let mut score = if value <= p10 {
+        complementary.clamp(0.9, 1.0)
+    } else if value <= median {
+        complementary.clamp(0.5, 0.899_999_999_999_999_9)
+    } else {
+        complementary.clamp(0.0, 0.499_999_999_999_999_94)
+    };
+    if score > 0.9 {
+        score += 0.05 * (score - 0.9);
+    }
+    (score * 100.0).floor() / 100.0
+}
+
+/// Abramowitz–Stegun 7.1.26, as Lighthouse computes erf.
+fn erf(x: f64) -> f64 {
+    let sign = x.signum();
+    let x = x.abs();
+    let (a1, a2, a3, a4, a5, p) = (
+        0.254_829_592,
+        -0.284_496_736,
+        1.421_413_741,
+        -1.453_152_027,
+        1.061_405_429,
+        0.327_591_1,
+    );
+    let t = 1.0 / (1.0 + p * x);
+    let y = t * (a1 + t * (a2 + t * (a3 + t * (a4 + t * a5))));
+    sign * (1.0 - y * (-x * x).exp())
+}
+
+/// The Observatory grade of a score (algorithm 5 chart).
+pub fn observatory_grade(score: i32) -> &'static str {
+    let key = (score.max(0) - score.max(0) % 5).min(100);
+    match key {
+        100 => "A+",
+        90 | 95 => "A",
+        85 => "A-",
+        80 => "B+",
+        70 | 75 => "B",
+        65 => "B-",
+        60 => "C+",
+        50 | 55 => "C",
+        45 => "C-",
+        40 => "D+",
+        30 | 35 => "D",
+        25 => "D-",
+        _ => "F",
+    }
+}
+
+/// The Observatory arithmetic over a list of modifiers.
+pub fn observatory_score(modifiers: impl IntoIterator<Item = i32>) -> i32 {
+    let (mut uncurved, mut with_credit) = (100, 100);
+    for m in modifiers {
+        with_credit += m;
+        if m < 0 {
+            uncurved += m;
+        }
+    }
+    let score = if uncurved >= OBSERVATORY_EXTRA_CREDIT_THRESHOLD {
+        with_credit
+    } else {
+        uncurved
+    };
+    score.max(0)
+}
+
+/// The scores of one page (or of a set of findings treated as one page).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ScoreCard {
+    /// Category and overall scores.
+    pub scores: Scores,
+    /// The Observatory score of the ten Observatory tests (uncapped).
+    pub observatory_score: Option<i32>,
+}
+
+impl ScoreCard {
+    /// The grade of `observatory_score`.
+    pub fn security_grade(&self) -> Option<&'static str> {
+        self.observatory_score.map(observatory_grade)
+    }
+}
+
+/// One rule's result on a page, gathered from its findings.
+#[derive(Debug, Clone, Copy)]
+struct RuleResult {
+    category: Category,
+    weight: f64,
+    score: f64,
+    failed: bool,
+    modifier: Option<i32>,
+    observatory: bool,
+}
+
+/// Scores one page's findings. `treat_as_passed` lists rule ids scored as if they passed (used
+/// to compute exactly what fixing a rule would gain).
+pub fn score_page(findings: &[&Finding], treat_as_passed: &[&str]) -> ScoreCard {
+    let mut results: BTreeMap<&str, RuleResult> = BTreeMap::new();
+    for f in findings {
+        let counted = matches!(f.outcome, Outcome::Pass | Outcome::Fail);
+        if !counted {
+            continue;
+        }
+        let fixed = treat_as_passed.contains(&f.rule_id.as_str());
+        let failed = f.outcome == Outcome::Fail && !fixed;
+        let score = if fixed { 1.0 } else { f.score.unwrap_or(if failed { 0.0 } else { 1.0 }) };
+        let observatory = f.evidence.observatory.as_ref();
+        let modifier = if fixed {
+            // A fixed Observatory test scores as its best non-bonus result: no penalty.
+            Some(observatory.map_or(0, |o| o.score_modifier.max(0)))
+        } else if let Some(o) = observatory {
+            Some(o.score_modifier)
+        } else if failed {
+            rules::find(&f.rule_id).map(|r| r.penalty)
+        } else {
+            Some(0)
+        };
+        let entry = results.entry(f.rule_id.as_str()).or_insert(RuleResult {
+            category: f.category,
+            weight: f.weight,
+            score,
+            failed,
+            modifier,
+            observatory: observatory.is_some(),
+        });
+        entry.score = entry.score.min(score);
+        entry.failed |= failed;
+    }
+    let mut card = ScoreCard::default();
+    for category in Category::ALL {
+        let in_category = results.values().filter(|r| r.category == category);
+        let value = if category == Category::Security {
+            let modifiers: Vec<i32> = in_category.filter_map(|r| r.modifier).collect();
+            (!modifiers.is_empty()).then(|| observatory_score(modifiers).min(100) as u8)
+        } else {
+            let (sum, weight) = in_category.fold((0.0, 0.0), |(s, w), r| {
+                (s + r.score * r.weight, w + r.weight)
+            });
+            (weight > 0.0).then(|| (sum / weight * 100.0).round().clamp(0.0, 100.0) as u8)
+        };
+        card.scores.set(category, value);
+    }
+    let observatory: Vec<i32> = results
+        .values()
+        .filter(|r| r.observatory)
+        .filter_map(|r| r.modifier)
+        .collect();
+    card.observatory_score = (!observatory.is_empty()).then(|| observatory_score(observatory));
+    card.scores.overall = overall(&card.scores);
+    card
+}
+
+/// The mean of the category scores present, rounded.
+pub fn overall(scores: &Scores) -> Option<u8> {
+    let present: Vec<f64> = Category::ALL
+        .into_iter()
+        .filter_map(|c| scores.get(c))
+        .map(f64::from)
+        .collect();
+    (!present.is_empty()).then(|| (present.iter().sum::<f64>() / present.len() as f64).round() as u8)
+}
+
+/// Site scores: per category, the mean of the pages' scores (pages where the category was not
+/// scored do not count).
+pub fn combine_pages(pages: &[Scores]) -> Scores {
+    let mut combined = Scores::default();
+    for category in Category::ALL {
+        let values: Vec<f64> = pages
+            .iter()
+            .filter_map(|s| s.get(category))
+            .map(f64::from)
+            .collect();
+        let mean = (!values.is_empty())
+            .then(|| (values.iter().sum::<f64>() / values.len() as f64).round() as u8);
+        combined.set(category, mean);
+    }
+    combined.overall = overall(&combined);
+    combined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_normal_matches_lighthouse_vectors() {
+        // Mobile control points and the vectors computed with Lighthouse's own formula.
+        assert_eq!(log_normal_score(2500.0, 1800.0, 3000.0), 0.67); // FCP
+        assert_eq!(log_normal_score(3000.0, 2500.0, 4000.0), 0.78); // LCP
+        assert_eq!(log_normal_score(100.0, 200.0, 600.0), 0.98); // TBT
+        assert_eq!(log_normal_score(0.05, 0.1, 0.25), 0.99); // CLS
+        assert_eq!(log_normal_score(4500.0, 3387.0, 5800.0), 0.72); // SI
+        // Desktop.
+        assert_eq!(log_normal_score(1000.0, 934.0, 1600.0), 0.86);
+        assert_eq!(log_normal_score(2500.0, 1200.0, 2400.0), 0.46);
+        assert_eq!(log_normal_score(200.0, 150.0, 350.0), 0.80);
+        // Edges.
+        assert_eq!(log_normal_score(0.0, 1.0, 2.0), 1.0);
+        assert_eq!(log_normal_score(1.0, 1.0, 2.0), 0.9);
+        assert_eq!(log_normal_score(2.0, 1.0, 2.0), 0.5);
+    }
+
+    #[test]
+    fn observatory_arithmetic_and_grades() {
+        assert_eq!(observatory_score([5, 5, 0, 0]), 110);
+        // Penalties below 90 cancel the bonuses.
+        assert_eq!(observatory_score([-20, 10, -5]), 75);
+        assert_eq!(observatory_score([-5, -5, 10]), 100);
+        assert_eq!(observatory_score([-50, -40, -20]), 0);
+        assert_eq!(observatory_grade(110), "A+");
+        assert_eq!(observatory_grade(100), "A+");
+        assert_eq!(observatory_grade(94), "A");
+        assert_eq!(observatory_grade(85), "A-");
+        assert_eq!(observatory_grade(75), "B");
+        assert_eq!(observatory_grade(64), "C+");
+        assert_eq!(observatory_grade(25), "D-");
+        assert_eq!(observatory_grade(24), "F");
+        assert_eq!(observatory_grade(-3), "F");
+    }
+
+    #[test]
+    fn combines_pages_by_mean() {
+        let a = Scores {
+            seo: Some(100),
+            security: Some(50),
+            ..Scores::default()
+        };
+        let b = Scores {
+            seo: Some(81),
+            ..Scores::default()
+        };
+        let site = combine_pages(&[a, b]);
+        assert_eq!(site.seo, Some(91));
+        assert_eq!(site.security, Some(50));
+        assert_eq!(site.performance, None);
+        assert_eq!(site.overall, Some(71));
+    }
+}

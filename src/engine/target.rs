@@ -1,0 +1,203 @@
+//! Audit targets: an http(s) URL, or a local directory that webaudit serves on an ephemeral
+//! loopback port for the duration of the audit (so a static build can be audited before it is
+//! deployed).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use tokio::sync::oneshot;
+use tower_http::services::ServeDir;
+use url::Url;
+
+/// What to audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A web page.
+    Url(Url),
+    /// A directory of static files (absolute path).
+    Directory(PathBuf),
+}
+
+/// Why a target was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// Neither an existing directory nor a URL.
+    #[error(
+        "`{input}` is neither a directory nor a URL ({reason}); give a URL such as \
+         https://example.com/ or the path of a folder with index.html"
+    )]
+    Unrecognised {
+        /// What was given.
+        input: String,
+        /// The URL parser's complaint.
+        reason: String,
+    },
+    /// A bare host name without a scheme.
+    #[error("`{input}` has no scheme; did you mean https://{input} ?")]
+    MissingScheme {
+        /// What was given.
+        input: String,
+    },
+    /// A URL with a scheme other than http(s).
+    #[error(
+        "the scheme `{scheme}:` is not supported; webaudit audits http:// and https:// URLs and \
+         local directories"
+    )]
+    Scheme {
+        /// The scheme.
+        scheme: String,
+    },
+    /// A path that is a file, not a directory.
+    #[error("`{0}` is a file; give the directory that contains it (webaudit serves it and audits its index.html)")]
+    NotADirectory(String),
+    /// The loopback server could not start.
+    #[error("could not serve the directory on 127.0.0.1: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+impl Target {
+    /// Interprets command-line or tool input: an existing directory, else an http(s) URL.
+    pub fn parse(input: &str) -> Result<Target, TargetError> {
+        let trimmed = input.trim();
+        let path = Path::new(trimmed);
+        if !trimmed.contains("://") && path.exists() {
+            if path.is_dir() {
+                let absolute = std::fs::canonicalize(path).map_err(TargetError::Serve)?;
+                return Ok(Target::Directory(absolute));
+            }
+            return Err(TargetError::NotADirectory(trimmed.to_owned()));
+        }
+        match Url::parse(trimmed) {
+            Ok(url) => match url.scheme() {
+                "http" | "https" => Ok(Target::Url(url)),
+                "file" => match url.to_file_path() {
+                    Ok(p) if p.is_dir() => Ok(Target::Directory(p)),
+                    _ => Err(TargetError::NotADirectory(trimmed.to_owned())),
+                },
+                _ if url.cannot_be_a_base() && looks_like_host(trimmed) => {
+                    Err(TargetError::MissingScheme {
+                        input: trimmed.to_owned(),
+                    })
+                }
+                other => Err(TargetError::Scheme {
+                    scheme: other.to_owned(),
+                }),
+            },
+            Err(url::ParseError::RelativeUrlWithoutBase) if looks_like_host(trimmed) => {
+                Err(TargetError::MissingScheme {
+                    input: trimmed.to_owned(),
+                })
+            }
+            Err(e) => Err(TargetError::Unrecognised {
+                input: trimmed.to_owned(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// The URL stored as the report's `url`: the URL itself, or `file:///…/` for a directory.
+    pub fn report_url(&self) -> String {
+        match self {
+            Target::Url(url) => url.to_string(),
+            Target::Directory(path) => Url::from_directory_path(path)
+                .map(|u| u.to_string())
+                .unwrap_or_else(|_| format!("file://{}", path.display())),
+        }
+    }
+}
+
+fn looks_like_host(input: &str) -> bool {
+    let host = input.split(['/', ':']).next().unwrap_or_default();
+    (host.contains('.') || host.eq_ignore_ascii_case("localhost"))
+        && !host.starts_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+}
+
+/// A directory served on 127.0.0.1 until dropped.
+#[derive(Debug)]
+pub struct LocalServer {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl LocalServer {
+    /// Serves `dir` on an ephemeral loopback port.
+    pub async fn start(dir: &Path) -> Result<LocalServer, TargetError> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .map_err(TargetError::Serve)?;
+        let addr = listener.local_addr().map_err(TargetError::Serve)?;
+        let app = Router::new().fallback_service(ServeDir::new(dir));
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::warn!(error = %e, "local directory server stopped");
+            }
+        });
+        Ok(LocalServer {
+            addr,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// The socket it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The URL of the directory's root.
+    pub fn root_url(&self) -> Url {
+        Url::parse(&format!("http://{}/", self.addr)).expect("loopback URL parses")
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_targets_with_helpful_errors() {
+        assert!(matches!(Target::parse("https://example.com/"), Ok(Target::Url(_))));
+        assert!(matches!(Target::parse("."), Ok(Target::Directory(_))));
+        assert!(matches!(
+            Target::parse("example.com"),
+            Err(TargetError::MissingScheme { .. })
+        ));
+        assert!(matches!(
+            Target::parse("example.com/path"),
+            Err(TargetError::MissingScheme { .. })
+        ));
+        assert!(matches!(
+            Target::parse("localhost:3000"),
+            Err(TargetError::MissingScheme { .. })
+        ));
+        assert!(matches!(
+            Target::parse("ftp://example.com/"),
+            Err(TargetError::Scheme { .. })
+        ));
+        assert!(matches!(Target::parse("Cargo.toml"), Err(TargetError::NotADirectory(_))));
+        assert!(matches!(
+            Target::parse("not a url"),
+            Err(TargetError::Unrecognised { .. })
+        ));
+        let dir = Target::parse("src").unwrap();
+        assert!(dir.report_url().starts_with("file:///"));
+        assert!(dir.report_url().ends_with("/src/"));
+    }
+}

@@ -1,0 +1,119 @@
+//! Report ids (`rpt_` + ULID) and finding fingerprints.
+
+use std::fmt;
+use std::str::FromStr;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A report id: `rpt_` followed by a 26-character ULID, so ids sort by creation time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(try_from = "String", into = "String")]
+#[schemars(with = "String")]
+pub struct ReportId(String);
+
+impl ReportId {
+    /// The prefix every report id starts with.
+    pub const PREFIX: &'static str = "rpt_";
+
+    /// A new id for now. Ids made by one process strictly increase, even within one
+    /// millisecond.
+    pub fn generate() -> Self {
+        static GENERATOR: std::sync::Mutex<ulid::Generator> =
+            std::sync::Mutex::new(ulid::Generator::new());
+        let ulid = GENERATOR
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .generate()
+            .unwrap_or_else(|_| ulid::Ulid::generate());
+        ReportId(format!("{}{}", Self::PREFIX, ulid))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ReportId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for ReportId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let valid = s
+            .strip_prefix(Self::PREFIX)
+            .is_some_and(|rest| ulid::Ulid::from_string(rest).is_ok());
+        if valid {
+            Ok(ReportId(s.to_owned()))
+        } else {
+            Err(format!(
+                "`{s}` is not a report id; ids look like rpt_01JD3Z5K8X9V2M4N6P7Q8R9S0T \
+                 (list them with `webaudit reports list`)"
+            ))
+        }
+    }
+}
+
+impl TryFrom<String> for ReportId {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl From<ReportId> for String {
+    fn from(id: ReportId) -> String {
+        id.0
+    }
+}
+
+/// The fingerprint of a finding: the first 16 hex digits of SHA-256 over the rule id, the page
+/// path (not the host, so a finding keeps its fingerprint when a site moves) and the evidence
+/// key.
+pub fn fingerprint(rule_id: &str, page_url: &str, evidence_key: &str) -> String {
+    let path = url::Url::parse(page_url)
+        .map(|u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_owned(),
+        })
+        .unwrap_or_else(|_| page_url.to_owned());
+    let mut hasher = Sha256::new();
+    for part in [rule_id, &path, evidence_key] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hex::encode(&hasher.finalize()[..8])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_parse_and_sort() {
+        let a = ReportId::generate();
+        let b = ReportId::generate();
+        assert!(a < b);
+        assert_eq!(a.as_str().parse::<ReportId>().unwrap(), a);
+        assert!("rpt_nope".parse::<ReportId>().is_err());
+        assert!("01JD3Z5K8X9V2M4N6P7Q8R9S0T".parse::<ReportId>().is_err());
+    }
+
+    #[test]
+    fn fingerprint_ignores_host_but_not_path() {
+        let a = fingerprint("seo.x", "https://a.example/p?q=1", "img");
+        let b = fingerprint("seo.x", "http://127.0.0.1:9/p?q=1", "img");
+        let c = fingerprint("seo.x", "https://a.example/other", "img");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a.len(), 16);
+    }
+}
