@@ -69,6 +69,9 @@ pub struct OriginFacts {
     pub robots_txt: Option<Probe>,
     /// `GET http://host/` followed through its redirects (only for https pages).
     pub http_probe: Option<Probe>,
+    /// `GET https://host/` (only for http pages): does the site answer over HTTPS at all, and
+    /// with which `Strict-Transport-Security`?
+    pub https_probe: Option<Probe>,
     /// `OPTIONS` of the page with the Observatory's `Origin`.
     pub cors_preflight: Option<Probe>,
 }
@@ -90,6 +93,15 @@ impl OriginFacts {
             url.set_port(None).ok()?;
             Some(get(fetcher, Request::get(url, BodyLimits::keep_all(0))).await)
         };
+        let https_probe = async {
+            if page_url.scheme() != "http" {
+                return None;
+            }
+            let mut url = page_url.join("/").ok()?;
+            url.set_scheme("https").ok()?;
+            url.set_port(None).ok()?;
+            Some(get(fetcher, Request::get(url, BodyLimits::keep_all(0)).no_redirects()).await)
+        };
         let cors = async {
             let mut request = Request::get(page_url.clone(), BodyLimits::keep_all(0)).no_redirects();
             request.method = Method::OPTIONS;
@@ -101,10 +113,12 @@ impl OriginFacts {
                 );
             Some(get(fetcher, request).await)
         };
-        let (robots_txt, http_probe, cors_preflight) = tokio::join!(robots, http_probe, cors);
+        let (robots_txt, http_probe, https_probe, cors_preflight) =
+            tokio::join!(robots, http_probe, https_probe, cors);
         OriginFacts {
             robots_txt,
             http_probe,
+            https_probe,
             cors_preflight,
         }
     }
