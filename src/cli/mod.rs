@@ -1,2 +1,226 @@
-//! Placeholder.
-pub fn main() -> std::process::ExitCode { std::process::ExitCode::SUCCESS }
+//! The `webaudit` command line: argument parsing (clap), logging set-up, the runtime, and the
+//! mapping of errors to exit codes (0 ok, 1 below `--fail-under`, 2 usage or input error,
+//! 3 audit failed because the target could not be reached).
+//!
+//! # Layout
+//! - [`audit`]: `webaudit audit`.
+//! - [`reports`]: `webaudit reports list|show|delete`.
+//! - [`rules`]: `webaudit rules`.
+//! - [`render`]: terminal rendering (scores with bars, fixes).
+//! - [`fail_under`]: the `--fail-under` threshold syntax.
+//! - [`progress`]: the progress spinner on stderr.
+
+pub mod audit;
+pub mod fail_under;
+pub mod progress;
+pub mod render;
+pub mod reports;
+pub mod rules;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::engine::AuditOptions;
+use crate::engine::fetch::{AddressPolicy, FetchSettings};
+use crate::service::Service;
+use crate::store::Store;
+
+/// Exit codes.
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// The audit scored below `--fail-under`.
+    pub const BELOW_THRESHOLD: u8 = 1;
+    /// Bad usage or input.
+    pub const USAGE: u8 = 2;
+    /// The audit failed: the target could not be reached or loaded.
+    pub const AUDIT_FAILED: u8 = 3;
+}
+
+/// An error with the exit code it maps to.
+#[derive(Debug)]
+pub struct CliError {
+    /// Exit code.
+    pub code: u8,
+    /// What went wrong and what to do.
+    pub message: String,
+}
+
+impl CliError {
+    /// A usage or input error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            code: exit::USAGE,
+            message: message.into(),
+        }
+    }
+
+    /// A failed audit (exit 3).
+    pub fn audit_failed(message: impl Into<String>) -> Self {
+        CliError {
+            code: exit::AUDIT_FAILED,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for CliError {
+    fn from(e: crate::store::StoreError) -> Self {
+        CliError::usage(e.to_string())
+    }
+}
+
+impl From<crate::service::ServiceError> for CliError {
+    fn from(e: crate::service::ServiceError) -> Self {
+        use crate::service::ServiceError;
+        match &e {
+            ServiceError::Audit { source, .. } if source.is_unreachable() => {
+                CliError::audit_failed(e.to_string())
+            }
+            _ => CliError::usage(e.to_string()),
+        }
+    }
+}
+
+/// Audits websites for SEO, accessibility, performance, best practices and security — without
+/// a browser — and keeps every report in a local database.
+#[derive(Debug, Parser)]
+#[command(name = "webaudit", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// The report database (default: the platform's data directory, e.g.
+    /// ~/.local/share/webaudit/webaudit.db).
+    #[arg(long, global = true, env = "WEBAUDIT_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit a URL or a local directory, store the report and print a summary.
+    Audit(audit::AuditArgs),
+    /// List, show or delete stored reports.
+    #[command(subcommand)]
+    Reports(reports::ReportsCommand),
+    /// Print the rule catalogue.
+    Rules(rules::RulesArgs),
+    /// Print the JSON Schema of the report format.
+    Schema,
+}
+
+/// Fetch settings shared by commands that fetch.
+#[derive(Debug, Clone, Args)]
+pub struct FetchArgs {
+    /// Allow loopback and private-network targets (e.g. http://localhost:3000). Cloud metadata
+    /// addresses stay refused.
+    #[arg(long, env = "WEBAUDIT_ALLOW_PRIVATE", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false, action = clap::ArgAction::SetTrue)]
+    pub allow_private: bool,
+
+    /// Seconds allowed per request (connecting, waiting and downloading).
+    #[arg(long, default_value_t = 20, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+}
+
+impl FetchArgs {
+    /// The audit options these arguments give.
+    pub fn audit_options(&self) -> AuditOptions {
+        AuditOptions {
+            fetch: FetchSettings {
+                request_timeout: Duration::from_secs(self.timeout),
+                ..FetchSettings::default()
+            },
+            policy: if self.allow_private {
+                AddressPolicy::allow_private()
+            } else {
+                AddressPolicy::public_only()
+            },
+            ..AuditOptions::default()
+        }
+    }
+}
+
+/// Output formats of report-printing commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable summary for the terminal.
+    Text,
+    /// The full report as JSON.
+    Json,
+    /// The full report as Markdown.
+    Markdown,
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WEBAUDIT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
+/// Opens the store named by `--db` (or the default).
+pub fn open_store(db: Option<&PathBuf>) -> Result<Store, CliError> {
+    let path = db.cloned().unwrap_or_else(Store::default_path);
+    Ok(Store::open(&path)?)
+}
+
+/// Opens the service.
+pub fn open_service(db: Option<&PathBuf>, options: AuditOptions) -> Result<Service, CliError> {
+    Ok(Service::new(open_store(db)?, options))
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let result = runtime.block_on(run(cli));
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<u8, CliError> {
+    match cli.command {
+        Command::Audit(args) => audit::run(cli.db.as_ref(), args).await,
+        Command::Reports(cmd) => reports::run(cli.db.as_ref(), cmd).await,
+        Command::Rules(args) => rules::run(args),
+        Command::Schema => {
+            let schema = schemars::schema_for!(crate::report::Report);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).expect("schemas serialise")
+            );
+            Ok(exit::OK)
+        }
+    }
+}

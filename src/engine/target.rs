@@ -48,6 +48,9 @@ pub enum TargetError {
         /// The scheme.
         scheme: String,
     },
+    /// A directory without an `index.html`.
+    #[error("`{0}` has no index.html; give the folder of a built static site (the one that contains index.html)")]
+    NoIndex(String),
     /// A path that is a file, not a directory.
     #[error("`{0}` is a file; give the directory that contains it (webaudit serves it and audits its index.html)")]
     NotADirectory(String),
@@ -63,8 +66,7 @@ impl Target {
         let path = Path::new(trimmed);
         if !trimmed.contains("://") && path.exists() {
             if path.is_dir() {
-                let absolute = std::fs::canonicalize(path).map_err(TargetError::Serve)?;
-                return Ok(Target::Directory(absolute));
+                return directory(path, trimmed);
             }
             return Err(TargetError::NotADirectory(trimmed.to_owned()));
         }
@@ -72,7 +74,7 @@ impl Target {
             Ok(url) => match url.scheme() {
                 "http" | "https" => Ok(Target::Url(url)),
                 "file" => match url.to_file_path() {
-                    Ok(p) if p.is_dir() => Ok(Target::Directory(p)),
+                    Ok(p) if p.is_dir() => directory(&p, trimmed),
                     _ => Err(TargetError::NotADirectory(trimmed.to_owned())),
                 },
                 _ if url.cannot_be_a_base() && looks_like_host(trimmed) => {
@@ -105,6 +107,14 @@ impl Target {
                 .unwrap_or_else(|_| format!("file://{}", path.display())),
         }
     }
+}
+
+fn directory(path: &Path, input: &str) -> Result<Target, TargetError> {
+    let absolute = std::fs::canonicalize(path).map_err(TargetError::Serve)?;
+    if !absolute.join("index.html").is_file() {
+        return Err(TargetError::NoIndex(input.to_owned()));
+    }
+    Ok(Target::Directory(absolute))
 }
 
 fn looks_like_host(input: &str) -> bool {
@@ -174,7 +184,8 @@ mod tests {
     #[test]
     fn parses_targets_with_helpful_errors() {
         assert!(matches!(Target::parse("https://example.com/"), Ok(Target::Url(_))));
-        assert!(matches!(Target::parse("."), Ok(Target::Directory(_))));
+        assert!(matches!(Target::parse("examples/site"), Ok(Target::Directory(_))));
+        assert!(matches!(Target::parse("src"), Err(TargetError::NoIndex(_))));
         assert!(matches!(
             Target::parse("example.com"),
             Err(TargetError::MissingScheme { .. })
@@ -196,8 +207,8 @@ mod tests {
             Target::parse("not a url"),
             Err(TargetError::Unrecognised { .. })
         ));
-        let dir = Target::parse("src").unwrap();
+        let dir = Target::parse("examples/site/").unwrap();
         assert!(dir.report_url().starts_with("file:///"));
-        assert!(dir.report_url().ends_with("/src/"));
+        assert!(dir.report_url().ends_with("/examples/site/"));
     }
 }

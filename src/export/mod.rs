@@ -1,1 +1,13 @@
-//! Placeholder.
+//! Renderings of a report for files and other programs: JSON (the full report, the public
+//! contract) and Markdown (for people: scores, what to fix first, every failing finding).
+
+mod markdown;
+
+pub use markdown::markdown;
+
+use crate::report::Report;
+
+/// The full report as pretty-printed JSON.
+pub fn json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).expect("reports serialise")
+}

@@ -1,1 +1,141 @@
-//! Placeholder.
+//! The SQLite report store: schema, migrations and every SQL statement of webaudit.
+//!
+//! One file (by default in the platform's data directory), WAL mode, a pool of connections
+//! (SQLite allows one writer and many readers in WAL). A report's pages and findings are written
+//! in the same transaction as its final status, so a crash leaves either the finished report or
+//! the interrupted one, never half of one. Findings are stored without the rule's static text
+//! (title, description, fix, references), which is filled in from the rule catalogue on read.
+//!
+//! The methods are synchronous; async callers run them on a blocking thread (see
+//! [`crate::service`]).
+//!
+//! # Layout
+//! - [`schema`]: migrations.
+//! - [`rows`]: row types and conversions.
+//! - [`queries`]: reads (list, get, history, findings).
+//! - [`writes`]: inserts, status changes, deletion.
+
+mod queries;
+mod rows;
+mod schema;
+mod writes;
+
+pub use queries::{FindingFilter, HistoryEntry, ListFilter, ListPage, ReportSummary};
+pub use writes::{Completion, NewReport};
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use r2d2::Pool;
+use r2d2_sqlite::SqliteConnectionManager;
+
+/// The owner of reports made from the CLI and over stdio.
+pub const LOCAL_OWNER: &str = "local";
+/// Connections kept in the pool.
+pub const POOL_SIZE: u32 = 8;
+/// How long a statement waits for a lock held by another writer.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Store errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be opened or created.
+    #[error(
+        "could not open the report database at {path}: {source}; check the path and its \
+         permissions, or choose another with --db PATH / WEBAUDIT_DB"
+    )]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// Migrating the schema failed.
+    #[error("could not prepare the report database at {path}: {detail}")]
+    Migrate {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        detail: String,
+    },
+    /// A statement failed.
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// No connection was free.
+    #[error("database busy: {0}")]
+    Pool(#[from] r2d2::Error),
+    /// Stored JSON did not decode (a corrupted row).
+    #[error("stored data of report {id} is unreadable: {detail}")]
+    Corrupt {
+        /// The report.
+        id: String,
+        /// Why.
+        detail: String,
+    },
+}
+
+/// The report store. Cheap to clone; clones share the pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool<SqliteConnectionManager>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// The default database file: `$WEBAUDIT_DB`, else `webaudit.db` in the platform's data
+    /// directory (e.g. `~/.local/share/webaudit/` on Linux).
+    pub fn default_path() -> PathBuf {
+        if let Some(path) = std::env::var_os("WEBAUDIT_DB").filter(|p| !p.is_empty()) {
+            return PathBuf::from(path);
+        }
+        directories::ProjectDirs::from("", "", "webaudit")
+            .map(|d| d.data_dir().join("webaudit.db"))
+            .unwrap_or_else(|| PathBuf::from("webaudit.db"))
+    }
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let open_err = |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| open_err(Box::new(e)))?;
+        }
+        let manager = SqliteConnectionManager::file(path).with_init(|c| {
+            c.busy_timeout(BUSY_TIMEOUT)?;
+            c.execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;",
+            )
+        });
+        let pool = Pool::builder()
+            .max_size(POOL_SIZE)
+            .connection_timeout(BUSY_TIMEOUT)
+            .build(manager)
+            .map_err(|e| open_err(Box::new(e)))?;
+        let mut conn = pool.get().map_err(|e| open_err(Box::new(e)))?;
+        schema::migrate(&mut conn).map_err(|detail| StoreError::Migrate {
+            path: path.to_owned(),
+            detail,
+        })?;
+        Ok(Store {
+            pool,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn conn(&self) -> Result<r2d2::PooledConnection<SqliteConnectionManager>, StoreError> {
+        Ok(self.pool.get()?)
+    }
+}
+
+#[cfg(test)]
+mod tests;

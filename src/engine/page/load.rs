@@ -157,11 +157,12 @@ impl PageLoader {
         Ok(())
     }
 
-    /// Fetches the facts of a page's origin (nothing for a directory target).
+    /// Fetches the facts of a page's origin (for a directory target, only robots.txt: the
+    /// other probes would measure webaudit's own server).
     pub async fn origin_facts(&self, page_url: &Url) -> OriginFacts {
         match self.options.served {
             Served::Remote => OriginFacts::fetch(&self.fetcher, page_url).await,
-            Served::LocalDirectory => OriginFacts::default(),
+            Served::LocalDirectory => OriginFacts::fetch_content_only(&self.fetcher, page_url).await,
         }
     }
 

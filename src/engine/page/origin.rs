@@ -77,6 +77,19 @@ pub struct OriginFacts {
 }
 
 impl OriginFacts {
+    /// Fetches only robots.txt: the facts that are the site's content rather than its
+    /// server's configuration (for a directory target served by webaudit).
+    pub async fn fetch_content_only(fetcher: &Fetcher, page_url: &Url) -> OriginFacts {
+        let Ok(url) = page_url.join("/robots.txt") else {
+            return OriginFacts::default();
+        };
+        let cap = fetcher.settings().probe_cap;
+        OriginFacts {
+            robots_txt: Some(get(fetcher, Request::get(url, BodyLimits::keep_all(cap))).await),
+            ..OriginFacts::default()
+        }
+    }
+
     /// Fetches the facts of `page_url`'s origin concurrently.
     pub async fn fetch(fetcher: &Fetcher, page_url: &Url) -> OriginFacts {
         let probe_cap = fetcher.settings().probe_cap;

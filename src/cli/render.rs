@@ -1,0 +1,195 @@
+//! Terminal rendering: scores with coloured bars, what to fix first, where the report is stored.
+//! Colours go through `anstream`, which strips them when stdout is not a terminal or
+//! `NO_COLOR` is set.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::report::{Category, Report, Scores};
+use crate::service::recommend::Recommendation;
+use crate::service::views::ReportOverview;
+use crate::store::ReportSummary;
+
+const BAR_WIDTH: usize = 20;
+/// How many recommendations the text summary shows.
+pub const FIXES_SHOWN: usize = 5;
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+
+fn colour_for(score: u8) -> Style {
+    // Lighthouse's bands: 90–100 good, 50–89 needs improvement, 0–49 poor.
+    let colour = match score {
+        90..=100 => AnsiColor::Green,
+        50..=89 => AnsiColor::Yellow,
+        _ => AnsiColor::Red,
+    };
+    Style::new().fg_color(Some(colour.into()))
+}
+
+fn paint(style: Style, text: impl std::fmt::Display) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+fn bar(score: Option<u8>) -> String {
+    match score {
+        None => format!("{}  n/a", paint(DIM, "·".repeat(BAR_WIDTH))),
+        Some(s) => {
+            let filled = (usize::from(s) * BAR_WIDTH + 50) / 100;
+            let style = colour_for(s);
+            format!(
+                "{}{} {}",
+                paint(style, "█".repeat(filled)),
+                paint(DIM, "░".repeat(BAR_WIDTH - filled)),
+                paint(style.bold(), format!("{s:>3}"))
+            )
+        }
+    }
+}
+
+/// The score block.
+pub fn scores(out: &mut String, scores: &Scores, grade: Option<&str>) {
+    for category in Category::ALL {
+        let mut label = category.label().to_owned();
+        if category == Category::Performance {
+            label.push('*');
+        }
+        let _ = write!(out, "  {label:<16}{}", bar(scores.get(category)));
+        if category == Category::Security
+            && let Some(grade) = grade
+        {
+            let _ = write!(out, "  grade {}", paint(BOLD, grade));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "  {:<16}{}", "Overall", bar(scores.overall));
+    let _ = writeln!(
+        out,
+        "  {}",
+        paint(DIM, "* static estimate from the HTML and headers, not a browser measurement")
+    );
+}
+
+/// The recommendations block.
+pub fn fixes(out: &mut String, recommendations: &[Recommendation]) {
+    if recommendations.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, "Nothing failed. Well done."));
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{} ({} of {} rules failing)",
+        paint(BOLD, "Fix first"),
+        recommendations.len().min(FIXES_SHOWN),
+        recommendations.len()
+    );
+    for r in recommendations.iter().take(FIXES_SHOWN) {
+        let severity = match r.severity {
+            crate::report::Severity::Critical | crate::report::Severity::Major => {
+                Style::new().fg_color(Some(AnsiColor::Red.into()))
+            }
+            crate::report::Severity::Minor => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+            crate::report::Severity::Info => DIM,
+        };
+        let _ = writeln!(
+            out,
+            "\n {:>2}. {} {}  {}",
+            r.rank,
+            paint(severity, format!("[{}]", r.severity)),
+            paint(BOLD, &r.title),
+            paint(DIM, &r.rule_id)
+        );
+        let mut gain = format!("+{} {}", r.gain.category_points, r.category.as_str());
+        if r.gain.overall_points != 0 {
+            let _ = write!(gain, ", +{} overall", r.gain.overall_points);
+        }
+        let _ = writeln!(
+            out,
+            "     {} · {} · ~{} min",
+            r.summary, gain, r.estimated_minutes
+        );
+        for place in r.places.iter().take(3) {
+            let location = place
+                .selector
+                .as_deref()
+                .or(place.url.as_deref())
+                .unwrap_or(place.page_url.as_str());
+            let _ = write!(out, "     at {}", paint(DIM, location));
+            if let Some(detail) = &place.detail {
+                let _ = write!(out, " — {detail}");
+            }
+            out.push('\n');
+        }
+        let _ = writeln!(out, "     Fix: {}", r.fix.summary);
+        for step in &r.fix.steps {
+            let _ = writeln!(out, "       - {step}");
+        }
+    }
+}
+
+/// A whole report as the terminal summary.
+pub fn report(
+    report: &Report,
+    overview: &ReportOverview,
+    recommendations: &[Recommendation],
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}  {}",
+        paint(BOLD, "webaudit"),
+        report.url,
+        paint(DIM, format!("({} page{})", report.pages.len(), if report.pages.len() == 1 { "" } else { "s" }))
+    );
+    for page in &report.pages {
+        for note in &page.notes {
+            let _ = writeln!(out, "  {} {note}", paint(Style::new().fg_color(Some(AnsiColor::Yellow.into())), "note:"));
+        }
+    }
+    out.push('\n');
+    if let Some(s) = &report.scores {
+        scores(&mut out, s, report.security_grade.as_deref());
+    }
+    let f = &overview.failing;
+    let mut counts: Vec<String> = crate::report::Severity::DESCENDING
+        .iter()
+        .filter_map(|s| f.by_severity.get(s).map(|n| format!("{n} {s}")))
+        .collect();
+    if f.needs_review > 0 {
+        counts.push(format!("{} to review", f.needs_review));
+    }
+    if !counts.is_empty() {
+        let _ = writeln!(out, "\n  {} failing findings: {}", f.total, counts.join(", "));
+    }
+    fixes(&mut out, recommendations);
+    out
+}
+
+/// A listing as a table.
+pub fn report_list(rows: &[ReportSummary]) -> String {
+    if rows.is_empty() {
+        return "No reports yet. Run `webaudit audit <URL|DIR>` to make one.\n".into();
+    }
+    let mut out = format!(
+        "{}\n",
+        paint(BOLD, format!("{:<30} {:<20} {:<9} {:>7}  URL", "ID", "CREATED (UTC)", "STATUS", "OVERALL"))
+    );
+    for r in rows {
+        let overall = r
+            .scores
+            .and_then(|s| s.overall)
+            .map(|s| paint(colour_for(s), format!("{s:>7}")))
+            .unwrap_or_else(|| format!("{:>7}", "-"));
+        let _ = writeln!(
+            out,
+            "{:<30} {:<20} {:<9} {}  {}",
+            r.id,
+            r.created_at.format("%Y-%m-%d %H:%M:%S"),
+            r.status,
+            overall,
+            r.url
+        );
+    }
+    out
+}

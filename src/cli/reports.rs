@@ -1,0 +1,112 @@
+//! `webaudit reports list|show|delete`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::{CliError, Format, exit, open_store, render};
+use crate::export;
+use crate::report::{ReportId, Status};
+use crate::service::{normalise_url, recommend, views};
+use crate::store::{LOCAL_OWNER, ListFilter};
+
+/// The `reports` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReportsCommand {
+    /// List stored reports, newest first.
+    List {
+        /// Only reports of this URL.
+        #[arg(long)]
+        url: Option<String>,
+        /// Only reports with this status (queued, running, completed, failed).
+        #[arg(long)]
+        status: Option<Status>,
+        /// How many to show.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        limit: u16,
+        /// Output format (text or json).
+        #[arg(long, short, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show one report.
+    Show {
+        /// The report id (rpt_…).
+        id: ReportId,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Delete one report and its findings.
+    Delete {
+        /// The report id (rpt_…).
+        id: ReportId,
+    },
+}
+
+/// Runs a `reports` subcommand.
+pub async fn run(db: Option<&PathBuf>, command: ReportsCommand) -> Result<u8, CliError> {
+    let store = open_store(db)?;
+    let not_found = |id: &ReportId| {
+        CliError::usage(format!(
+            "no report with id {id}; list the stored reports with `webaudit reports list`"
+        ))
+    };
+    match command {
+        ReportsCommand::List {
+            url,
+            status,
+            limit,
+            format,
+        } => {
+            let filter = ListFilter {
+                owner: LOCAL_OWNER.into(),
+                url: url.as_deref().map(normalise_url),
+                status,
+            };
+            let page = tokio::task::spawn_blocking(move || {
+                store.list_reports(&filter, usize::from(limit), None)
+            })
+            .await
+            .map_err(|e| CliError::usage(e.to_string()))??;
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&page.reports).expect("summaries serialise")
+                ),
+                _ => anstream::print!("{}", render::report_list(&page.reports)),
+            }
+        }
+        ReportsCommand::Show { id, format } => {
+            let key = id.clone();
+            let report = tokio::task::spawn_blocking(move || store.get_report(LOCAL_OWNER, &key))
+                .await
+                .map_err(|e| CliError::usage(e.to_string()))??
+                .ok_or_else(|| not_found(&id))?;
+            let recommendations = recommend::recommendations(&report.findings);
+            match format {
+                Format::Json => println!("{}", export::json(&report)),
+                Format::Markdown => print!("{}", export::markdown(&report, &recommendations)),
+                Format::Text => {
+                    if let Some(message) = &report.error_message {
+                        anstream::println!("{} {} failed: {message}", report.id, report.url);
+                    } else {
+                        let overview = views::overview(&report);
+                        anstream::print!("{}", render::report(&report, &overview, &recommendations));
+                    }
+                }
+            }
+        }
+        ReportsCommand::Delete { id } => {
+            let key = id.clone();
+            let deleted =
+                tokio::task::spawn_blocking(move || store.delete_report(LOCAL_OWNER, &key))
+                    .await
+                    .map_err(|e| CliError::usage(e.to_string()))??;
+            if !deleted {
+                return Err(not_found(&id));
+            }
+            println!("deleted {id}");
+        }
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,133 @@
+//! Conversions between rows and report types.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::Row;
+
+use super::StoreError;
+use super::queries::ReportSummary;
+use crate::engine::rules;
+use crate::report::{
+    Category, Evidence, Finding, Fix, Outcome, References, ReportId, Scores, Severity, Status,
+};
+
+/// The columns a [`ReportSummary`] is read from, in order.
+pub const SUMMARY_COLUMNS: &str = "id, url, status, created_at, completed_at, error_message, \
+    score_performance, score_seo, score_accessibility, score_best_practices, score_security, \
+    score_overall, security_grade, observatory_score, failing_count, page_count, options, \
+    engine_version";
+
+/// Formats a timestamp as stored: RFC 3339, UTC, milliseconds (sorts as text).
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_time(id: &str, text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| corrupt(id, format!("bad timestamp `{text}`: {e}")))
+}
+
+/// A corrupt-row error.
+pub fn corrupt(id: &str, detail: impl Into<String>) -> StoreError {
+    StoreError::Corrupt {
+        id: id.to_owned(),
+        detail: detail.into(),
+    }
+}
+
+fn score(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<u8>> {
+    Ok(row
+        .get::<_, Option<i64>>(index)?
+        .map(|v| v.clamp(0, 100) as u8))
+}
+
+/// Reads a summary from a row selected with [`SUMMARY_COLUMNS`].
+pub fn summary(row: &Row<'_>) -> Result<ReportSummary, StoreError> {
+    let id: String = row.get(0)?;
+    let status_text: String = row.get(2)?;
+    let created: String = row.get(3)?;
+    let completed: Option<String> = row.get(4)?;
+    let scores = Scores {
+        performance: score(row, 6)?,
+        seo: score(row, 7)?,
+        accessibility: score(row, 8)?,
+        best_practices: score(row, 9)?,
+        security: score(row, 10)?,
+        overall: score(row, 11)?,
+    };
+    let status: Status = status_text.parse().map_err(|e: String| corrupt(&id, e))?;
+    let options: String = row.get(16)?;
+    Ok(ReportSummary {
+        id: id.parse().map_err(|e: String| corrupt(&id, e))?,
+        url: row.get(1)?,
+        status,
+        created_at: parse_time(&id, &created)?,
+        completed_at: completed.map(|c| parse_time(&id, &c)).transpose()?,
+        error_message: row.get(5)?,
+        scores: (status == Status::Completed).then_some(scores),
+        security_grade: row.get(12)?,
+        observatory_score: row.get(13)?,
+        failing_findings: row.get::<_, i64>(14)?.max(0) as u64,
+        pages: row.get::<_, i64>(15)?.max(0) as u64,
+        options: serde_json::from_str(&options).unwrap_or(serde_json::Value::Null),
+        engine_version: row.get(17)?,
+    })
+}
+
+/// The columns a finding is read from, in order.
+pub const FINDING_COLUMNS: &str =
+    "rule_id, category, severity, outcome, page_url, fingerprint, score, weight, evidence";
+
+/// Reads a finding, filling the rule's text from the catalogue.
+pub fn finding(report: &ReportId, row: &Row<'_>) -> Result<Finding, StoreError> {
+    let id = report.as_str();
+    let rule_id: String = row.get(0)?;
+    let category: Category = parse_enum(id, &row.get::<_, String>(1)?)?;
+    let severity: Severity = row
+        .get::<_, String>(2)?
+        .parse()
+        .map_err(|e: String| corrupt(id, e))?;
+    let outcome_text: String = row.get(3)?;
+    let outcome = Outcome::parse(&outcome_text)
+        .ok_or_else(|| corrupt(id, format!("unknown outcome `{outcome_text}`")))?;
+    let evidence: Evidence = serde_json::from_str(&row.get::<_, String>(8)?)
+        .map_err(|e| corrupt(id, format!("bad evidence JSON: {e}")))?;
+    let (title, description, recommendation, references) = match rules::find(&rule_id) {
+        Some(rule) => (
+            rule.title.to_owned(),
+            rule.description.to_owned(),
+            rule.fix(),
+            rule.references(),
+        ),
+        None => (
+            rule_id.clone(),
+            format!(
+                "The rule {rule_id} is not in this version of webaudit ({}); its text is not available.",
+                env!("CARGO_PKG_VERSION")
+            ),
+            Fix::default(),
+            References::default(),
+        ),
+    };
+    Ok(Finding {
+        rule_id,
+        category,
+        severity,
+        passed: outcome.passed(),
+        outcome,
+        title,
+        description,
+        page_url: row.get(4)?,
+        evidence,
+        recommendation,
+        references,
+        fingerprint: row.get(5)?,
+        score: row.get(6)?,
+        weight: row.get(7)?,
+    })
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(id: &str, text: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|e| corrupt(id, format!("unknown value `{text}`: {e}")))
+}

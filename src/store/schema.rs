@@ -1,0 +1,77 @@
+//! The schema, as versioned migrations (`rusqlite_migration`, which tracks the version in
+//! SQLite's `user_version`). Append new migrations; never edit a released one.
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+const MIGRATIONS: &[M<'static>] = &[M::up(
+    r#"
+CREATE TABLE reports (
+    id                   TEXT PRIMARY KEY,
+    owner                TEXT NOT NULL,
+    url                  TEXT NOT NULL,
+    site                 TEXT NOT NULL,
+    status               TEXT NOT NULL,
+    created_at           TEXT NOT NULL,
+    completed_at         TEXT,
+    error_message        TEXT,
+    options              TEXT NOT NULL DEFAULT '{}',
+    score_performance    INTEGER,
+    score_seo            INTEGER,
+    score_accessibility  INTEGER,
+    score_best_practices INTEGER,
+    score_security       INTEGER,
+    score_overall        INTEGER,
+    security_grade       TEXT,
+    observatory_score    INTEGER,
+    failing_count        INTEGER NOT NULL DEFAULT 0,
+    page_count           INTEGER NOT NULL DEFAULT 0,
+    engine_version       TEXT NOT NULL
+);
+CREATE INDEX reports_newest ON reports (owner, id DESC);
+CREATE INDEX reports_by_url ON reports (owner, url, id DESC);
+CREATE INDEX reports_by_site ON reports (owner, site, id DESC);
+CREATE INDEX reports_by_status ON reports (status);
+
+CREATE TABLE pages (
+    report_id TEXT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+    seq       INTEGER NOT NULL,
+    url       TEXT NOT NULL,
+    data      TEXT NOT NULL,
+    PRIMARY KEY (report_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE findings (
+    report_id   TEXT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    rule_id     TEXT NOT NULL,
+    category    TEXT NOT NULL,
+    severity    TEXT NOT NULL,
+    outcome     TEXT NOT NULL,
+    page_url    TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    score       REAL,
+    weight      REAL NOT NULL,
+    evidence    TEXT NOT NULL,
+    PRIMARY KEY (report_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX findings_by_outcome ON findings (report_id, outcome);
+"#,
+)];
+
+/// Brings the schema to the latest version.
+pub fn migrate(conn: &mut Connection) -> Result<(), String> {
+    Migrations::from_slice(MIGRATIONS)
+        .to_latest(conn)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
+    }
+}

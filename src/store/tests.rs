@@ -1,0 +1,239 @@
+//! Store round trips on a real SQLite file in a temp dir.
+
+use chrono::Utc;
+
+use super::*;
+use crate::engine::rules;
+use crate::report::{
+    Category, Evidence, Outcome, PageReport, ReportId, Scores, Severity, Status,
+};
+
+fn temp_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("nested/dir/test.db")).unwrap();
+    (dir, store)
+}
+
+fn new_report(store: &Store, owner: &str, url: &str) -> ReportId {
+    let id = ReportId::generate();
+    store
+        .create_report(&NewReport {
+            id: id.clone(),
+            owner: owner.into(),
+            url: url.into(),
+            site: url::Url::parse(url).unwrap().origin().ascii_serialization(),
+            created_at: Utc::now(),
+            status: Status::Queued,
+            options: serde_json::json!({"max_pages": 1}),
+        })
+        .unwrap();
+    id
+}
+
+fn sample_findings(page_url: &str) -> Vec<crate::report::Finding> {
+    let alt = rules::find("performance.unsized-images").unwrap();
+    let ttfb = rules::find("performance.server-response-time").unwrap();
+    vec![
+        alt.finding(
+            page_url,
+            Outcome::Fail,
+            Severity::Minor,
+            Some(0.0),
+            Evidence {
+                selector: Some("body > img".into()),
+                snippet: Some("<img src=\"a.png\">".into()),
+                ..Evidence::default()
+            },
+        ),
+        ttfb.finding(
+            page_url,
+            Outcome::Pass,
+            Severity::Major,
+            Some(1.0),
+            Evidence {
+                value: Some(12.5),
+                unit: Some("ms".into()),
+                ..Evidence::default()
+            },
+        ),
+    ]
+}
+
+fn complete(store: &Store, id: &ReportId, url: &str, seo: u8) {
+    let scores = Scores {
+        seo: Some(seo),
+        overall: Some(seo),
+        ..Scores::default()
+    };
+    let pages = vec![PageReport {
+        url: url.into(),
+        final_url: url.into(),
+        status: 200,
+        content_type: Some("text/html".into()),
+        timings: Default::default(),
+        bytes: Default::default(),
+        total_bytes: 10,
+        subresources: Default::default(),
+        redirects: vec![],
+        scores: Some(scores),
+        error: None,
+        notes: vec![],
+    }];
+    let findings = sample_findings(url);
+    store
+        .complete_report(
+            id,
+            Completion {
+                scores,
+                security_grade: Some("B"),
+                observatory_score: Some(75),
+                pages: &pages,
+                findings: &findings,
+            },
+        )
+        .unwrap();
+}
+
+#[test]
+fn report_round_trip() {
+    let (_dir, store) = temp_store();
+    let url = "https://site.example/";
+    let id = new_report(&store, LOCAL_OWNER, url);
+    assert!(store.mark_running(&id).unwrap());
+    complete(&store, &id, url, 88);
+
+    let report = store.get_report(LOCAL_OWNER, &id).unwrap().unwrap();
+    assert_eq!(report.status, Status::Completed);
+    assert_eq!(report.scores.unwrap().seo, Some(88));
+    assert_eq!(report.security_grade.as_deref(), Some("B"));
+    assert_eq!(report.pages.len(), 1);
+    assert_eq!(report.findings, sample_findings(url));
+    assert!(report.completed_at.is_some());
+
+    let failing = store
+        .findings(
+            &id,
+            &FindingFilter {
+                outcomes: vec![Outcome::Fail],
+                ..FindingFilter::default()
+            },
+            10,
+            0,
+        )
+        .unwrap();
+    assert_eq!(failing.len(), 1);
+    assert_eq!(failing[0].rule_id, "performance.unsized-images");
+    let filter = FindingFilter {
+        category: Some(Category::Performance),
+        min_severity: Some(Severity::Major),
+        ..FindingFilter::default()
+    };
+    assert_eq!(store.count_findings(&id, &filter).unwrap(), 1);
+
+    // Another owner sees nothing.
+    assert!(store.get_report("someone-else", &id).unwrap().is_none());
+    // Reopening the file keeps everything.
+    let reopened = Store::open(store.path()).unwrap();
+    assert_eq!(reopened.get_report(LOCAL_OWNER, &id).unwrap().unwrap(), report);
+}
+
+#[test]
+fn listing_pages_newest_first_with_a_cursor() {
+    let (_dir, store) = temp_store();
+    let ids: Vec<ReportId> = (0..5)
+        .map(|i| new_report(&store, LOCAL_OWNER, &format!("https://s{i}.example/")))
+        .collect();
+    new_report(&store, "other", "https://s0.example/");
+    let filter = ListFilter {
+        owner: LOCAL_OWNER.into(),
+        ..ListFilter::default()
+    };
+    let first = store.list_reports(&filter, 2, None).unwrap();
+    assert_eq!(
+        first.reports.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        vec![ids[4].clone(), ids[3].clone()]
+    );
+    let cursor: ReportId = first.next_cursor.unwrap().parse().unwrap();
+    let second = store.list_reports(&filter, 2, Some(&cursor)).unwrap();
+    assert_eq!(second.reports[0].id, ids[2]);
+    let cursor: ReportId = second.next_cursor.unwrap().parse().unwrap();
+    let last = store.list_reports(&filter, 2, Some(&cursor)).unwrap();
+    assert_eq!(last.reports.len(), 1);
+    assert_eq!(last.next_cursor, None);
+
+    let only_url = ListFilter {
+        url: Some("https://s1.example/".into()),
+        ..filter.clone()
+    };
+    assert_eq!(store.list_reports(&only_url, 10, None).unwrap().reports.len(), 1);
+    let queued = ListFilter {
+        status: Some(Status::Completed),
+        ..filter
+    };
+    assert!(store.list_reports(&queued, 10, None).unwrap().reports.is_empty());
+}
+
+#[test]
+fn history_of_a_url_then_its_site() {
+    let (_dir, store) = temp_store();
+    for seo in [50, 70, 90] {
+        let id = new_report(&store, LOCAL_OWNER, "https://site.example/");
+        complete(&store, &id, "https://site.example/", seo);
+    }
+    let failed = new_report(&store, LOCAL_OWNER, "https://site.example/");
+    store.fail_report(&failed, "could not connect").unwrap();
+    let history = store
+        .history(LOCAL_OWNER, "https://site.example/", "https://site.example", 2)
+        .unwrap();
+    let seo: Vec<Option<u8>> = history.iter().map(|h| h.scores.unwrap().seo).collect();
+    assert_eq!(seo, vec![Some(70), Some(90)]);
+    // A page of the site with no history of its own falls back to the site's.
+    let site = store
+        .history(LOCAL_OWNER, "https://site.example/about", "https://site.example", 10)
+        .unwrap();
+    assert_eq!(site.len(), 3);
+    let failed_row = store.get_summary(LOCAL_OWNER, &failed).unwrap().unwrap();
+    assert_eq!(failed_row.status, Status::Failed);
+    assert_eq!(failed_row.error_message.as_deref(), Some("could not connect"));
+    assert_eq!(failed_row.scores, None);
+}
+
+#[test]
+fn delete_cascades_and_unfinished_work_is_found() {
+    let (_dir, store) = temp_store();
+    let done = new_report(&store, LOCAL_OWNER, "https://a.example/");
+    complete(&store, &done, "https://a.example/", 80);
+    let running = new_report(&store, LOCAL_OWNER, "https://b.example/");
+    store.mark_running(&running).unwrap();
+    let queued = new_report(&store, LOCAL_OWNER, "https://c.example/");
+
+    let unfinished: Vec<ReportId> = store.unfinished().unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(unfinished, vec![running.clone(), queued.clone()]);
+    assert_eq!(store.requeue_running().unwrap(), 1);
+    assert_eq!(
+        store.get_summary(LOCAL_OWNER, &running).unwrap().unwrap().status,
+        Status::Queued
+    );
+
+    assert!(!store.delete_report("intruder", &done).unwrap());
+    assert!(store.delete_report(LOCAL_OWNER, &done).unwrap());
+    assert!(store.get_report(LOCAL_OWNER, &done).unwrap().is_none());
+    assert!(store.findings(&done, &FindingFilter::default(), 10, 0).unwrap().is_empty());
+    assert!(store.pages(&done).unwrap().is_empty());
+    assert!(!store.delete_report(LOCAL_OWNER, &done).unwrap());
+
+    // Completing a report that was deleted meanwhile does not bring it back.
+    assert!(store.delete_report(LOCAL_OWNER, &queued).unwrap());
+    complete(&store, &queued, "https://c.example/", 10);
+    assert!(store.get_report(LOCAL_OWNER, &queued).unwrap().is_none());
+    assert!(store.pages(&queued).unwrap().is_empty());
+}
+
+#[test]
+fn unopenable_path_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let err = Store::open(&file.join("db.sqlite")).unwrap_err();
+    assert!(err.to_string().contains("--db"), "{err}");
+}

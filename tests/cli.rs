@@ -1,0 +1,267 @@
+//! The built `webaudit` binary: the example site, output formats, exit codes, bad input and the
+//! stored reports.
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::common::{BackgroundServer, example_site, webaudit};
+
+fn json_stdout(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+#[test]
+fn audits_the_example_site_as_json_with_every_field() {
+    let db = tempfile::tempdir().unwrap();
+    let output = webaudit(&db)
+        .args(["audit", example_site().to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = json_stdout(&output);
+    assert!(report["id"].as_str().unwrap().starts_with("rpt_"));
+    assert_eq!(report["status"], "completed");
+    assert!(report["url"].as_str().unwrap().starts_with("file:///"));
+    for category in ["performance", "seo", "accessibility", "best_practices", "security", "overall"] {
+        let score = &report["scores"][category];
+        assert!(
+            score.as_u64().is_some_and(|s| s <= 100),
+            "{category} score: {score}"
+        );
+    }
+    assert!(report["security_grade"].is_string());
+    assert_eq!(report["pages"].as_array().unwrap().len(), 1);
+    let findings = report["findings"].as_array().unwrap();
+    let failing: Vec<&Value> = findings.iter().filter(|f| f["outcome"] == "fail").collect();
+    assert!(!failing.is_empty());
+    for f in findings {
+        for field in [
+            "rule_id", "category", "severity", "passed", "outcome", "title", "description",
+            "page_url", "evidence", "recommendation", "references", "fingerprint",
+        ] {
+            assert!(f.get(field).is_some(), "finding lacks {field}: {f}");
+        }
+        for field in ["summary", "steps", "estimated_minutes"] {
+            assert!(f["recommendation"].get(field).is_some(), "{f}");
+        }
+        for field in ["lighthouse", "axe", "wcag", "observatory"] {
+            assert!(f["references"].get(field).is_some(), "{f}");
+        }
+    }
+    // The deliberate problems of the example site are found.
+    let failing_rules: Vec<&str> = failing.iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
+    for rule in ["performance.render-blocking-resources", "performance.unsized-images"] {
+        assert!(failing_rules.contains(&rule), "{rule} not in {failing_rules:?}");
+    }
+    // Passed and not-applicable rules are reported too.
+    assert!(findings.iter().any(|f| f["outcome"] == "pass"));
+    assert!(findings.iter().any(|f| f["outcome"] == "not_applicable"));
+}
+
+#[test]
+fn text_summary_shows_scores_fixes_and_where_it_is_stored() {
+    let db = tempfile::tempdir().unwrap();
+    webaudit(&db)
+        .args(["audit", example_site().to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Performance")
+                .and(predicate::str::contains("Overall"))
+                .and(predicate::str::contains("Fix first"))
+                .and(predicate::str::contains("Stored as rpt_"))
+                .and(predicate::str::contains(db.path().to_str().unwrap())),
+        );
+}
+
+#[test]
+fn markdown_output() {
+    let db = tempfile::tempdir().unwrap();
+    webaudit(&db)
+        .args(["audit", example_site().to_str().unwrap(), "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::starts_with("# webaudit report: file:///")
+                .and(predicate::str::contains("## Scores"))
+                .and(predicate::str::contains("## Fix first")),
+        );
+}
+
+#[test]
+fn fail_under_exits_with_one() {
+    let db = tempfile::tempdir().unwrap();
+    let site = example_site();
+    webaudit(&db)
+        .args(["audit", site.to_str().unwrap(), "--fail-under", "100", "--format", "json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("below --fail-under: overall"));
+    webaudit(&db)
+        .args(["audit", site.to_str().unwrap(), "--fail-under", "performance=1", "--format", "json"])
+        .assert()
+        .code(0);
+    webaudit(&db)
+        .args(["audit", site.to_str().unwrap(), "--fail-under", "speed=3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown category `speed`"));
+}
+
+#[test]
+fn bad_input_exits_with_two_and_says_what_to_do() {
+    let db = tempfile::tempdir().unwrap();
+    let cases = [
+        ("http://exa mple.com/", "is neither a directory nor a URL"),
+        ("ftp://example.com/", "the scheme `ftp:` is not supported"),
+        ("example.com", "did you mean https://example.com"),
+        ("Cargo.toml", "is a file"),
+        ("src", "has no index.html"),
+        ("http://user:pw@example.com/", "user name or password"),
+        ("http://127.0.0.1:9/", "--allow-private"),
+        ("http://169.254.169.254/latest/meta-data/", "never reachable"),
+    ];
+    for (target, message) in cases {
+        webaudit(&db)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["audit", target])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+    webaudit(&db)
+        .args(["reports", "show", "rpt_nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a report id"));
+}
+
+#[test]
+fn unreachable_target_exits_with_three_and_is_stored_as_failed() {
+    let db = tempfile::tempdir().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    webaudit(&db)
+        .args(["audit", &url, "--allow-private"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("could not connect").and(predicate::str::contains("stored as failed report rpt_")));
+    let output = webaudit(&db)
+        .args(["reports", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows = json_stdout(&output);
+    let row = &rows[0];
+    assert_eq!(row["url"], url);
+    assert_eq!(row["status"], "failed");
+    assert!(row["error_message"].as_str().unwrap().contains("could not connect"));
+}
+
+#[test]
+fn non_html_and_error_statuses_exit_with_three() {
+    use axum::routing::get;
+    let server = BackgroundServer::start(|| {
+        axum::Router::new()
+            .route(
+                "/file.pdf",
+                get(|| async { ([(axum::http::header::CONTENT_TYPE, "application/pdf")], "%PDF") }),
+            )
+            .route("/gone", get(|| async { (axum::http::StatusCode::NOT_FOUND, "gone") }))
+    });
+    let db = tempfile::tempdir().unwrap();
+    webaudit(&db)
+        .env("WEBAUDIT_ALLOW_PRIVATE", "1")
+        .args(["audit", &server.url("/file.pdf")])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("not an HTML page"));
+    webaudit(&db)
+        .env("WEBAUDIT_ALLOW_PRIVATE", "true")
+        .args(["audit", &server.url("/gone")])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("HTTP 404"));
+}
+
+#[test]
+fn reports_list_show_and_delete() {
+    let db = tempfile::tempdir().unwrap();
+    let output = webaudit(&db)
+        .args(["audit", example_site().to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let id = json_stdout(&output)["id"].as_str().unwrap().to_owned();
+
+    webaudit(&db)
+        .args(["reports", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(&id).and(predicate::str::contains("completed")));
+    let shown = webaudit(&db)
+        .args(["reports", "show", &id, "--format", "json"])
+        .output()
+        .unwrap();
+    let report = json_stdout(&shown);
+    assert_eq!(report["id"], id);
+    assert_eq!(report["findings"], json_stdout(&output)["findings"]);
+    webaudit(&db)
+        .args(["reports", "show", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Fix first"));
+    webaudit(&db).args(["reports", "delete", &id]).assert().success();
+    webaudit(&db)
+        .args(["reports", "show", &id])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("webaudit reports list"));
+}
+
+#[test]
+fn rules_catalogue_lists_every_rule_with_references() {
+    let db = tempfile::tempdir().unwrap();
+    let output = webaudit(&db).args(["rules", "--format", "json"]).output().unwrap();
+    assert!(output.status.success());
+    let rules = json_stdout(&output);
+    let rules = rules.as_array().unwrap();
+    for category in ["performance", "seo", "accessibility", "best_practices", "security"] {
+        let n = rules.iter().filter(|r| r["category"] == category).count();
+        assert!(n >= 8, "{category}: {n} rules");
+    }
+    assert!(rules.iter().all(|r| r["references"].is_object() && r["fix"]["steps"].is_array()));
+    webaudit(&db)
+        .args(["rules"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("performance.server-response-time").and(predicate::str::contains("lighthouse:server-response-time")));
+    webaudit(&db)
+        .args(["rules", "--format", "markdown", "--category", "performance"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("| `performance.dom-size` |"));
+}
+
+#[test]
+fn schema_and_help() {
+    let db = tempfile::tempdir().unwrap();
+    let output = webaudit(&db).arg("schema").output().unwrap();
+    let schema = json_stdout(&output);
+    assert_eq!(schema["title"], "Report");
+    assert!(schema["properties"]["findings"].is_object());
+    for args in [
+        vec!["--help"],
+        vec!["audit", "--help"],
+        vec!["reports", "--help"],
+        vec!["reports", "list", "--help"],
+        vec!["rules", "--help"],
+    ] {
+        webaudit(&db).args(&args).assert().success().stdout(predicate::str::contains("Usage"));
+    }
+    webaudit(&db).arg("frobnicate").assert().code(2);
+}
