@@ -5,16 +5,20 @@
 //! every report in an embedded SQLite store. See `DESIGN.md` in the shared folder for the map;
 //! the modules below follow it:
 //!
-//! - [`report`]: the vocabulary and JSON contract.
-//! - [`engine`]: fetching, parsing, rules, scoring.
-//! - [`store`]: SQLite persistence.
-//! - [`service`]: the application API every surface calls.
-//! - [`export`]: renderings of a report (JSON, Markdown, text).
-//! - [`cli`]: the `webaudit` command line.
+//! - [`report`] — the vocabulary and JSON contract.
+//! - [`engine`] — fetching, parsing, rules, scoring.
+//! - [`store`] — SQLite persistence.
+//! - [`jobs`] — the audit queue and worker pool.
+//! - [`mcp`] — the MCP server (tools, prompts, resources).
+//! - [`service`] — the application API every surface calls.
+//! - [`export`] — renderings of a report (JSON, Markdown, text).
+//! - [`cli`] — the `webaudit` command line.
 
 pub mod cli;
 pub mod engine;
 pub mod export;
+pub mod jobs;
+pub mod mcp;
 pub mod report;
 pub mod service;
 pub mod store;

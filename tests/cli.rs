@@ -19,15 +19,31 @@ fn json_stdout(output: &std::process::Output) -> Value {
 fn audits_the_example_site_as_json_with_every_field() {
     let db = tempfile::tempdir().unwrap();
     let output = webaudit(&db)
-        .args(["audit", example_site().to_str().unwrap(), "--format", "json"])
+        .args([
+            "audit",
+            example_site().to_str().unwrap(),
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let report = json_stdout(&output);
     assert!(report["id"].as_str().unwrap().starts_with("rpt_"));
     assert_eq!(report["status"], "completed");
     assert!(report["url"].as_str().unwrap().starts_with("file:///"));
-    for category in ["performance", "seo", "accessibility", "best_practices", "security", "overall"] {
+    for category in [
+        "performance",
+        "seo",
+        "accessibility",
+        "best_practices",
+        "security",
+        "overall",
+    ] {
         let score = &report["scores"][category];
         assert!(
             score.as_u64().is_some_and(|s| s <= 100),
@@ -41,8 +57,18 @@ fn audits_the_example_site_as_json_with_every_field() {
     assert!(!failing.is_empty());
     for f in findings {
         for field in [
-            "rule_id", "category", "severity", "passed", "outcome", "title", "description",
-            "page_url", "evidence", "recommendation", "references", "fingerprint",
+            "rule_id",
+            "category",
+            "severity",
+            "passed",
+            "outcome",
+            "title",
+            "description",
+            "page_url",
+            "evidence",
+            "recommendation",
+            "references",
+            "fingerprint",
         ] {
             assert!(f.get(field).is_some(), "finding lacks {field}: {f}");
         }
@@ -54,9 +80,18 @@ fn audits_the_example_site_as_json_with_every_field() {
         }
     }
     // The deliberate problems of the example site are found.
-    let failing_rules: Vec<&str> = failing.iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
-    for rule in ["performance.render-blocking-resources", "performance.unsized-images"] {
-        assert!(failing_rules.contains(&rule), "{rule} not in {failing_rules:?}");
+    let failing_rules: Vec<&str> = failing
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "performance.render-blocking-resources",
+        "performance.unsized-images",
+    ] {
+        assert!(
+            failing_rules.contains(&rule),
+            "{rule} not in {failing_rules:?}"
+        );
     }
     // Passed and not-applicable rules are reported too.
     assert!(findings.iter().any(|f| f["outcome"] == "pass"));
@@ -83,7 +118,12 @@ fn text_summary_shows_scores_fixes_and_where_it_is_stored() {
 fn markdown_output() {
     let db = tempfile::tempdir().unwrap();
     webaudit(&db)
-        .args(["audit", example_site().to_str().unwrap(), "--format", "markdown"])
+        .args([
+            "audit",
+            example_site().to_str().unwrap(),
+            "--format",
+            "markdown",
+        ])
         .assert()
         .success()
         .stdout(
@@ -98,12 +138,26 @@ fn fail_under_exits_with_one() {
     let db = tempfile::tempdir().unwrap();
     let site = example_site();
     webaudit(&db)
-        .args(["audit", site.to_str().unwrap(), "--fail-under", "100", "--format", "json"])
+        .args([
+            "audit",
+            site.to_str().unwrap(),
+            "--fail-under",
+            "100",
+            "--format",
+            "json",
+        ])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("below --fail-under: overall"));
     webaudit(&db)
-        .args(["audit", site.to_str().unwrap(), "--fail-under", "performance=1", "--format", "json"])
+        .args([
+            "audit",
+            site.to_str().unwrap(),
+            "--fail-under",
+            "performance=1",
+            "--format",
+            "json",
+        ])
         .assert()
         .code(0);
     webaudit(&db)
@@ -124,7 +178,10 @@ fn bad_input_exits_with_two_and_says_what_to_do() {
         ("src", "has no index.html"),
         ("http://user:pw@example.com/", "user name or password"),
         ("http://127.0.0.1:9/", "--allow-private"),
-        ("http://169.254.169.254/latest/meta-data/", "never reachable"),
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            "never reachable",
+        ),
     ];
     for (target, message) in cases {
         webaudit(&db)
@@ -151,7 +208,10 @@ fn unreachable_target_exits_with_three_and_is_stored_as_failed() {
         .args(["audit", &url, "--allow-private"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("could not connect").and(predicate::str::contains("stored as failed report rpt_")));
+        .stderr(
+            predicate::str::contains("could not connect")
+                .and(predicate::str::contains("stored as failed report rpt_")),
+        );
     let output = webaudit(&db)
         .args(["reports", "list", "--format", "json"])
         .output()
@@ -160,7 +220,12 @@ fn unreachable_target_exits_with_three_and_is_stored_as_failed() {
     let row = &rows[0];
     assert_eq!(row["url"], url);
     assert_eq!(row["status"], "failed");
-    assert!(row["error_message"].as_str().unwrap().contains("could not connect"));
+    assert!(
+        row["error_message"]
+            .as_str()
+            .unwrap()
+            .contains("could not connect")
+    );
 }
 
 #[test]
@@ -170,9 +235,17 @@ fn non_html_and_error_statuses_exit_with_three() {
         axum::Router::new()
             .route(
                 "/file.pdf",
-                get(|| async { ([(axum::http::header::CONTENT_TYPE, "application/pdf")], "%PDF") }),
+                get(|| async {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/pdf")],
+                        "%PDF",
+                    )
+                }),
             )
-            .route("/gone", get(|| async { (axum::http::StatusCode::NOT_FOUND, "gone") }))
+            .route(
+                "/gone",
+                get(|| async { (axum::http::StatusCode::NOT_FOUND, "gone") }),
+            )
     });
     let db = tempfile::tempdir().unwrap();
     webaudit(&db)
@@ -193,7 +266,12 @@ fn non_html_and_error_statuses_exit_with_three() {
 fn reports_list_show_and_delete() {
     let db = tempfile::tempdir().unwrap();
     let output = webaudit(&db)
-        .args(["audit", example_site().to_str().unwrap(), "--format", "json"])
+        .args([
+            "audit",
+            example_site().to_str().unwrap(),
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     let id = json_stdout(&output)["id"].as_str().unwrap().to_owned();
@@ -215,7 +293,10 @@ fn reports_list_show_and_delete() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Fix first"));
-    webaudit(&db).args(["reports", "delete", &id]).assert().success();
+    webaudit(&db)
+        .args(["reports", "delete", &id])
+        .assert()
+        .success();
     webaudit(&db)
         .args(["reports", "show", &id])
         .assert()
@@ -226,20 +307,32 @@ fn reports_list_show_and_delete() {
 #[test]
 fn rules_catalogue_lists_every_rule_with_references() {
     let db = tempfile::tempdir().unwrap();
-    let output = webaudit(&db).args(["rules", "--format", "json"]).output().unwrap();
+    let output = webaudit(&db)
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let rules = json_stdout(&output);
     let rules = rules.as_array().unwrap();
-    for category in ["performance", "seo", "accessibility", "best_practices", "security"] {
+    for category in [
+        "performance",
+        "seo",
+        "accessibility",
+        "best_practices",
+        "security",
+    ] {
         let n = rules.iter().filter(|r| r["category"] == category).count();
         assert!(n >= 8, "{category}: {n} rules");
     }
-    assert!(rules.iter().all(|r| r["references"].is_object() && r["fix"]["steps"].is_array()));
-    webaudit(&db)
-        .args(["rules"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("performance.server-response-time").and(predicate::str::contains("lighthouse:server-response-time")));
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["references"].is_object() && r["fix"]["steps"].is_array())
+    );
+    webaudit(&db).args(["rules"]).assert().success().stdout(
+        predicate::str::contains("performance.server-response-time")
+            .and(predicate::str::contains("lighthouse:server-response-time")),
+    );
     webaudit(&db)
         .args(["rules", "--format", "markdown", "--category", "performance"])
         .assert()
@@ -261,7 +354,11 @@ fn schema_and_help() {
         vec!["reports", "list", "--help"],
         vec!["rules", "--help"],
     ] {
-        webaudit(&db).args(&args).assert().success().stdout(predicate::str::contains("Usage"));
+        webaudit(&db)
+            .args(&args)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Usage"));
     }
     webaudit(&db).arg("frobnicate").assert().code(2);
 }

@@ -23,7 +23,11 @@ fn options_for(server: &FixtureServer) -> AuditOptions {
     }
 }
 
-async fn run(server: &FixtureServer, path: &str, options: &AuditOptions) -> Result<AuditResult, AuditError> {
+async fn run(
+    server: &FixtureServer,
+    path: &str,
+    options: &AuditOptions,
+) -> Result<AuditResult, AuditError> {
     let target = Target::parse(&server.url(path)).unwrap();
     audit(&target, options, &()).await
 }
@@ -108,7 +112,10 @@ async fn audits_a_page_and_its_subresources() {
     // The gzip-encoded stylesheet counts its wire bytes, not its decoded size.
     let js_len = "// app\n".len() as u64 + "console.log('lamp');\n".len() as u64 * 200;
     // Document + gzipped CSS + script + two images; the 404 answers with an empty body.
-    assert_eq!(page.total_bytes, html_len + css_gz_len + js_len + 3000 + 100);
+    assert_eq!(
+        page.total_bytes,
+        html_len + css_gz_len + js_len + 3000 + 100
+    );
 
     // The uncompressed script is flagged; the gzipped stylesheet is not.
     let compression: Vec<_> = failing(&result, "performance.text-compression")
@@ -124,7 +131,10 @@ async fn audits_a_page_and_its_subresources() {
     assert_eq!(cache, vec![server.url("/static/app.js")]);
     let blocking = failing(&result, "performance.render-blocking-resources");
     assert_eq!(blocking.len(), 1);
-    assert_eq!(blocking[0].evidence.url.as_deref(), Some(server.url("/static/app.js").as_str()));
+    assert_eq!(
+        blocking[0].evidence.url.as_deref(),
+        Some(server.url("/static/app.js").as_str())
+    );
     // Every rule of the catalogue gave at least one finding: passes and not-applicable
     // outcomes are reported too.
     for rule in webaudit::engine::rules::catalogue() {
@@ -172,12 +182,20 @@ fn redirect_router() -> Router {
         .route("/loop-b", get(|| async { Redirect::temporary("/loop-a") }))
         .route(
             "/chain/{n}",
-            get(|axum::extract::Path(n): axum::extract::Path<u32>| async move {
-                Redirect::temporary(&format!("/chain/{}", n + 1))
-            }),
+            get(
+                |axum::extract::Path(n): axum::extract::Path<u32>| async move {
+                    Redirect::temporary(&format!("/chain/{}", n + 1))
+                },
+            ),
         )
-        .route("/to-private", get(|| async { Redirect::temporary("http://10.0.0.1/") }))
-        .route("/to-metadata", get(|| async { Redirect::temporary("http://169.254.169.254/latest/") }))
+        .route(
+            "/to-private",
+            get(|| async { Redirect::temporary("http://10.0.0.1/") }),
+        )
+        .route(
+            "/to-metadata",
+            get(|| async { Redirect::temporary("http://169.254.169.254/latest/") }),
+        )
 }
 
 #[tokio::test]
@@ -194,7 +212,10 @@ async fn records_every_redirect_hop() {
         .collect();
     assert_eq!(
         hops,
-        vec![(308, server.url("/middle").as_str()), (307, server.url("/end").as_str())]
+        vec![
+            (308, server.url("/middle").as_str()),
+            (307, server.url("/end").as_str())
+        ]
     );
     assert_eq!(failing(&result, "performance.redirects").len(), 2);
 }
@@ -214,7 +235,12 @@ async fn refuses_redirect_loops_long_chains_and_private_hops() {
     for path in ["/to-private", "/to-metadata"] {
         let err = run(&server, path, &options).await.unwrap_err();
         assert!(
-            matches!(&err, AuditError::Load(LoadError::Fetch(webaudit::engine::fetch::FetchError::Refused { .. }))),
+            matches!(
+                &err,
+                AuditError::Load(LoadError::Fetch(
+                    webaudit::engine::fetch::FetchError::Refused { .. }
+                ))
+            ),
             "{path}: {err}"
         );
         assert!(!err.is_unreachable());
@@ -240,7 +266,11 @@ async fn caps_large_documents_and_audits_what_arrived() {
     let page = &result.pages[0];
     assert!(page.bytes.truncated);
     assert_eq!(page.bytes.decoded, 10_000);
-    assert!(page.notes.iter().any(|n| n.contains("cap")), "{:?}", page.notes);
+    assert!(
+        page.notes.iter().any(|n| n.contains("cap")),
+        "{:?}",
+        page.notes
+    );
 }
 
 #[tokio::test]
@@ -263,7 +293,10 @@ async fn times_out_slow_servers() {
     let started = std::time::Instant::now();
     let err = run(&server, "/", &options).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(4));
-    assert!(err.to_string().contains("did not answer within 0.5s"), "{err}");
+    assert!(
+        err.to_string().contains("did not answer within 0.5s"),
+        "{err}"
+    );
     assert!(err.is_unreachable());
 }
 
@@ -272,20 +305,37 @@ async fn documents_that_cannot_be_audited_say_why() {
     let router = Router::new()
         .route(
             "/doc.pdf",
-            get(|| async { ([(header::CONTENT_TYPE, "application/pdf")], b"%PDF-1.7 ...".to_vec()) }),
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "application/pdf")],
+                    b"%PDF-1.7 ...".to_vec(),
+                )
+            }),
         )
         .route(
             "/data.json",
             get(|| async { ([(header::CONTENT_TYPE, "application/json")], "{\"a\":1}") }),
         )
-        .route("/gone", get(|| async { (StatusCode::NOT_FOUND, html("<h1>Not here</h1>".into())) }))
-        .route("/broken", get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "boom") }))
-        .route("/empty", get(|| async { ([(header::CONTENT_TYPE, "text/html")], "") }));
+        .route(
+            "/gone",
+            get(|| async { (StatusCode::NOT_FOUND, html("<h1>Not here</h1>".into())) }),
+        )
+        .route(
+            "/broken",
+            get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "boom") }),
+        )
+        .route(
+            "/empty",
+            get(|| async { ([(header::CONTENT_TYPE, "text/html")], "") }),
+        );
     let server = FixtureServer::start(router).await;
     let options = options_for(&server);
     let cases = [
         ("/doc.pdf", "returned `application/pdf`, not an HTML page"),
-        ("/data.json", "returned `application/json`, not an HTML page"),
+        (
+            "/data.json",
+            "returned `application/json`, not an HTML page",
+        ),
         ("/gone", "answered HTTP 404 Not Found"),
         ("/broken", "answered HTTP 500 Internal Server Error"),
         ("/empty", "returned an empty document"),
@@ -309,7 +359,10 @@ async fn invalid_utf8_is_audited_with_a_note() {
     let server = FixtureServer::start(router).await;
     let result = run(&server, "/", &options_for(&server)).await.unwrap();
     let notes = &result.pages[0].notes;
-    assert!(notes.iter().any(|n| n.contains("not valid UTF-8")), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.contains("not valid UTF-8")),
+        "{notes:?}"
+    );
 }
 
 #[tokio::test]
@@ -330,7 +383,9 @@ async fn unreachable_and_tls_failures_are_unreachable() {
     // https to a plain-http server: the TLS handshake fails.
     let server = FixtureServer::start(Router::new().route("/", get(|| async { "plain" }))).await;
     let target = Target::parse(&format!("https://{}/", server.addr)).unwrap();
-    let err = audit(&target, &options_for(&server), &()).await.unwrap_err();
+    let err = audit(&target, &options_for(&server), &())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("TLS handshake"), "{err}");
     assert!(err.is_unreachable());
 }
@@ -339,7 +394,9 @@ async fn unreachable_and_tls_failures_are_unreachable() {
 async fn loopback_is_refused_by_default() {
     let server = FixtureServer::start(Router::new().route("/", get(|| async { "x" }))).await;
     let target = Target::parse(&server.url("/")).unwrap();
-    let err = audit(&target, &AuditOptions::default(), &()).await.unwrap_err();
+    let err = audit(&target, &AuditOptions::default(), &())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("--allow-private"), "{err}");
     assert!(!err.is_unreachable());
 }

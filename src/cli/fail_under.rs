@@ -32,13 +32,15 @@ impl FromStr for FailUnder {
                 Some((name, value)) if name.trim().eq_ignore_ascii_case("overall") => {
                     out.overall = Some(score(value)?)
                 }
-                Some((name, value)) => {
-                    out.categories.push((name.parse::<Category>()?, score(value)?))
-                }
+                Some((name, value)) => out
+                    .categories
+                    .push((name.parse::<Category>()?, score(value)?)),
             }
         }
         if out.overall.is_none() && out.categories.is_empty() {
-            return Err("give a score such as 80, or thresholds such as seo=90,accessibility=95".into());
+            return Err(
+                "give a score such as 80, or thresholds such as seo=90,accessibility=95".into(),
+            );
         }
         Ok(out)
     }

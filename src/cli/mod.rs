@@ -3,12 +3,13 @@
 //! 3 audit failed because the target could not be reached).
 //!
 //! # Layout
-//! - [`audit`]: `webaudit audit`.
-//! - [`reports`]: `webaudit reports list|show|delete`.
-//! - [`rules`]: `webaudit rules`.
-//! - [`render`]: terminal rendering (scores with bars, fixes).
-//! - [`fail_under`]: the `--fail-under` threshold syntax.
-//! - [`progress`]: the progress spinner on stderr.
+//! - [`audit`] — `webaudit audit`.
+//! - [`reports`] — `webaudit reports list|show|delete`.
+//! - [`rules`] — `webaudit rules`.
+//! - [`serve`] — `webaudit serve` (the MCP server).
+//! - [`render`] — terminal rendering (scores with bars, fixes).
+//! - [`fail_under`] — the `--fail-under` threshold syntax.
+//! - [`progress`] — the progress spinner on stderr.
 
 pub mod audit;
 pub mod fail_under;
@@ -16,6 +17,7 @@ pub mod progress;
 pub mod render;
 pub mod reports;
 pub mod rules;
+pub mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -115,6 +117,8 @@ pub enum Command {
     Reports(reports::ReportsCommand),
     /// Print the rule catalogue.
     Rules(rules::RulesArgs),
+    /// Run the MCP server on stdio (for Claude Desktop, Cursor and other MCP clients).
+    Serve(serve::ServeArgs),
     /// Print the JSON Schema of the report format.
     Schema,
 }
@@ -192,7 +196,10 @@ pub fn open_service(db: Option<&PathBuf>, options: AuditOptions) -> Result<Servi
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: could not start the async runtime: {e}");
@@ -214,6 +221,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Audit(args) => audit::run(cli.db.as_ref(), args).await,
         Command::Reports(cmd) => reports::run(cli.db.as_ref(), cmd).await,
         Command::Rules(args) => rules::run(args),
+        Command::Serve(args) => serve::run(cli.db.as_ref(), args).await,
         Command::Schema => {
             let schema = schemars::schema_for!(crate::report::Report);
             println!(

@@ -67,7 +67,10 @@ pub fn scores(out: &mut String, scores: &Scores, grade: Option<&str>) {
     let _ = writeln!(
         out,
         "  {}",
-        paint(DIM, "* static estimate from the HTML and headers, not a browser measurement")
+        paint(
+            DIM,
+            "* static estimate from the HTML and headers, not a browser measurement"
+        )
     );
 }
 
@@ -140,11 +143,25 @@ pub fn report(
         "{} {}  {}",
         paint(BOLD, "webaudit"),
         report.url,
-        paint(DIM, format!("({} page{})", report.pages.len(), if report.pages.len() == 1 { "" } else { "s" }))
+        paint(
+            DIM,
+            format!(
+                "({} page{})",
+                report.pages.len(),
+                if report.pages.len() == 1 { "" } else { "s" }
+            )
+        )
     );
     for page in &report.pages {
         for note in &page.notes {
-            let _ = writeln!(out, "  {} {note}", paint(Style::new().fg_color(Some(AnsiColor::Yellow.into())), "note:"));
+            let _ = writeln!(
+                out,
+                "  {} {note}",
+                paint(
+                    Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+                    "note:"
+                )
+            );
         }
     }
     out.push('\n');
@@ -160,7 +177,12 @@ pub fn report(
         counts.push(format!("{} to review", f.needs_review));
     }
     if !counts.is_empty() {
-        let _ = writeln!(out, "\n  {} failing findings: {}", f.total, counts.join(", "));
+        let _ = writeln!(
+            out,
+            "\n  {} failing findings: {}",
+            f.total,
+            counts.join(", ")
+        );
     }
     fixes(&mut out, recommendations);
     out
@@ -173,7 +195,13 @@ pub fn report_list(rows: &[ReportSummary]) -> String {
     }
     let mut out = format!(
         "{}\n",
-        paint(BOLD, format!("{:<30} {:<20} {:<9} {:>7}  URL", "ID", "CREATED (UTC)", "STATUS", "OVERALL"))
+        paint(
+            BOLD,
+            format!(
+                "{:<30} {:<20} {:<9} {:>7}  URL",
+                "ID", "CREATED (UTC)", "STATUS", "OVERALL"
+            )
+        )
     );
     for r in rows {
         let overall = r

@@ -91,7 +91,10 @@ pub async fn run(db: Option<&PathBuf>, command: ReportsCommand) -> Result<u8, Cl
                         anstream::println!("{} {} failed: {message}", report.id, report.url);
                     } else {
                         let overview = views::overview(&report);
-                        anstream::print!("{}", render::report(&report, &overview, &recommendations));
+                        anstream::print!(
+                            "{}",
+                            render::report(&report, &overview, &recommendations)
+                        );
                     }
                 }
             }

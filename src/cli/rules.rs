@@ -80,7 +80,10 @@ pub fn run(args: RulesArgs) -> Result<u8, CliError> {
                     references: r.references(),
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&entries).expect("rules serialise"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&entries).expect("rules serialise")
+            );
         }
         RulesFormat::Markdown => {
             println!("| id | category | severity | weight | title | references |");

@@ -3,12 +3,12 @@
 //! before they run.
 //!
 //! # Layout
-//! - [`fetch`]: the guarded HTTP client.
-//! - [`page`]: `Page` loading (document, DOM, subresources, origin facts).
-//! - [`rules`]: the rule catalogue, one file per category.
-//! - [`score`]: category, overall and Observatory scores.
-//! - [`target`]: URL and directory targets (a directory is served on loopback).
-//! - [`progress`]: progress events for callers that wait.
+//! - [`fetch`] — the guarded HTTP client.
+//! - [`page`] — `Page` loading (document, DOM, subresources, origin facts).
+//! - [`rules`] — the rule catalogue, one file per category.
+//! - [`score`] — category, overall and Observatory scores.
+//! - [`target`] — URL and directory targets (a directory is served on loopback).
+//! - [`progress`] — progress events for callers that wait.
 
 pub mod fetch;
 pub mod page;
@@ -102,7 +102,12 @@ pub async fn audit(
         Target::Directory(dir) => {
             let server = LocalServer::start(dir).await?;
             let policy = options.policy.clone().allow_socket(server.addr());
-            (server.root_url(), policy, Served::LocalDirectory, Some(server))
+            (
+                server.root_url(),
+                policy,
+                Served::LocalDirectory,
+                Some(server),
+            )
         }
     };
     let fetcher = Fetcher::new(options.fetch.clone(), policy)?;
@@ -116,7 +121,12 @@ pub async fn audit(
     step(progress, Phase::FetchingDocument, 0, url.as_str());
     let response = loader.fetch_document(url).await?;
     PageLoader::check_document(&response)?;
-    step(progress, Phase::FetchingSubresources, 0, response.final_url.as_str());
+    step(
+        progress,
+        Phase::FetchingSubresources,
+        0,
+        response.final_url.as_str(),
+    );
     let final_url = response.final_url.clone();
     let (origin, mut page) = tokio::join!(
         loader.origin_facts(&final_url),

@@ -26,7 +26,10 @@ pub const OBSERVATORY_EXTRA_CREDIT_THRESHOLD: i32 = 90;
 /// Lighthouse's `getLogNormalScore` followed by `computeLogNormalScore` (the boost above 0.9 and
 /// flooring to two decimals): a value at `p10` scores 0.9, at `median` 0.5.
 pub fn log_normal_score(value: f64, p10: f64, median: f64) -> f64 {
-    assert!(p10 > 0.0 && median > p10, "curve control points must satisfy 0 < p10 < median");
+    assert!(
+        p10 > 0.0 && median > p10,
+        "curve control points must satisfy 0 < p10 < median"
+    );
     if value <= 0.0 {
         return 1.0;
     }
@@ -140,7 +143,11 @@ pub fn score_page(findings: &[&Finding], treat_as_passed: &[&str]) -> ScoreCard 
         }
         let fixed = treat_as_passed.contains(&f.rule_id.as_str());
         let failed = f.outcome == Outcome::Fail && !fixed;
-        let score = if fixed { 1.0 } else { f.score.unwrap_or(if failed { 0.0 } else { 1.0 }) };
+        let score = if fixed {
+            1.0
+        } else {
+            f.score.unwrap_or(if failed { 0.0 } else { 1.0 })
+        };
         let observatory = f.evidence.observatory.as_ref();
         let modifier = if fixed {
             // A fixed Observatory test scores as its best non-bonus result: no penalty.
@@ -194,7 +201,8 @@ pub fn overall(scores: &Scores) -> Option<u8> {
         .filter_map(|c| scores.get(c))
         .map(f64::from)
         .collect();
-    (!present.is_empty()).then(|| (present.iter().sum::<f64>() / present.len() as f64).round() as u8)
+    (!present.is_empty())
+        .then(|| (present.iter().sum::<f64>() / present.len() as f64).round() as u8)
 }
 
 /// Site scores: per category, the mean of the pages' scores (pages where the category was not

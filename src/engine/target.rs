@@ -49,10 +49,14 @@ pub enum TargetError {
         scheme: String,
     },
     /// A directory without an `index.html`.
-    #[error("`{0}` has no index.html; give the folder of a built static site (the one that contains index.html)")]
+    #[error(
+        "`{0}` has no index.html; give the folder of a built static site (the one that contains index.html)"
+    )]
     NoIndex(String),
     /// A path that is a file, not a directory.
-    #[error("`{0}` is a file; give the directory that contains it (webaudit serves it and audits its index.html)")]
+    #[error(
+        "`{0}` is a file; give the directory that contains it (webaudit serves it and audits its index.html)"
+    )]
     NotADirectory(String),
     /// The loopback server could not start.
     #[error("could not serve the directory on 127.0.0.1: {0}")]
@@ -183,8 +187,14 @@ mod tests {
 
     #[test]
     fn parses_targets_with_helpful_errors() {
-        assert!(matches!(Target::parse("https://example.com/"), Ok(Target::Url(_))));
-        assert!(matches!(Target::parse("examples/site"), Ok(Target::Directory(_))));
+        assert!(matches!(
+            Target::parse("https://example.com/"),
+            Ok(Target::Url(_))
+        ));
+        assert!(matches!(
+            Target::parse("examples/site"),
+            Ok(Target::Directory(_))
+        ));
         assert!(matches!(Target::parse("src"), Err(TargetError::NoIndex(_))));
         assert!(matches!(
             Target::parse("example.com"),
@@ -202,7 +212,10 @@ mod tests {
             Target::parse("ftp://example.com/"),
             Err(TargetError::Scheme { .. })
         ));
-        assert!(matches!(Target::parse("Cargo.toml"), Err(TargetError::NotADirectory(_))));
+        assert!(matches!(
+            Target::parse("Cargo.toml"),
+            Err(TargetError::NotADirectory(_))
+        ));
         assert!(matches!(
             Target::parse("not a url"),
             Err(TargetError::Unrecognised { .. })

@@ -102,20 +102,32 @@ pub fn markdown(report: &Report, recommendations: &[Recommendation]) -> String {
                     f.severity,
                     f.rule_id,
                     cell(&f.page_url),
-                    if place.is_empty() { String::new() } else { format!("`{}`", cell(place)) },
+                    if place.is_empty() {
+                        String::new()
+                    } else {
+                        format!("`{}`", cell(place))
+                    },
                     cell(e.detail.as_deref().unwrap_or_default())
                 );
             }
             out.push('\n');
         }
     }
-    let passed = report.findings.iter().filter(|f| f.outcome == Outcome::Pass).count();
+    let passed = report
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::Pass)
+        .count();
     let not_applicable = report
         .findings
         .iter()
         .filter(|f| f.outcome == Outcome::NotApplicable)
         .count();
-    let review = report.findings.iter().filter(|f| f.outcome == Outcome::Review).count();
+    let review = report
+        .findings
+        .iter()
+        .filter(|f| f.outcome == Outcome::Review)
+        .count();
     let _ = writeln!(
         out,
         "\n## Also checked\n\n{passed} rule results passed, {not_applicable} did not apply, {review} items need a person's review."

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// A report id: `rpt_` followed by a 26-character ULID, so ids sort by creation time.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 #[schemars(with = "String")]
 pub struct ReportId(String);
@@ -72,6 +74,15 @@ impl TryFrom<String> for ReportId {
 impl From<ReportId> for String {
     fn from(id: ReportId) -> String {
         id.0
+    }
+}
+
+/// The site of a report URL: its origin (`https://example.com`) for http(s) URLs, the URL
+/// itself otherwise (a `file://` directory). History falls back to the site's reports.
+pub fn site_of(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => u.origin().ascii_serialization(),
+        _ => url.to_owned(),
     }
 }
 

@@ -10,7 +10,7 @@ mod ids;
 mod vocabulary;
 
 pub use finding::{Evidence, Finding, Fix, Observatory, Outcome, References};
-pub use ids::{ReportId, fingerprint};
+pub use ids::{ReportId, fingerprint, site_of};
 pub use vocabulary::{Category, Severity, Status};
 
 use chrono::{DateTime, Utc};

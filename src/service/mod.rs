@@ -1,24 +1,34 @@
-//! The application API every surface (CLI, MCP, REST) calls: run and store audits, and read
-//! reports back shaped for their readers. Store calls run on blocking threads so async callers
-//! never block the runtime on SQLite.
+//! The application API every surface (CLI, MCP, REST) calls: run and store audits, queue them
+//! for the worker pool and wait for them, and read reports back shaped for their readers. Store
+//! calls run on blocking threads so async callers never block the runtime on SQLite.
 //!
 //! # Layout
-//! - [`recommend`]: failing findings grouped by rule, ranked by exact score gains.
-//! - [`views`]: compact views of a report (summary with counts and worst findings).
+//! - [`recommend`] — failing findings grouped by rule, ranked by exact score gains.
+//! - [`views`] — compact views of a report (summary with counts and worst findings).
+//! - [`history`] — score history with changes.
+//! - [`compare`] — findings fixed, new and still open between two audits.
 
+pub mod compare;
+pub mod history;
 pub mod recommend;
 pub mod views;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use crate::engine::fetch::{AddressPolicy, FetchError};
 use crate::engine::progress::Progress;
 use crate::engine::target::Target;
-use crate::engine::{self, AuditError, AuditOptions};
-use crate::report::{Report, ReportId, Status};
-use crate::store::{Completion, NewReport, Store, StoreError};
+use crate::engine::{AuditError, AuditOptions};
+use crate::jobs::{self, JobSpec, JobState, Jobs, RunError};
+use crate::report::{Category, Finding, Report, ReportId, Status, site_of};
+use crate::store::{
+    FindingFilter, ListFilter, ListPage, NewReport, ReportSummary, Store, StoreError,
+};
 
 /// Errors of the service, each saying what to do.
 #[derive(Debug, thiserror::Error)]
@@ -36,11 +46,27 @@ pub enum ServiceError {
         source: AuditError,
     },
     /// No report with this id (for this owner).
-    #[error("no report with id {0}; list the available reports with list_reports (CLI: webaudit reports list)")]
+    #[error(
+        "no report with id {0}; list the available reports with list_reports (CLI: webaudit reports list)"
+    )]
     NotFound(ReportId),
     /// Bad input.
     #[error("{0}")]
     Invalid(String),
+    /// A URL the address policy refuses.
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// How a wait for a job ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaitOutcome {
+    /// The audit finished (completed or failed).
+    Finished(ReportSummary),
+    /// The time ran out; the audit goes on.
+    TimedOut(ReportSummary),
+    /// The caller cancelled; the audit goes on.
+    Cancelled,
 }
 
 /// The application service. Cheap to clone.
@@ -48,15 +74,7 @@ pub enum ServiceError {
 pub struct Service {
     store: Store,
     options: Arc<AuditOptions>,
-}
-
-/// The site of a target URL: its origin (`https://example.com`), or the URL itself for
-/// directories.
-pub fn site_of(url: &str) -> String {
-    match Url::parse(url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => u.origin().ascii_serialization(),
-        _ => url.to_owned(),
-    }
+    jobs: Option<Jobs>,
 }
 
 /// Normalises a URL given by a user for matching stored reports (`https://a.example` and
@@ -75,12 +93,61 @@ pub fn normalise_url(input: &str) -> String {
     }
 }
 
+/// The forms of URL an audit accepts, for error messages.
+pub const ACCEPTED_URLS: &str = "an absolute http:// or https:// URL such as https://example.com/ \
+     or https://example.com/pricing";
+
+/// Parses and checks a URL handed to `start_audit`: it must be http(s), and the address policy
+/// must not refuse it (literal addresses and internal names are refused here, before any
+/// connection; names that resolve to refused addresses fail the audit).
+pub fn parse_audit_url(input: &str, policy: &AddressPolicy) -> Result<Url, ServiceError> {
+    let url = match Target::parse(input) {
+        Ok(Target::Url(url)) => url,
+        Ok(Target::Directory(_)) => {
+            return Err(ServiceError::Invalid(format!(
+                "`{input}` is a local directory; over MCP and HTTP give {ACCEPTED_URLS} (directories \
+                 can be audited with the CLI: webaudit audit DIR)"
+            )));
+        }
+        Err(e) => {
+            return Err(ServiceError::Invalid(format!(
+                "{e}. Accepted: {ACCEPTED_URLS}"
+            )));
+        }
+    };
+    policy.check_url(&url).map_err(|refusal| {
+        ServiceError::Refused(
+            FetchError::Refused {
+                url: url.to_string(),
+                refusal,
+            }
+            .to_string(),
+        )
+    })?;
+    Ok(url)
+}
+
 impl Service {
-    /// A service over `store`, auditing with `options`.
+    /// A service over `store`, auditing with `options` (no worker pool: see
+    /// [`Service::start_jobs`]).
     pub fn new(store: Store, options: AuditOptions) -> Self {
         Service {
             store,
             options: Arc::new(options),
+            jobs: None,
+        }
+    }
+
+    /// Starts the worker pool (recovering interrupted audits first).
+    pub async fn start_jobs(mut self, workers: usize) -> Result<Self, ServiceError> {
+        self.jobs = Some(Jobs::start(self.store.clone(), self.options.clone(), workers).await?);
+        Ok(self)
+    }
+
+    /// Stops the worker pool after the audits in progress.
+    pub fn shutdown(&self) {
+        if let Some(jobs) = &self.jobs {
+            jobs.shutdown();
         }
     }
 
@@ -107,9 +174,8 @@ impl Service {
             .map_err(ServiceError::from)
     }
 
-    /// Audits `target` now and stores the report (status `running` while it runs, then
-    /// `completed` or `failed`). Returns the completed report, or the error with the id of the
-    /// failed report.
+    /// Audits `target` now (without the queue) and stores the report. Returns the completed
+    /// report, or the error with the id of the stored failed report.
     pub async fn audit_now(
         &self,
         target: &Target,
@@ -126,55 +192,153 @@ impl Service {
             url: url.clone(),
             created_at,
             status: Status::Running,
-            options: serde_json::json!({}),
+            options: JobSpec::new(target).to_json(),
         };
         self.db(move |s| s.create_report(&new)).await?;
-        match engine::audit(target, &self.options, progress).await {
-            Ok(result) => {
-                let id2 = id.clone();
-                let stored = result.clone();
-                self.db(move |s| {
-                    s.complete_report(
-                        &id2,
-                        Completion {
-                            scores: stored.scores,
-                            security_grade: stored.security_grade.as_deref(),
-                            observatory_score: stored.observatory_score,
-                            pages: &stored.pages,
-                            findings: &stored.findings,
-                        },
-                    )
-                })
-                .await?;
-                Ok(Report {
-                    id,
-                    url,
-                    status: Status::Completed,
-                    created_at,
-                    completed_at: Some(Utc::now()),
-                    error_message: None,
-                    scores: Some(result.scores),
-                    security_grade: result.security_grade,
-                    observatory_score: result.observatory_score,
-                    pages: result.pages,
-                    findings: result.findings,
-                    engine_version: env!("CARGO_PKG_VERSION").to_owned(),
-                })
-            }
-            Err(source) => {
-                let message = source.to_string();
-                let id2 = id.clone();
-                self.db(move |s| s.fail_report(&id2, &message)).await?;
-                Err(ServiceError::Audit { id, source })
-            }
+        match jobs::execute(&self.store, &self.options, &id, target, progress).await {
+            Ok(result) => Ok(jobs::run::completed_report(id, url, created_at, result)),
+            Err(RunError::Audit(source)) => Err(ServiceError::Audit { id, source }),
+            Err(RunError::Store(e)) => Err(e.into()),
         }
     }
 
-    /// A full report of `owner`.
-    pub async fn report(&self, owner: &str, id: &ReportId) -> Result<Report, ServiceError> {
-        let (owner, key) = (owner.to_owned(), id.clone());
-        self.db(move |s| s.get_report(&owner, &key))
+    /// Queues an audit of `url` for the worker pool.
+    pub async fn start_audit(&self, owner: &str, url: &str) -> Result<ReportSummary, ServiceError> {
+        let url = parse_audit_url(url, &self.options.policy)?;
+        let jobs = self.jobs.as_ref().ok_or_else(|| {
+            ServiceError::Invalid("the worker pool is not running in this process".into())
+        })?;
+        let spec = JobSpec::new(&Target::Url(url));
+        Ok(jobs.submit(owner, spec).await?)
+    }
+
+    /// Waits until the audit `id` finishes, at most `timeout`, calling `on_progress` with each
+    /// state change (it must not block); returns early (and leaves the audit running) when
+    /// `cancel` fires.
+    pub async fn wait(
+        &self,
+        owner: &str,
+        id: &ReportId,
+        timeout: Duration,
+        cancel: &CancellationToken,
+        on_progress: &(dyn Fn(&JobState) + Send + Sync),
+    ) -> Result<WaitOutcome, ServiceError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        if let Some(mut rx) = self.jobs.as_ref().and_then(|j| j.watch(id)) {
+            loop {
+                let state = rx.borrow_and_update().clone();
+                if matches!(state, JobState::Finished(_)) {
+                    break;
+                }
+                on_progress(&state);
+                tokio::select! {
+                    _ = cancel.cancelled() => return Ok(WaitOutcome::Cancelled),
+                    _ = tokio::time::sleep_until(deadline) => {
+                        return Ok(WaitOutcome::TimedOut(self.summary(owner, id).await?));
+                    }
+                    changed = rx.changed() => if changed.is_err() { break },
+                }
+            }
+        }
+        let summary = self.summary(owner, id).await?;
+        Ok(match summary.status {
+            Status::Completed | Status::Failed => WaitOutcome::Finished(summary),
+            // Not watched here (another process runs it): report where it is.
+            Status::Queued | Status::Running => WaitOutcome::TimedOut(summary),
+        })
+    }
+
+    /// One report's summary.
+    pub async fn summary(&self, owner: &str, id: &ReportId) -> Result<ReportSummary, ServiceError> {
+        let (o, key) = (owner.to_owned(), id.clone());
+        self.db(move |s| s.get_summary(&o, &key))
             .await?
             .ok_or_else(|| ServiceError::NotFound(id.clone()))
+    }
+
+    /// A full report.
+    pub async fn report(&self, owner: &str, id: &ReportId) -> Result<Report, ServiceError> {
+        let (o, key) = (owner.to_owned(), id.clone());
+        self.db(move |s| s.get_report(&o, &key))
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(id.clone()))
+    }
+
+    /// Reports of `owner`, newest first.
+    pub async fn list(
+        &self,
+        filter: ListFilter,
+        limit: usize,
+        cursor: Option<ReportId>,
+    ) -> Result<ListPage, ServiceError> {
+        self.db(move |s| s.list_reports(&filter, limit, cursor.as_ref()))
+            .await
+    }
+
+    /// A page of a report's findings matching `filter`, with the total count.
+    pub async fn findings(
+        &self,
+        owner: &str,
+        id: &ReportId,
+        filter: FindingFilter,
+        limit: usize,
+        offset: usize,
+    ) -> Result<(Vec<Finding>, usize), ServiceError> {
+        self.summary(owner, id).await?;
+        let key = id.clone();
+        self.db(move |s| {
+            let total = s.count_findings(&key, &filter)?;
+            Ok((s.findings(&key, &filter, limit, offset)?, total))
+        })
+        .await
+    }
+
+    /// Ranked recommendations of a report (optionally of one category), and how many rules
+    /// fail in all.
+    pub async fn recommendations(
+        &self,
+        owner: &str,
+        id: &ReportId,
+        category: Option<Category>,
+    ) -> Result<(Report, Vec<recommend::Recommendation>), ServiceError> {
+        let report = self.report(owner, id).await?;
+        let findings = report.findings.clone();
+        let mut recs = tokio::task::spawn_blocking(move || recommend::recommendations(&findings))
+            .await
+            .map_err(|e| ServiceError::Invalid(format!("internal error: {e}")))?;
+        if let Some(category) = category {
+            recs.retain(|r| r.category == category);
+            for (i, r) in recs.iter_mut().enumerate() {
+                r.rank = i as u32 + 1;
+            }
+        }
+        Ok((report, recs))
+    }
+
+    /// Completed audits of `url` (or of its site when the URL itself has none), oldest first,
+    /// with score changes.
+    pub async fn history(
+        &self,
+        owner: &str,
+        url: &str,
+        limit: usize,
+    ) -> Result<Vec<history::HistoryEntry>, ServiceError> {
+        let url = normalise_url(url);
+        let site = site_of(&url);
+        let owner = owner.to_owned();
+        let rows = self
+            .db(move |s| s.history(&owner, &url, &site, limit))
+            .await?;
+        Ok(history::entries(rows))
+    }
+
+    /// Deletes a report.
+    pub async fn delete(&self, owner: &str, id: &ReportId) -> Result<(), ServiceError> {
+        let (o, key) = (owner.to_owned(), id.clone());
+        if self.db(move |s| s.delete_report(&o, &key)).await? {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound(id.clone()))
+        }
     }
 }

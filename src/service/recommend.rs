@@ -130,7 +130,11 @@ pub fn recommendations(findings: &[Finding]) -> Vec<Recommendation> {
                 rule_id: rule_id.to_owned(),
                 title: first.title.clone(),
                 category: first.category,
-                severity: failures.iter().map(|f| f.severity).max().unwrap_or(first.severity),
+                severity: failures
+                    .iter()
+                    .map(|f| f.severity)
+                    .max()
+                    .unwrap_or(first.severity),
                 why: first.description.clone(),
                 fix: first.recommendation.clone(),
                 estimated_minutes,

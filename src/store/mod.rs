@@ -10,10 +10,10 @@
 //! [`crate::service`]).
 //!
 //! # Layout
-//! - [`schema`]: migrations.
-//! - [`rows`]: row types and conversions.
-//! - [`queries`]: reads (list, get, history, findings).
-//! - [`writes`]: inserts, status changes, deletion.
+//! - [`schema`] — migrations.
+//! - [`rows`] — row types and conversions.
+//! - [`queries`] — reads (list, get, history, findings).
+//! - [`writes`] — inserts, status changes, deletion.
 
 mod queries;
 mod rows;

@@ -130,12 +130,29 @@ impl Store {
     }
 
     /// One report's summary, if it exists and belongs to `owner`.
-    pub fn get_summary(&self, owner: &str, id: &ReportId) -> Result<Option<ReportSummary>, StoreError> {
+    pub fn get_summary(
+        &self,
+        owner: &str,
+        id: &ReportId,
+    ) -> Result<Option<ReportSummary>, StoreError> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM reports WHERE id = ? AND owner = ?"
         ))?;
         let mut rows = stmt.query((id.as_str(), owner))?;
+        match rows.next()? {
+            Some(row) => Ok(Some(rows::summary(row)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One report's summary whoever owns it (for the job runner).
+    pub fn summary_by_id(&self, id: &ReportId) -> Result<Option<ReportSummary>, StoreError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM reports WHERE id = ?"
+        ))?;
+        let mut rows = stmt.query([id.as_str()])?;
         match rows.next()? {
             Some(row) => Ok(Some(rows::summary(row)?)),
             None => Ok(None),
@@ -202,7 +219,11 @@ impl Store {
     }
 
     /// How many findings of a report match `filter`.
-    pub fn count_findings(&self, id: &ReportId, filter: &FindingFilter) -> Result<usize, StoreError> {
+    pub fn count_findings(
+        &self,
+        id: &ReportId,
+        filter: &FindingFilter,
+    ) -> Result<usize, StoreError> {
         let (sql, args) = finding_query(id, filter, "SELECT ", "count(*)", usize::MAX, 0);
         let conn = self.conn()?;
         let count: i64 = conn
@@ -285,12 +306,23 @@ fn finding_query(
             .filter(|s| *s >= min)
             .map(Severity::as_str)
             .collect();
-        sql.push_str(&format!(" AND severity IN ({})", placeholders(allowed.len())));
+        sql.push_str(&format!(
+            " AND severity IN ({})",
+            placeholders(allowed.len())
+        ));
         args.extend(allowed.into_iter().map(|s| Value::from(s.to_owned())));
     }
     if !filter.outcomes.is_empty() {
-        sql.push_str(&format!(" AND outcome IN ({})", placeholders(filter.outcomes.len())));
-        args.extend(filter.outcomes.iter().map(|o| Value::from(o.as_str().to_owned())));
+        sql.push_str(&format!(
+            " AND outcome IN ({})",
+            placeholders(filter.outcomes.len())
+        ));
+        args.extend(
+            filter
+                .outcomes
+                .iter()
+                .map(|o| Value::from(o.as_str().to_owned())),
+        );
     }
     if columns != "count(*)" {
         sql.push_str(" ORDER BY seq LIMIT ? OFFSET ?");

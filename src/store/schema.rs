@@ -25,6 +25,7 @@ CREATE TABLE reports (
     security_grade       TEXT,
     observatory_score    INTEGER,
     failing_count        INTEGER NOT NULL DEFAULT 0,
+    attempts             INTEGER NOT NULL DEFAULT 0,
     page_count           INTEGER NOT NULL DEFAULT 0,
     engine_version       TEXT NOT NULL
 );

@@ -4,9 +4,7 @@ use chrono::Utc;
 
 use super::*;
 use crate::engine::rules;
-use crate::report::{
-    Category, Evidence, Outcome, PageReport, ReportId, Scores, Severity, Status,
-};
+use crate::report::{Category, Evidence, Outcome, PageReport, ReportId, Scores, Severity, Status};
 
 fn temp_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -134,7 +132,10 @@ fn report_round_trip() {
     assert!(store.get_report("someone-else", &id).unwrap().is_none());
     // Reopening the file keeps everything.
     let reopened = Store::open(store.path()).unwrap();
-    assert_eq!(reopened.get_report(LOCAL_OWNER, &id).unwrap().unwrap(), report);
+    assert_eq!(
+        reopened.get_report(LOCAL_OWNER, &id).unwrap().unwrap(),
+        report
+    );
 }
 
 #[test]
@@ -150,7 +151,11 @@ fn listing_pages_newest_first_with_a_cursor() {
     };
     let first = store.list_reports(&filter, 2, None).unwrap();
     assert_eq!(
-        first.reports.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        first
+            .reports
+            .iter()
+            .map(|r| r.id.clone())
+            .collect::<Vec<_>>(),
         vec![ids[4].clone(), ids[3].clone()]
     );
     let cursor: ReportId = first.next_cursor.unwrap().parse().unwrap();
@@ -165,12 +170,25 @@ fn listing_pages_newest_first_with_a_cursor() {
         url: Some("https://s1.example/".into()),
         ..filter.clone()
     };
-    assert_eq!(store.list_reports(&only_url, 10, None).unwrap().reports.len(), 1);
+    assert_eq!(
+        store
+            .list_reports(&only_url, 10, None)
+            .unwrap()
+            .reports
+            .len(),
+        1
+    );
     let queued = ListFilter {
         status: Some(Status::Completed),
         ..filter
     };
-    assert!(store.list_reports(&queued, 10, None).unwrap().reports.is_empty());
+    assert!(
+        store
+            .list_reports(&queued, 10, None)
+            .unwrap()
+            .reports
+            .is_empty()
+    );
 }
 
 #[test]
@@ -183,18 +201,31 @@ fn history_of_a_url_then_its_site() {
     let failed = new_report(&store, LOCAL_OWNER, "https://site.example/");
     store.fail_report(&failed, "could not connect").unwrap();
     let history = store
-        .history(LOCAL_OWNER, "https://site.example/", "https://site.example", 2)
+        .history(
+            LOCAL_OWNER,
+            "https://site.example/",
+            "https://site.example",
+            2,
+        )
         .unwrap();
     let seo: Vec<Option<u8>> = history.iter().map(|h| h.scores.unwrap().seo).collect();
     assert_eq!(seo, vec![Some(70), Some(90)]);
     // A page of the site with no history of its own falls back to the site's.
     let site = store
-        .history(LOCAL_OWNER, "https://site.example/about", "https://site.example", 10)
+        .history(
+            LOCAL_OWNER,
+            "https://site.example/about",
+            "https://site.example",
+            10,
+        )
         .unwrap();
     assert_eq!(site.len(), 3);
     let failed_row = store.get_summary(LOCAL_OWNER, &failed).unwrap().unwrap();
     assert_eq!(failed_row.status, Status::Failed);
-    assert_eq!(failed_row.error_message.as_deref(), Some("could not connect"));
+    assert_eq!(
+        failed_row.error_message.as_deref(),
+        Some("could not connect")
+    );
     assert_eq!(failed_row.scores, None);
 }
 
@@ -207,18 +238,38 @@ fn delete_cascades_and_unfinished_work_is_found() {
     store.mark_running(&running).unwrap();
     let queued = new_report(&store, LOCAL_OWNER, "https://c.example/");
 
-    let unfinished: Vec<ReportId> = store.unfinished().unwrap().into_iter().map(|r| r.id).collect();
+    let unfinished: Vec<ReportId> = store
+        .unfinished()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
     assert_eq!(unfinished, vec![running.clone(), queued.clone()]);
-    assert_eq!(store.requeue_running().unwrap(), 1);
+    assert_eq!(store.recover_interrupted(2).unwrap(), (1, 0));
     assert_eq!(
-        store.get_summary(LOCAL_OWNER, &running).unwrap().unwrap().status,
+        store
+            .get_summary(LOCAL_OWNER, &running)
+            .unwrap()
+            .unwrap()
+            .status,
         Status::Queued
     );
+    // A second interrupted attempt fails the report instead of retrying it forever.
+    store.mark_running(&running).unwrap();
+    assert_eq!(store.recover_interrupted(2).unwrap(), (0, 1));
+    let row = store.get_summary(LOCAL_OWNER, &running).unwrap().unwrap();
+    assert_eq!(row.status, Status::Failed);
+    assert!(row.error_message.unwrap().contains("interrupted"));
 
     assert!(!store.delete_report("intruder", &done).unwrap());
     assert!(store.delete_report(LOCAL_OWNER, &done).unwrap());
     assert!(store.get_report(LOCAL_OWNER, &done).unwrap().is_none());
-    assert!(store.findings(&done, &FindingFilter::default(), 10, 0).unwrap().is_empty());
+    assert!(
+        store
+            .findings(&done, &FindingFilter::default(), 10, 0)
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.pages(&done).unwrap().is_empty());
     assert!(!store.delete_report(LOCAL_OWNER, &done).unwrap());
 

@@ -63,24 +63,41 @@ impl Store {
         Ok(())
     }
 
-    /// Moves a report to `running` (only from `queued` or `running`). Returns false when the
-    /// report is gone or already finished.
+    /// Moves a report to `running` (only from `queued` or `running`) and counts the attempt.
+    /// Returns false when the report is gone or already finished.
     pub fn mark_running(&self, id: &ReportId) -> Result<bool, StoreError> {
         let conn = self.conn()?;
         let changed = conn
             .prepare_cached(
-                "UPDATE reports SET status = 'running' WHERE id = ? AND status IN ('queued', 'running')",
+                "UPDATE reports SET status = 'running', attempts = attempts + 1
+                 WHERE id = ? AND status IN ('queued', 'running')",
             )?
             .execute([id.as_str()])?;
         Ok(changed == 1)
     }
 
-    /// Moves interrupted `running` reports back to `queued` (at start-up). Returns how many.
-    pub fn requeue_running(&self) -> Result<usize, StoreError> {
+    /// At start-up, after a process died: `running` reports that have had fewer than
+    /// `max_attempts` attempts go back to `queued`; the others are marked failed with a message
+    /// (so an audit that crashes the process is not retried forever). Returns (requeued,
+    /// failed).
+    pub fn recover_interrupted(&self, max_attempts: u32) -> Result<(usize, usize), StoreError> {
         let conn = self.conn()?;
-        Ok(conn
+        let failed = conn
+            .prepare_cached(
+                "UPDATE reports SET status = 'failed', completed_at = ?, error_message = ?
+                 WHERE status = 'running' AND attempts >= ?",
+            )?
+            .execute(params![
+                timestamp(Utc::now()),
+                format!(
+                    "interrupted: the webaudit process stopped {max_attempts} times while this audit                      ran, so it was not retried again; start a new audit of this URL"
+                ),
+                max_attempts,
+            ])?;
+        let requeued = conn
             .prepare_cached("UPDATE reports SET status = 'queued' WHERE status = 'running'")?
-            .execute([])?)
+            .execute([])?;
+        Ok((requeued, failed))
     }
 
     /// Stores a completed audit: the report row, its pages and findings, in one transaction.
@@ -117,8 +134,9 @@ impl Store {
         tx.execute("DELETE FROM pages WHERE report_id = ?", [id.as_str()])?;
         tx.execute("DELETE FROM findings WHERE report_id = ?", [id.as_str()])?;
         {
-            let mut insert_page =
-                tx.prepare_cached("INSERT INTO pages (report_id, seq, url, data) VALUES (?, ?, ?, ?)")?;
+            let mut insert_page = tx.prepare_cached(
+                "INSERT INTO pages (report_id, seq, url, data) VALUES (?, ?, ?, ?)",
+            )?;
             for (seq, page) in done.pages.iter().enumerate() {
                 let data = serde_json::to_string(page).expect("page reports serialise");
                 insert_page.execute(params![id.as_str(), seq as i64, page.final_url, data])?;

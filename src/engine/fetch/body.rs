@@ -118,7 +118,10 @@ type WireStream = futures::stream::BoxStream<'static, io::Result<Bytes>>;
 
 /// Reads decoded bytes into memory until `keep`; returns whether the end was reached and the
 /// error that stopped reading, if any.
-async fn fill<R: AsyncRead + Unpin>(reader: &mut R, keep: usize) -> (Vec<u8>, bool, Option<String>) {
+async fn fill<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    keep: usize,
+) -> (Vec<u8>, bool, Option<String>) {
     // Read one byte past `keep` to tell "exactly `keep` bytes" from "more than `keep`".
     let limit = keep.saturating_add(1);
     let mut data = Vec::with_capacity(keep.min(64 * 1024));
@@ -137,7 +140,11 @@ async fn fill<R: AsyncRead + Unpin>(reader: &mut R, keep: usize) -> (Vec<u8>, bo
     }
 }
 
-async fn read_identity(mut reader: StreamReader<WireStream, Bytes>, wire: &AtomicU64, limits: BodyLimits) -> Body {
+async fn read_identity(
+    mut reader: StreamReader<WireStream, Bytes>,
+    wire: &AtomicU64,
+    limits: BodyLimits,
+) -> Body {
     let (data, ended, interrupted) = fill(&mut reader, limits.keep).await;
     if ended || interrupted.is_some() {
         let decoded = data.len() as u64;

@@ -251,7 +251,15 @@ impl Fetcher {
                 continue;
             }
             return Ok(self
-                .finish(request.url, url, response, redirects, ttfb, started, request.limits)
+                .finish(
+                    request.url,
+                    url,
+                    response,
+                    redirects,
+                    ttfb,
+                    started,
+                    request.limits,
+                )
                 .await);
         }
     }
@@ -280,7 +288,12 @@ impl Fetcher {
             Some(coding) => read_body(response, coding, limits).await,
             None => {
                 // A coding we cannot decode: keep nothing, say why.
-                let mut body = read_body(response, Coding::Identity, BodyLimits::sample(0, limits.count)).await;
+                let mut body = read_body(
+                    response,
+                    Coding::Identity,
+                    BodyLimits::sample(0, limits.count),
+                )
+                .await;
                 body.interrupted = Some(format!(
                     "unsupported Content-Encoding `{}`",
                     encoding_header.as_deref().unwrap_or_default()

@@ -9,7 +9,9 @@ use super::guard::Refusal;
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// The URL does not parse.
-    #[error("`{input}` is not a valid URL ({reason}); give a full URL such as https://example.com/")]
+    #[error(
+        "`{input}` is not a valid URL ({reason}); give a full URL such as https://example.com/"
+    )]
     InvalidUrl {
         /// What was given.
         input: String,
@@ -34,7 +36,9 @@ pub enum FetchError {
         detail: String,
     },
     /// The connection was refused or reset.
-    #[error("could not connect to {url} ({detail}); check that the server is running and reachable")]
+    #[error(
+        "could not connect to {url} ({detail}); check that the server is running and reachable"
+    )]
     Connect {
         /// The URL.
         url: String,
@@ -67,7 +71,9 @@ pub enum FetchError {
         phase: &'static str,
     },
     /// More redirects than allowed.
-    #[error("{url} redirected more than {limit} times; fix the redirect chain so it ends in at most {limit} hops")]
+    #[error(
+        "{url} redirected more than {limit} times; fix the redirect chain so it ends in at most {limit} hops"
+    )]
     TooManyRedirects {
         /// The start URL.
         url: String,

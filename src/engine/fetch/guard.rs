@@ -122,7 +122,11 @@ fn ranges4() -> &'static [Range4] {
             ("127.0.0.0/8", "loopback 127.0.0.0/8", Private),
             ("169.254.0.0/16", "link-local 169.254.0.0/16", Never),
             ("172.16.0.0/12", "private 172.16.0.0/12", Private),
-            ("192.0.0.0/24", "IETF protocol assignments 192.0.0.0/24", Never),
+            (
+                "192.0.0.0/24",
+                "IETF protocol assignments 192.0.0.0/24",
+                Never,
+            ),
             ("192.0.2.0/24", "documentation 192.0.2.0/24", Never),
             ("192.88.99.0/24", "6to4 relay anycast 192.88.99.0/24", Never),
             ("192.168.0.0/16", "private 192.168.0.0/16", Private),
@@ -151,7 +155,11 @@ fn ranges6() -> &'static [Range6] {
             ("::1/128", "loopback ::1", Private),
             ("::/128", "unspecified ::", Never),
             ("100::/64", "discard-only 100::/64", Never),
-            ("2001::/23", "IETF protocol assignments 2001::/23 (incl. Teredo)", Never),
+            (
+                "2001::/23",
+                "IETF protocol assignments 2001::/23 (incl. Teredo)",
+                Never,
+            ),
             ("2001:db8::/32", "documentation 2001:db8::/32", Never),
             ("fc00::/7", "unique-local fc00::/7", Private),
             ("fe80::/10", "link-local fe80::/10", Never),
@@ -176,12 +184,7 @@ const INTERNAL_SUFFIXES: [&str; 4] = [".local", ".internal", ".localhost", ".hom
 /// `64:ff9b:1::/48`, and 6to4 `2002::/16`.
 fn embedded_v4(ip: Ipv6Addr) -> Option<(Ipv4Addr, &'static str)> {
     let s = ip.segments();
-    let tail = Ipv4Addr::new(
-        (s[6] >> 8) as u8,
-        s[6] as u8,
-        (s[7] >> 8) as u8,
-        s[7] as u8,
-    );
+    let tail = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
     if let Some(mapped) = ip.to_ipv4_mapped() {
         return Some((mapped, "IPv4-mapped"));
     }

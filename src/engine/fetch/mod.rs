@@ -2,12 +2,12 @@
 //! decompression, timings, and the address guard that keeps audits off private networks.
 //!
 //! # Layout
-//! - [`settings`]: named limits and their defaults.
-//! - [`guard`]: the address policy (which URLs and IPs may be fetched).
-//! - [`resolver`]: the DNS resolver that enforces the policy on resolved addresses.
-//! - [`body`]: body reading under caps, with decompression.
-//! - [`client`]: [`Fetcher`], [`Request`], [`Response`].
-//! - [`error`]: [`FetchError`].
+//! - [`settings`] — named limits and their defaults.
+//! - [`guard`] — the address policy (which URLs and IPs may be fetched).
+//! - [`resolver`] — the DNS resolver that enforces the policy on resolved addresses.
+//! - [`body`] — body reading under caps, with decompression.
+//! - [`client`] — [`Fetcher`], [`Request`], [`Response`].
+//! - [`error`] — [`FetchError`].
 
 pub mod body;
 pub mod client;

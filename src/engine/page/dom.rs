@@ -149,8 +149,7 @@ pub fn self_hidden(el: ElementRef<'_>) -> bool {
     v.attr("hidden").is_some()
         || style_hides(el)
         || (v.name() == "input"
-            && v
-                .attr("type")
+            && v.attr("type")
                 .is_some_and(|t| t.eq_ignore_ascii_case("hidden")))
         || matches!(
             v.name(),
@@ -219,8 +218,26 @@ fn push_visible_text(el: ElementRef<'_>, out: &mut String) {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-            | "section" | "article" | "header" | "footer" | "nav" | "tr" | "td" | "th" | "table"
+        "p" | "div"
+            | "br"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "nav"
+            | "tr"
+            | "td"
+            | "th"
+            | "table"
     )
 }
 

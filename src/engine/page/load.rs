@@ -10,7 +10,9 @@ use url::Url;
 use super::decode::{self, CharsetSource};
 use super::refs::{ResourceRef, collect_refs};
 use super::{OriginFacts, Page, Served, Subresource};
-use crate::engine::fetch::{BodyLimits, FetchError, Fetcher, Request, Response, media_type, millis};
+use crate::engine::fetch::{
+    BodyLimits, FetchError, Fetcher, Request, Response, media_type, millis,
+};
 use crate::report::{Bytes as ByteSizes, Timings};
 
 /// Default most subresources fetched per page.
@@ -162,7 +164,9 @@ impl PageLoader {
     pub async fn origin_facts(&self, page_url: &Url) -> OriginFacts {
         match self.options.served {
             Served::Remote => OriginFacts::fetch(&self.fetcher, page_url).await,
-            Served::LocalDirectory => OriginFacts::fetch_content_only(&self.fetcher, page_url).await,
+            Served::LocalDirectory => {
+                OriginFacts::fetch_content_only(&self.fetcher, page_url).await
+            }
         }
     }
 
@@ -187,7 +191,10 @@ impl PageLoader {
                 .enumerate(),
         )
         .map(|(index, reference)| async move {
-            (index, fetch_subresource(&self.fetcher, reference, limits).await)
+            (
+                index,
+                fetch_subresource(&self.fetcher, reference, limits).await,
+            )
         })
         .buffer_unordered(self.options.subresource_concurrency.max(1))
         .collect()
@@ -197,7 +204,11 @@ impl PageLoader {
     }
 }
 
-async fn fetch_subresource(fetcher: &Fetcher, reference: ResourceRef, limits: BodyLimits) -> Subresource {
+async fn fetch_subresource(
+    fetcher: &Fetcher,
+    reference: ResourceRef,
+    limits: BodyLimits,
+) -> Subresource {
     let request = Request::get(reference.url.clone(), limits);
     match fetcher.fetch(request).await {
         Ok(response) => Subresource {
@@ -247,7 +258,9 @@ fn parse(response: Response, origin: Arc<OriginFacts>, served: Served) -> Page {
         ));
     }
     if let Some(reason) = &response.body.interrupted {
-        notes.push(format!("reading the document stopped early ({reason}); the part received was audited"));
+        notes.push(format!(
+            "reading the document stopped early ({reason}); the part received was audited"
+        ));
     }
     if decoding.had_errors {
         let declared = match decoding.source {

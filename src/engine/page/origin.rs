@@ -113,10 +113,17 @@ impl OriginFacts {
             let mut url = page_url.join("/").ok()?;
             url.set_scheme("https").ok()?;
             url.set_port(None).ok()?;
-            Some(get(fetcher, Request::get(url, BodyLimits::keep_all(0)).no_redirects()).await)
+            Some(
+                get(
+                    fetcher,
+                    Request::get(url, BodyLimits::keep_all(0)).no_redirects(),
+                )
+                .await,
+            )
         };
         let cors = async {
-            let mut request = Request::get(page_url.clone(), BodyLimits::keep_all(0)).no_redirects();
+            let mut request =
+                Request::get(page_url.clone(), BodyLimits::keep_all(0)).no_redirects();
             request.method = Method::OPTIONS;
             let request = request
                 .header(header::ORIGIN, HeaderValue::from_static(CORS_PROBE_ORIGIN))

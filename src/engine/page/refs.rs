@@ -109,7 +109,9 @@ pub fn collect_refs(dom: &Html, base: &Url) -> Vec<ResourceRef> {
             integrity: el.attr("integrity").map(str::to_owned),
         });
     };
-    for el in dom.select(sel!("link[href], script[src], img[src], input[src], video[poster]")) {
+    for el in dom.select(sel!(
+        "link[href], script[src], img[src], input[src], video[poster]"
+    )) {
         match el.value().name() {
             "link" => {
                 if rel_has(el, "stylesheet") {
@@ -125,13 +127,12 @@ pub fn collect_refs(dom: &Html, base: &Url) -> Vec<ResourceRef> {
             }
             "script" => push(el, "src", ResourceKind::Script, script_blocks(el)),
             "img" => push(el, "src", ResourceKind::Image, false),
-            "input" => {
+            "input"
                 if el
                     .attr("type")
-                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("image"))
-                {
-                    push(el, "src", ResourceKind::Image, false);
-                }
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("image")) =>
+            {
+                push(el, "src", ResourceKind::Image, false);
             }
             "video" => push(el, "poster", ResourceKind::Image, false),
             _ => {}

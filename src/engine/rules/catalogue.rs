@@ -56,7 +56,11 @@ mod tests {
             );
             assert!(rule.weight >= 0.0, "{}", rule.id);
             assert!(!rule.title.is_empty() && !rule.description.is_empty());
-            assert!(!rule.fix.summary.is_empty() && !rule.fix.steps.is_empty(), "{}", rule.id);
+            assert!(
+                !rule.fix.summary.is_empty() && !rule.fix.steps.is_empty(),
+                "{}",
+                rule.id
+            );
             assert!(rule.penalty <= 0, "{}", rule.id);
         }
     }

@@ -6,8 +6,8 @@
 //! rule on a page and turns each [`Check`] into findings.
 //!
 //! # Layout
-//! - [`check`]: [`Check`], what a rule returns, and its constructors.
-//! - [`catalogue`]: the registry and lookups.
+//! - [`check`] — [`Check`], what a rule returns, and its constructors.
+//! - [`catalogue`] — the registry and lookups.
 //! - one file per category: [`performance`], [`seo`], [`accessibility`], [`best_practices`],
 //!   [`security`].
 
@@ -27,9 +27,7 @@ pub use check::{Check, Curve};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::engine::page::Page;
-use crate::report::{
-    Category, Evidence, Finding, Fix, Outcome, References, Severity, fingerprint,
-};
+use crate::report::{Category, Evidence, Finding, Fix, Outcome, References, Severity, fingerprint};
 
 /// How to fix a rule's failures.
 #[derive(Debug, Clone, Copy)]

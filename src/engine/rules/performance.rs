@@ -58,7 +58,8 @@ fn server_response_time(page: &Page) -> Check {
 }
 
 fn total_byte_weight(page: &Page) -> Check {
-    let total = page.bytes.transferred + page.subresources.iter().map(|s| s.transferred).sum::<u64>();
+    let total =
+        page.bytes.transferred + page.subresources.iter().map(|s| s.transferred).sum::<u64>();
     let mut detail = format!(
         "{:.0} KiB transferred for the document and {} subresources",
         total as f64 / 1024.0,
@@ -79,7 +80,9 @@ fn request_count(page: &Page) -> Check {
         count as f64,
         "count",
         REQUEST_COUNT_CURVE,
-        format!("the page needs {count} requests (document, stylesheets, scripts, images, icons, preloads)"),
+        format!(
+            "the page needs {count} requests (document, stylesheets, scripts, images, icons, preloads)"
+        ),
     )
 }
 
@@ -163,7 +166,11 @@ fn text_compression(page: &Page) -> Check {
     }
     for s in &page.subresources {
         let textual = s.content_type.as_deref().is_some_and(is_textual);
-        if s.status == Some(200) && textual && s.content_encoding.is_none() && s.transferred > COMPRESSION_MIN_BYTES {
+        if s.status == Some(200)
+            && textual
+            && s.content_encoding.is_none()
+            && s.transferred > COMPRESSION_MIN_BYTES
+        {
             failures.push(Evidence {
                 url: Some(s.reference.url.to_string()),
                 value: Some(s.transferred as f64),
@@ -184,8 +191,14 @@ fn text_compression(page: &Page) -> Check {
 /// `Cache-Control` (0 with `no-store` or `no-cache`), else `Expires` minus `Date`.
 pub fn cache_lifetime_secs(s: &Subresource) -> Option<f64> {
     if let Some(cc) = s.header("cache-control") {
-        let directives: Vec<String> = cc.split(',').map(|d| d.trim().to_ascii_lowercase()).collect();
-        if directives.iter().any(|d| d == "no-store" || d == "no-cache") {
+        let directives: Vec<String> = cc
+            .split(',')
+            .map(|d| d.trim().to_ascii_lowercase())
+            .collect();
+        if directives
+            .iter()
+            .any(|d| d == "no-store" || d == "no-cache")
+        {
             return Some(0.0);
         }
         let max_age = directives.iter().find_map(|d| {
@@ -622,10 +635,15 @@ pub static RULES: &[Rule] = &[
 mod tests {
     use super::*;
     use crate::engine::page::ResourceRef;
-    use crate::engine::rules::testing::{check, failing, page};
+    use crate::engine::rules::testing::{check, failing, outcome, page};
     use crate::report::{Outcome, RedirectHop};
 
-    fn subresource(path: &str, kind: ResourceKind, headers: &[(&str, &str)], bytes: u64) -> Subresource {
+    fn subresource(
+        path: &str,
+        kind: ResourceKind,
+        headers: &[(&str, &str)],
+        bytes: u64,
+    ) -> Subresource {
         let mut map = http::HeaderMap::new();
         for (k, v) in headers {
             map.append(
@@ -635,7 +653,10 @@ mod tests {
         }
         Subresource {
             reference: ResourceRef {
-                url: url::Url::parse("https://site.example/").unwrap().join(path).unwrap(),
+                url: url::Url::parse("https://site.example/")
+                    .unwrap()
+                    .join(path)
+                    .unwrap(),
                 kind,
                 selector: format!("{}[src]", kind.as_str()),
                 in_head: true,
@@ -670,9 +691,12 @@ mod tests {
             <img id="f" src="f.png" hidden>
             </body>"#,
         );
-        assert_eq!(failing("performance.unsized-images", &p), ["img#a", "img#c", "img#e"]);
         assert_eq!(
-            check("performance.unsized-images", &page("<p>no images</p>")).outcome,
+            failing("performance.unsized-images", &p),
+            ["img#a", "img#c", "img#e"]
+        );
+        assert_eq!(
+            outcome("performance.unsized-images", "<p>no images</p>"),
             Outcome::NotApplicable
         );
     }
@@ -685,31 +709,87 @@ mod tests {
         let mut css = subresource("/a.css", ResourceKind::Stylesheet, &[], 100);
         css.reference.render_blocking = true;
         p.subresources = vec![script, css.clone()];
-        assert_eq!(failing("performance.render-blocking-resources", &p), ["script[src]"]);
+        assert_eq!(
+            failing("performance.render-blocking-resources", &p),
+            ["script[src]"]
+        );
         p.subresources = vec![css.clone(), css.clone()];
-        assert_eq!(check("performance.render-blocking-resources", &p).outcome, Outcome::Pass);
+        assert_eq!(
+            check("performance.render-blocking-resources", &p).outcome,
+            Outcome::Pass
+        );
         p.subresources = vec![css.clone(), css.clone(), css];
-        assert_eq!(failing("performance.render-blocking-resources", &p).len(), 3);
+        assert_eq!(
+            failing("performance.render-blocking-resources", &p).len(),
+            3
+        );
     }
 
     #[test]
     fn compression_and_cache_lifetime() {
         let mut p = page("<p>x</p>");
         p.subresources = vec![
-            subresource("/big.js", ResourceKind::Script, &[("content-type", "application/javascript"), ("cache-control", "max-age=31536000")], 50_000),
-            subresource("/gz.css", ResourceKind::Stylesheet, &[("content-type", "text/css"), ("content-encoding", "br"), ("cache-control", "no-cache")], 50_000),
-            subresource("/tiny.css", ResourceKind::Stylesheet, &[("content-type", "text/css"), ("cache-control", "public, max-age=86400")], 500),
-            subresource("/p.png", ResourceKind::Image, &[("content-type", "image/png"), ("expires", "Thu, 01 Jan 2026 00:00:00 GMT"), ("date", "Wed, 31 Dec 2025 00:00:00 GMT")], 300_000),
+            subresource(
+                "/big.js",
+                ResourceKind::Script,
+                &[
+                    ("content-type", "application/javascript"),
+                    ("cache-control", "max-age=31536000"),
+                ],
+                50_000,
+            ),
+            subresource(
+                "/gz.css",
+                ResourceKind::Stylesheet,
+                &[
+                    ("content-type", "text/css"),
+                    ("content-encoding", "br"),
+                    ("cache-control", "no-cache"),
+                ],
+                50_000,
+            ),
+            subresource(
+                "/tiny.css",
+                ResourceKind::Stylesheet,
+                &[
+                    ("content-type", "text/css"),
+                    ("cache-control", "public, max-age=86400"),
+                ],
+                500,
+            ),
+            subresource(
+                "/p.png",
+                ResourceKind::Image,
+                &[
+                    ("content-type", "image/png"),
+                    ("expires", "Thu, 01 Jan 2026 00:00:00 GMT"),
+                    ("date", "Wed, 31 Dec 2025 00:00:00 GMT"),
+                ],
+                300_000,
+            ),
         ];
-        assert_eq!(failing("performance.text-compression", &p), ["https://site.example/big.js"]);
+        assert_eq!(
+            failing("performance.text-compression", &p),
+            ["https://site.example/big.js"]
+        );
         assert_eq!(
             failing("performance.cache-lifetime", &p),
-            ["https://site.example/gz.css", "https://site.example/tiny.css", "https://site.example/p.png"]
+            [
+                "https://site.example/gz.css",
+                "https://site.example/tiny.css",
+                "https://site.example/p.png"
+            ]
         );
         assert_eq!(failing("performance.large-images", &p), ["image[src]"]);
         p.served = Served::LocalDirectory;
-        assert_eq!(check("performance.text-compression", &p).outcome, Outcome::NotApplicable);
-        assert_eq!(check("performance.cache-lifetime", &p).outcome, Outcome::NotApplicable);
+        assert_eq!(
+            check("performance.text-compression", &p).outcome,
+            Outcome::NotApplicable
+        );
+        assert_eq!(
+            check("performance.cache-lifetime", &p).outcome,
+            Outcome::NotApplicable
+        );
     }
 
     #[test]
@@ -740,7 +820,10 @@ mod tests {
             location: "https://site.example/page".into(),
             time_ms: 12.0,
         });
-        assert_eq!(failing("performance.redirects", &p), ["http://site.example/page"]);
+        assert_eq!(
+            failing("performance.redirects", &p),
+            ["http://site.example/page"]
+        );
         p.subresources = (0..6)
             .map(|i| subresource(&format!("/{i}.png"), ResourceKind::Image, &[], 10))
             .collect();
