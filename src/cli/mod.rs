@@ -134,6 +134,10 @@ pub struct FetchArgs {
     /// Seconds allowed per request (connecting, waiting and downloading).
     #[arg(long, default_value_t = 20, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
+
+    /// Seconds allowed for a whole audit.
+    #[arg(long, default_value_t = 120, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub deadline: u64,
 }
 
 impl FetchArgs {
@@ -149,6 +153,7 @@ impl FetchArgs {
             } else {
                 AddressPolicy::public_only()
             },
+            deadline: Duration::from_secs(self.deadline),
             ..AuditOptions::default()
         }
     }

@@ -18,6 +18,7 @@ pub mod score;
 pub mod target;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use fetch::{AddressPolicy, FetchError, FetchSettings, Fetcher};
 use page::{LoadError, Page, PageLoader, PageOptions, Served};
@@ -26,8 +27,11 @@ use target::{LocalServer, Target, TargetError};
 
 use crate::report::{Finding, PageReport, Scores, SubresourceCounts};
 
+/// Default time allowed for a whole audit.
+pub const DEFAULT_AUDIT_DEADLINE: Duration = Duration::from_secs(120);
+
 /// How to audit.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AuditOptions {
     /// HTTP client limits.
     pub fetch: FetchSettings,
@@ -35,6 +39,19 @@ pub struct AuditOptions {
     pub policy: AddressPolicy,
     /// Page loading limits.
     pub page: PageOptions,
+    /// Time allowed for the whole audit.
+    pub deadline: Duration,
+}
+
+impl Default for AuditOptions {
+    fn default() -> Self {
+        AuditOptions {
+            fetch: FetchSettings::default(),
+            policy: AddressPolicy::default(),
+            page: PageOptions::default(),
+            deadline: DEFAULT_AUDIT_DEADLINE,
+        }
+    }
 }
 
 /// What an audit produced.
@@ -61,6 +78,13 @@ pub enum AuditError {
     /// The document could not be loaded as a page.
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// The audit ran out of time.
+    #[error(
+        "the audit did not finish within {} s (limit audit_deadline); the site is very slow or \
+         stalls; raise the limit with --deadline SECS",
+        .0.as_secs()
+    )]
+    Deadline(Duration),
 }
 
 impl AuditError {
@@ -71,6 +95,7 @@ impl AuditError {
             AuditError::Target(TargetError::Serve(_)) => true,
             AuditError::Target(_) => false,
             AuditError::Load(e) => e.is_unreachable(),
+            AuditError::Deadline(_) => true,
         }
     }
 }
@@ -90,8 +115,18 @@ fn step(progress: &dyn Progress, phase: Phase, pages_done: usize, message: impl 
     });
 }
 
-/// Audits a target: one page (the URL, or a directory's index).
+/// Audits a target: one page (the URL, or a directory's index), within the audit deadline.
 pub async fn audit(
+    target: &Target,
+    options: &AuditOptions,
+    progress: &dyn Progress,
+) -> Result<AuditResult, AuditError> {
+    tokio::time::timeout(options.deadline, audit_page(target, options, progress))
+        .await
+        .unwrap_or(Err(AuditError::Deadline(options.deadline)))
+}
+
+async fn audit_page(
     target: &Target,
     options: &AuditOptions,
     progress: &dyn Progress,

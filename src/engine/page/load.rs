@@ -2,6 +2,7 @@
 //! the async runtime), then fetch the subresources it references with bounded concurrency.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::StreamExt;
 use http::header;
@@ -19,6 +20,9 @@ use crate::report::{Bytes as ByteSizes, Timings};
 pub const DEFAULT_MAX_SUBRESOURCES: usize = 100;
 /// Default subresource fetches in flight per page.
 pub const DEFAULT_SUBRESOURCE_CONCURRENCY: usize = 8;
+/// Default time allowed for all of a page's subresources; fetches still running then are
+/// dropped and the page is audited with what arrived.
+pub const DEFAULT_SUBRESOURCE_BUDGET: Duration = Duration::from_secs(30);
 
 /// How pages are loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +33,10 @@ pub struct PageOptions {
     pub subresource_concurrency: usize,
     /// Who serves the pages.
     pub served: Served,
+    /// Time allowed for all subresources of a page.
+    pub subresource_budget: Duration,
+    /// Deepest element nesting parsed; deeper documents are audited up to that point.
+    pub max_nesting_depth: usize,
 }
 
 impl Default for PageOptions {
@@ -37,6 +45,8 @@ impl Default for PageOptions {
             max_subresources: DEFAULT_MAX_SUBRESOURCES,
             subresource_concurrency: DEFAULT_SUBRESOURCE_CONCURRENCY,
             served: Served::Remote,
+            subresource_budget: DEFAULT_SUBRESOURCE_BUDGET,
+            max_nesting_depth: super::nesting::DEFAULT_MAX_NESTING_DEPTH,
         }
     }
 }
@@ -173,34 +183,63 @@ impl PageLoader {
     /// Decodes and parses a fetched document, then fetches its subresources.
     pub async fn build(&self, response: Response, origin: Arc<OriginFacts>) -> Page {
         let served = self.options.served;
-        let mut page = tokio::task::spawn_blocking(move || parse(response, origin, served))
-            .await
-            .expect("parsing a page does not panic");
+        let max_depth = self.options.max_nesting_depth;
+        let mut page =
+            tokio::task::spawn_blocking(move || parse(response, origin, served, max_depth))
+                .await
+                .expect("parsing a page does not panic");
         let refs = collect_refs(&page.dom, &page.base_url());
         page.subresources_referenced = refs.len();
-        page.subresources = self.fetch_subresources(refs).await;
+        if refs.len() > self.options.max_subresources {
+            page.notes.push(format!(
+                "the page references {} subresources; the first {} were fetched (limit \
+                 max_subresources)",
+                refs.len(),
+                self.options.max_subresources
+            ));
+        }
+        let (subresources, complete) = self.fetch_subresources(refs).await;
+        if !complete {
+            page.notes.push(format!(
+                "fetching subresources took longer than {} s (limit subresource_budget); the page \
+                 was audited with the {} that arrived",
+                self.options.subresource_budget.as_secs(),
+                subresources.len()
+            ));
+        }
+        page.subresources = subresources;
         page
     }
 
-    async fn fetch_subresources(&self, refs: Vec<ResourceRef>) -> Vec<Subresource> {
+    /// Fetches subresources with bounded concurrency within the subresource budget. Returns
+    /// them in document order and whether all finished in time.
+    async fn fetch_subresources(&self, refs: Vec<ResourceRef>) -> (Vec<Subresource>, bool) {
         let settings = self.fetcher.settings();
         let limits = BodyLimits::sample(settings.subresource_sample, settings.subresource_cap);
-        let mut fetched: Vec<(usize, Subresource)> = futures::stream::iter(
-            refs.into_iter()
-                .take(self.options.max_subresources)
-                .enumerate(),
-        )
-        .map(|(index, reference)| async move {
-            (
-                index,
-                fetch_subresource(&self.fetcher, reference, limits).await,
-            )
-        })
-        .buffer_unordered(self.options.subresource_concurrency.max(1))
-        .collect()
-        .await;
+        let wanted = refs.len().min(self.options.max_subresources);
+        let mut stream = futures::stream::iter(refs.into_iter().take(wanted).enumerate())
+            .map(|(index, reference)| async move {
+                (
+                    index,
+                    fetch_subresource(&self.fetcher, reference, limits).await,
+                )
+            })
+            .buffer_unordered(self.options.subresource_concurrency.max(1));
+        let mut fetched: Vec<(usize, Subresource)> = Vec::with_capacity(wanted);
+        let deadline = tokio::time::sleep(self.options.subresource_budget);
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                next = stream.next() => match next {
+                    Some(item) => fetched.push(item),
+                    None => break,
+                },
+                _ = &mut deadline => break,
+            }
+        }
+        let complete = fetched.len() == wanted;
         fetched.sort_by_key(|(index, _)| *index);
-        fetched.into_iter().map(|(_, s)| s).collect()
+        (fetched.into_iter().map(|(_, s)| s).collect(), complete)
     }
 }
 
@@ -243,14 +282,21 @@ async fn fetch_subresource(
 }
 
 /// Decodes and parses the document (CPU work; runs on a blocking thread).
-fn parse(response: Response, origin: Arc<OriginFacts>, served: Served) -> Page {
+fn parse(response: Response, origin: Arc<OriginFacts>, served: Served, max_depth: usize) -> Page {
     let content_type_header = response
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let (text, decoding) = decode::decode(&response.body.data, content_type_header.as_deref());
+    let (mut text, decoding) = decode::decode(&response.body.data, content_type_header.as_deref());
     let mut notes = Vec::new();
+    if let Some(cut) = super::nesting::excess_nesting_at(&text, max_depth) {
+        text.truncate(cut);
+        notes.push(format!(
+            "elements are nested more than {max_depth} levels deep; the document was audited up to \
+             that point (limit max_nesting_depth)"
+        ));
+    }
     if response.body.truncated {
         notes.push(format!(
             "the document is larger than the {} MiB document cap; only its start was audited",

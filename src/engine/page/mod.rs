@@ -8,6 +8,7 @@
 pub mod decode;
 pub mod dom;
 mod load;
+pub mod nesting;
 mod origin;
 mod refs;
 
