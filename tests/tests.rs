@@ -3,5 +3,7 @@
 
 mod cli;
 mod common;
+mod crash;
 mod engine;
+mod hostile;
 mod mcp;
