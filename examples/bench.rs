@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use webaudit::engine::fetch::{AddressPolicy, Fetcher};
 use webaudit::engine::page::{PageLoader, PageOptions};
 use webaudit::engine::target::Target;
-use webaudit::engine::{AuditOptions, audit, check_page};
+use webaudit::engine::{AuditOptions, audit_collect, check_page};
 
 fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
@@ -76,14 +76,14 @@ async fn main() -> anyhow::Result<()> {
 
     // 1. Whole audits.
     for _ in 0..5 {
-        audit(&target, &options, &()).await?;
+        audit_collect(&target, &options, &()).await?;
     }
     let mut walls = Vec::with_capacity(runs);
     let cpu_before = cpu_time();
     let mut subresources = 0;
     for _ in 0..runs {
         let started = Instant::now();
-        let result = audit(&target, &options, &()).await?;
+        let result = audit_collect(&target, &options, &()).await?;
         walls.push(started.elapsed());
         subresources = result.pages[0].subresources.fetched;
     }

@@ -60,15 +60,19 @@ fn write_forever(db: &str) {
             error: None,
             notes: vec![],
         }];
+        // Findings stream in page-sized batches, then the completion flips the status.
+        for batch in findings.chunks(500) {
+            assert!(store.append_findings(&id, batch).unwrap());
+        }
         store
-            .complete_report(
+            .finish_report(
                 &id,
                 Completion {
                     scores: Scores::default(),
                     security_grade: None,
                     observatory_score: None,
                     pages: &pages,
-                    findings: &findings,
+                    recommendations: &[],
                 },
             )
             .unwrap();

@@ -11,7 +11,7 @@ use axum::routing::get;
 use webaudit::engine::fetch::{AddressPolicy, FetchSettings};
 use webaudit::engine::page::LoadError;
 use webaudit::engine::target::Target;
-use webaudit::engine::{AuditError, AuditOptions, AuditResult, audit};
+use webaudit::engine::{AuditError, AuditOptions, AuditResult, audit_collect as audit};
 use webaudit::report::{Finding, Outcome};
 
 use crate::common::{FixtureServer, brotli, fixture, gzip};

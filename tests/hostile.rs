@@ -11,7 +11,7 @@ use tokio::net::{TcpListener, TcpStream};
 use webaudit::engine::fetch::{AddressPolicy, FetchSettings};
 use webaudit::engine::page::PageOptions;
 use webaudit::engine::target::Target;
-use webaudit::engine::{AuditError, AuditOptions, AuditResult, audit};
+use webaudit::engine::{AuditError, AuditOptions, AuditResult, audit_collect as audit};
 
 const INNER: &str = "WEBAUDIT_IN_NETNS";
 const DEADLINE: Duration = Duration::from_secs(15);
@@ -287,6 +287,7 @@ async fn hostile_cases() {
         },
         page: PageOptions::default(),
         deadline: DEADLINE,
+        ..AuditOptions::default()
     };
     let cases: Vec<(&str, Expect)> = vec![
         ("/drip", Expect::CompletesWithNote("stopped early")),

@@ -307,7 +307,7 @@ async fn full_flow_with_values_and_progress() {
     let recs = ok(&client, "get_recommendations", json!({"id": id})).await;
     let list = recs["recommendations"].as_array().unwrap();
     assert!(!list.is_empty());
-    let expected = webaudit::service::recommend::recommendations(&stored.findings);
+    let expected = webaudit::engine::recommend::recommendations(&stored.findings);
     assert_eq!(list.len(), expected.len().min(10));
     for (got, want) in list.iter().zip(&expected) {
         assert_eq!(got["rule_id"], want.rule_id);
@@ -781,16 +781,18 @@ async fn default_answers_stay_small_on_a_huge_report() {
             )
         })
         .collect();
+    let recommendations = webaudit::engine::recommend::recommendations(&findings);
     fx.service
         .store()
         .complete_report(
             &id,
+            &findings,
             Completion {
                 scores: Scores::default(),
                 security_grade: Some("F"),
                 observatory_score: Some(0),
                 pages: &pages,
-                findings: &findings,
+                recommendations: &recommendations,
             },
         )
         .unwrap();

@@ -6,10 +6,8 @@ use clap::Args;
 
 use super::fail_under::FailUnder;
 use super::progress::Spinner;
-use super::{CliError, FetchArgs, Format, exit, open_service, render};
+use super::{CliError, CrawlArgs, FetchArgs, Format, exit, open_service};
 use crate::engine::target::Target;
-use crate::export;
-use crate::service::{recommend, views};
 use crate::store::LOCAL_OWNER;
 
 /// Arguments of `webaudit audit`.
@@ -29,18 +27,25 @@ pub struct AuditArgs {
     pub fail_under: Option<FailUnder>,
 
     #[command(flatten)]
+    pub crawl: CrawlArgs,
+
+    #[command(flatten)]
     pub fetch: FetchArgs,
 }
 
 /// Runs `webaudit audit`.
 pub async fn run(db: Option<&PathBuf>, args: AuditArgs) -> Result<u8, CliError> {
     let target = Target::parse(&args.target).map_err(|e| CliError::usage(e.to_string()))?;
-    let service = open_service(db, args.fetch.audit_options())?;
-    let spinner = Spinner::start();
-    let outcome = service.audit_now(&target, LOCAL_OWNER, &spinner).await;
+    let max_pages = args.crawl.max_pages.map(|n| n as usize);
+    let service = open_service(db, args.crawl.apply(args.fetch.audit_options())?)?;
+    let spinner =
+        Spinner::start(max_pages.is_some_and(|n| n > 1) || matches!(target, Target::Directory(_)));
+    let outcome = service
+        .audit_now(&target, LOCAL_OWNER, max_pages, &spinner)
+        .await;
     spinner.finish();
-    let report = match outcome {
-        Ok(report) => report,
+    let summary = match outcome {
+        Ok(summary) => summary,
         Err(e) => {
             let stored = match &e {
                 crate::service::ServiceError::Audit { id, .. } => {
@@ -53,22 +58,16 @@ pub async fn run(db: Option<&PathBuf>, args: AuditArgs) -> Result<u8, CliError> 
             return Err(err);
         }
     };
-    let recommendations = recommend::recommendations(&report.findings);
-    match args.format {
-        Format::Json => println!("{}", export::json(&report)),
-        Format::Markdown => print!("{}", export::markdown(&report, &recommendations)),
-        Format::Text => {
-            let overview = views::overview(&report);
-            anstream::print!("{}", render::report(&report, &overview, &recommendations));
-            anstream::println!(
-                "\nStored as {} in {}\nSee it again with `webaudit reports show {}`.",
-                report.id,
-                service.store().path().display(),
-                report.id
-            );
-        }
+    super::reports::print_report(&service, &summary.id, args.format).await?;
+    if args.format == Format::Text {
+        anstream::println!(
+            "\nStored as {} in {}\nSee it again with `webaudit reports show {}`.",
+            summary.id,
+            service.store().path().display(),
+            summary.id
+        );
     }
-    if let (Some(threshold), Some(scores)) = (&args.fail_under, &report.scores) {
+    if let (Some(threshold), Some(scores)) = (&args.fail_under, &summary.scores) {
         let misses = threshold.misses(scores);
         if !misses.is_empty() {
             eprintln!("below --fail-under: {}", misses.join(", "));

@@ -27,6 +27,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::AuditOptions;
+use crate::engine::crawl::{CrawlOptions, DEFAULT_HOST_CONCURRENCY, Scope};
 use crate::engine::fetch::{AddressPolicy, FetchSettings};
 use crate::service::Service;
 use crate::store::Store;
@@ -156,6 +157,54 @@ impl FetchArgs {
             deadline: Duration::from_secs(self.deadline),
             ..AuditOptions::default()
         }
+    }
+}
+
+/// Crawl settings of `webaudit audit`.
+#[derive(Debug, Clone, Args)]
+pub struct CrawlArgs {
+    /// Pages to audit: 1 audits the page only (the default for a URL); more crawls the site from
+    /// it. A directory is crawled whole by default. At most 10000.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_pages: Option<u32>,
+
+    /// Do not follow links from pages this many clicks from the start.
+    #[arg(long, value_name = "CLICKS")]
+    pub max_depth: Option<u32>,
+
+    /// Only crawl URLs whose path matches this glob (repeatable), e.g. --include '/blog/**'.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Do not crawl URLs whose path matches this glob (repeatable), e.g. --exclude '**/*.pdf'.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Ignore robots.txt (for auditing your own site).
+    #[arg(long)]
+    pub ignore_robots: bool,
+
+    /// Pages fetched at once from the site.
+    #[arg(long, default_value_t = DEFAULT_HOST_CONCURRENCY as u16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub host_concurrency: u16,
+}
+
+impl CrawlArgs {
+    /// Applies these settings to `options`, checking the patterns.
+    pub fn apply(&self, mut options: AuditOptions) -> Result<AuditOptions, CliError> {
+        let probe = url::Url::parse("https://example.com/").expect("static URL parses");
+        Scope::new(&probe, &self.include, &self.exclude)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        options.max_pages = self.max_pages.map(|n| n as usize);
+        options.crawl = CrawlOptions {
+            max_depth: self.max_depth,
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+            ignore_robots: self.ignore_robots,
+            host_concurrency: usize::from(self.host_concurrency),
+            ..options.crawl
+        };
+        Ok(options)
     }
 }
 

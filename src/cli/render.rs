@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::report::{Category, Report, Scores};
-use crate::service::recommend::Recommendation;
+use crate::report::Recommendation;
+use crate::report::{Category, PageReport, Scores};
 use crate::service::views::ReportOverview;
 use crate::store::ReportSummary;
 
@@ -113,11 +113,14 @@ pub fn fixes(out: &mut String, recommendations: &[Recommendation]) {
             r.summary, gain, r.estimated_minutes
         );
         for place in r.places.iter().take(3) {
-            let location = place
-                .selector
-                .as_deref()
-                .or(place.url.as_deref())
-                .unwrap_or(place.page_url.as_str());
+            let page = url::Url::parse(&place.page_url)
+                .map(|u| u.path().to_owned())
+                .unwrap_or_else(|_| place.page_url.clone());
+            let location = match (&place.selector, &place.url) {
+                (Some(selector), _) => format!("{page} {selector}"),
+                (None, Some(url)) if *url != place.page_url => format!("{page} → {url}"),
+                _ => page,
+            };
             let _ = write!(out, "     at {}", paint(DIM, location));
             if let Some(detail) = &place.detail {
                 let _ = write!(out, " — {detail}");
@@ -131,10 +134,10 @@ pub fn fixes(out: &mut String, recommendations: &[Recommendation]) {
     }
 }
 
-/// A whole report as the terminal summary.
+/// A report as the terminal summary.
 pub fn report(
-    report: &Report,
     overview: &ReportOverview,
+    pages: &[PageReport],
     recommendations: &[Recommendation],
 ) -> String {
     let mut out = String::new();
@@ -142,17 +145,17 @@ pub fn report(
         out,
         "{} {}  {}",
         paint(BOLD, "webaudit"),
-        report.url,
+        overview.url,
         paint(
             DIM,
             format!(
                 "({} page{})",
-                report.pages.len(),
-                if report.pages.len() == 1 { "" } else { "s" }
+                pages.len(),
+                if pages.len() == 1 { "" } else { "s" }
             )
         )
     );
-    for page in &report.pages {
+    for page in pages.iter().take(1) {
         for note in &page.notes {
             let _ = writeln!(
                 out,
@@ -165,8 +168,17 @@ pub fn report(
         }
     }
     out.push('\n');
-    if let Some(s) = &report.scores {
-        scores(&mut out, s, report.security_grade.as_deref());
+    if let Some(s) = &overview.scores {
+        scores(&mut out, s, overview.security_grade.as_deref());
+    }
+    let broken: Vec<&PageReport> = pages.iter().filter(|p| p.scores.is_none()).collect();
+    if !broken.is_empty() && pages.len() > 1 {
+        let _ = writeln!(
+            out,
+            "\n  {} of {} URLs were not audited as pages (errors, redirects or other content); see the report's pages",
+            broken.len(),
+            pages.len()
+        );
     }
     let f = &overview.failing;
     let mut counts: Vec<String> = crate::report::Severity::DESCENDING

@@ -5,10 +5,12 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::{CliError, Format, exit, open_store, render};
+use crate::engine::AuditOptions;
 use crate::export;
 use crate::report::{ReportId, Status};
-use crate::service::{normalise_url, recommend, views};
-use crate::store::{LOCAL_OWNER, ListFilter};
+use crate::service::views::WORST_SHOWN;
+use crate::service::{Service, ServiceError, normalise_url};
+use crate::store::{FindingFilter, LOCAL_OWNER, ListFilter};
 
 /// The `reports` subcommands.
 #[derive(Debug, Subcommand)]
@@ -41,6 +43,59 @@ pub enum ReportsCommand {
         /// The report id (rpt_…).
         id: ReportId,
     },
+}
+
+/// Prints a stored report: a terminal summary (read with SQL, so it stays fast on huge
+/// reports), or the full report as JSON or Markdown.
+pub async fn print_report(
+    service: &Service,
+    id: &ReportId,
+    format: Format,
+) -> Result<(), CliError> {
+    let not_found = || {
+        CliError::usage(format!(
+            "no report with id {id}; list the stored reports with `webaudit reports list`"
+        ))
+    };
+    let map = |e: ServiceError| match e {
+        ServiceError::NotFound(_) => not_found(),
+        other => CliError::from(other),
+    };
+    match format {
+        Format::Json | Format::Markdown => {
+            let report = service.report(LOCAL_OWNER, id).await.map_err(map)?;
+            let (_, recommendations) = service
+                .recommendations(LOCAL_OWNER, id, None)
+                .await
+                .map_err(map)?;
+            if format == Format::Json {
+                println!("{}", export::json(&report));
+            } else {
+                print!("{}", export::markdown(&report, &recommendations));
+            }
+        }
+        Format::Text => {
+            let (overview, _) = service
+                .overview(LOCAL_OWNER, id, FindingFilter::default(), WORST_SHOWN)
+                .await
+                .map_err(map)?;
+            if let Some(message) = &overview.error_message {
+                anstream::println!("{} {} failed: {message}", overview.id, overview.url);
+                return Ok(());
+            }
+            let pages = service.db({
+                let key = id.clone();
+                move |s| s.pages(&key)
+            });
+            let pages = pages.await.map_err(map)?;
+            let (_, recommendations) = service
+                .recommendations(LOCAL_OWNER, id, None)
+                .await
+                .map_err(map)?;
+            anstream::print!("{}", render::report(&overview, &pages, &recommendations));
+        }
+    }
+    Ok(())
 }
 
 /// Runs a `reports` subcommand.
@@ -77,27 +132,8 @@ pub async fn run(db: Option<&PathBuf>, command: ReportsCommand) -> Result<u8, Cl
             }
         }
         ReportsCommand::Show { id, format } => {
-            let key = id.clone();
-            let report = tokio::task::spawn_blocking(move || store.get_report(LOCAL_OWNER, &key))
-                .await
-                .map_err(|e| CliError::usage(e.to_string()))??
-                .ok_or_else(|| not_found(&id))?;
-            let recommendations = recommend::recommendations(&report.findings);
-            match format {
-                Format::Json => println!("{}", export::json(&report)),
-                Format::Markdown => print!("{}", export::markdown(&report, &recommendations)),
-                Format::Text => {
-                    if let Some(message) = &report.error_message {
-                        anstream::println!("{} {} failed: {message}", report.id, report.url);
-                    } else {
-                        let overview = views::overview(&report);
-                        anstream::print!(
-                            "{}",
-                            render::report(&report, &overview, &recommendations)
-                        );
-                    }
-                }
-            }
+            let service = Service::new(store, AuditOptions::default());
+            print_report(&service, &id, format).await?;
         }
         ReportsCommand::Delete { id } => {
             let key = id.clone();

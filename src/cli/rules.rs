@@ -4,7 +4,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::{CliError, exit};
-use crate::engine::rules::{Rule, catalogue};
+use crate::engine::rules::{RuleInfo, all_rules};
 use crate::report::{Category, Fix, References, Severity};
 
 /// Output formats of the catalogue.
@@ -42,7 +42,7 @@ struct RuleEntry {
     references: References,
 }
 
-fn references_text(r: &Rule) -> String {
+fn references_text(r: &RuleInfo) -> String {
     let mut parts = Vec::new();
     if let Some(id) = r.refs.lighthouse {
         parts.push(format!("lighthouse:{id}"));
@@ -61,7 +61,7 @@ fn references_text(r: &Rule) -> String {
 
 /// Runs `webaudit rules`.
 pub fn run(args: RulesArgs) -> Result<u8, CliError> {
-    let rules: Vec<&Rule> = catalogue()
+    let rules: Vec<&RuleInfo> = all_rules()
         .iter()
         .filter(|r| args.category.is_none_or(|c| r.category == c))
         .collect();

@@ -1,31 +1,41 @@
-//! The audit engine: fetch a target, parse it once into a [`page::Page`], run the rule
-//! catalogue on it and score the findings. Rules never do I/O; everything they read is fetched
-//! before they run.
+//! The audit engine: fetch a target, parse each page once into a [`page::Page`], run the rule
+//! catalogue on it, stream its findings out, keep its compact facts, then run the cross-page
+//! rules and score the site. Rules never do I/O; everything they read is fetched before they
+//! run.
 //!
 //! # Layout
 //! - [`fetch`] — the guarded HTTP client.
-//! - [`page`] — `Page` loading (document, DOM, subresources, origin facts).
-//! - [`rules`] — the rule catalogue, one file per category.
+//! - [`page`] — `Page` loading (document, DOM, subresources, origin facts) and site facts.
+//! - [`crawl`] — which URLs to visit, visiting them, and the site-level pass.
+//! - [`rules`] — the rule catalogue, one file per category, plus cross-page rules.
 //! - [`score`] — category, overall and Observatory scores.
+//! - [`recommend`] — what to fix first, with exact score gains.
 //! - [`target`] — URL and directory targets (a directory is served on loopback).
 //! - [`progress`] — progress events for callers that wait.
 
+pub mod crawl;
 pub mod fetch;
 pub mod page;
 pub mod progress;
+pub mod recommend;
 pub mod rules;
 pub mod score;
 pub mod target;
 
-use std::sync::Arc;
+use std::path::Path;
+use std::sync::Mutex;
 use std::time::Duration;
 
+use futures::future::BoxFuture;
+
+use crawl::{CrawlInput, CrawlOptions, MAX_PAGES_CAP};
 use fetch::{AddressPolicy, FetchError, FetchSettings, Fetcher};
 use page::{LoadError, Page, PageLoader, PageOptions, Served};
 use progress::{Phase, Progress, ProgressEvent};
 use target::{LocalServer, Target, TargetError};
+use url::Url;
 
-use crate::report::{Finding, PageReport, Scores, SubresourceCounts};
+use crate::report::{Finding, PageReport, Recommendation, Scores, SubresourceCounts};
 
 /// Default time allowed for a whole audit.
 pub const DEFAULT_AUDIT_DEADLINE: Duration = Duration::from_secs(120);
@@ -39,6 +49,11 @@ pub struct AuditOptions {
     pub policy: AddressPolicy,
     /// Page loading limits.
     pub page: PageOptions,
+    /// Crawl options. `max_pages` of `None` means 1 for a URL and every page (up to the cap)
+    /// for a directory.
+    pub crawl: CrawlOptions,
+    /// Pages audited; `None` for the default of the target.
+    pub max_pages: Option<usize>,
     /// Time allowed for the whole audit.
     pub deadline: Duration,
 }
@@ -49,12 +64,62 @@ impl Default for AuditOptions {
             fetch: FetchSettings::default(),
             policy: AddressPolicy::default(),
             page: PageOptions::default(),
+            crawl: CrawlOptions::default(),
+            max_pages: None,
             deadline: DEFAULT_AUDIT_DEADLINE,
         }
     }
 }
 
-/// What an audit produced.
+/// Receives findings as pages are checked, so an audit does not hold them all.
+pub trait FindingSink: Send + Sync {
+    /// Takes the findings of one page (or of one site rule).
+    fn write(&self, findings: Vec<Finding>) -> BoxFuture<'_, Result<(), String>>;
+}
+
+/// Keeps every finding in memory (single pages, tests, benchmarks).
+#[derive(Debug, Default)]
+pub struct CollectSink {
+    findings: Mutex<Vec<Finding>>,
+}
+
+impl CollectSink {
+    /// The findings collected.
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl FindingSink for CollectSink {
+    fn write(&self, findings: Vec<Finding>) -> BoxFuture<'_, Result<(), String>> {
+        self.findings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(findings);
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// What an audit produced, apart from the findings (which went to the sink).
+#[derive(Debug, Clone)]
+pub struct AuditSummary {
+    /// Every URL fetched as a page, with its status, timings and scores.
+    pub pages: Vec<PageReport>,
+    /// Site scores.
+    pub scores: Scores,
+    /// Observatory score of the start page's security tests (uncapped).
+    pub observatory_score: Option<i32>,
+    /// Observatory grade.
+    pub security_grade: Option<String>,
+    /// Failing rules ranked by exact score gains.
+    pub recommendations: Vec<Recommendation>,
+    /// How many findings went to the sink.
+    pub findings_written: usize,
+}
+
+/// An audit with its findings in memory.
 #[derive(Debug, Clone)]
 pub struct AuditResult {
     /// The pages visited.
@@ -67,6 +132,8 @@ pub struct AuditResult {
     pub observatory_score: Option<i32>,
     /// Observatory grade.
     pub security_grade: Option<String>,
+    /// Recommendations.
+    pub recommendations: Vec<Recommendation>,
 }
 
 /// Why an audit could not complete.
@@ -75,16 +142,22 @@ pub enum AuditError {
     /// The target is not auditable input.
     #[error(transparent)]
     Target(#[from] TargetError),
-    /// The document could not be loaded as a page.
+    /// The start document could not be loaded as a page.
     #[error(transparent)]
     Load(#[from] LoadError),
-    /// The audit ran out of time.
+    /// The audit ran out of time before its start page was checked.
     #[error(
         "the audit did not finish within {} s (limit audit_deadline); the site is very slow or \
          stalls; raise the limit with --deadline SECS",
         .0.as_secs()
     )]
     Deadline(Duration),
+    /// Bad options.
+    #[error("{0}")]
+    Options(String),
+    /// Findings could not be stored.
+    #[error("could not store the findings: {0}")]
+    Sink(String),
 }
 
 impl AuditError {
@@ -93,9 +166,9 @@ impl AuditError {
     pub fn is_unreachable(&self) -> bool {
         match self {
             AuditError::Target(TargetError::Serve(_)) => true,
-            AuditError::Target(_) => false,
+            AuditError::Target(_) | AuditError::Options(_) => false,
             AuditError::Load(e) => e.is_unreachable(),
-            AuditError::Deadline(_) => true,
+            AuditError::Deadline(_) | AuditError::Sink(_) => true,
         }
     }
 }
@@ -106,45 +179,78 @@ impl From<FetchError> for AuditError {
     }
 }
 
-fn step(progress: &dyn Progress, phase: Phase, pages_done: usize, message: impl Into<String>) {
-    progress.report(ProgressEvent {
-        phase,
-        pages_done,
-        pages_total: 1,
-        message: message.into(),
-    });
+/// The `.html` files of a directory as URLs under `root`, in path order, at most `limit`.
+fn directory_pages(dir: &Path, root: &Url, limit: usize) -> Vec<Url> {
+    let mut paths: Vec<String> = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_ascii_lowercase();
+            if !(name.ends_with(".html") || name.ends_with(".htm")) {
+                return None;
+            }
+            let relative = e.path().strip_prefix(dir).ok()?;
+            let mut parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            // `dir/index.html` is served, and linked, as `dir/`.
+            if parts.last().is_some_and(|p| p == "index.html") {
+                parts.pop();
+                parts.push(String::new());
+            }
+            Some(parts.join("/"))
+        })
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .take(limit)
+        .filter_map(|p| root.join(&p).ok())
+        .collect()
 }
 
-/// Audits a target: one page (the URL, or a directory's index), within the audit deadline.
+/// Audits a target: its start page, and with `max_pages` above 1 the site around it. Findings
+/// go to `sink` as pages are checked.
 pub async fn audit(
     target: &Target,
     options: &AuditOptions,
     progress: &dyn Progress,
-) -> Result<AuditResult, AuditError> {
-    tokio::time::timeout(options.deadline, audit_page(target, options, progress))
-        .await
-        .unwrap_or(Err(AuditError::Deadline(options.deadline)))
-}
-
-async fn audit_page(
-    target: &Target,
-    options: &AuditOptions,
-    progress: &dyn Progress,
-) -> Result<AuditResult, AuditError> {
-    step(progress, Phase::Starting, 0, target.report_url());
-    let (url, policy, served, _server) = match target {
-        Target::Url(url) => (url.clone(), options.policy.clone(), Served::Remote, None),
+    sink: &dyn FindingSink,
+) -> Result<AuditSummary, AuditError> {
+    let deadline = tokio::time::Instant::now() + options.deadline;
+    progress.report(ProgressEvent {
+        phase: Phase::Starting,
+        pages_done: 0,
+        pages_total: 1,
+        message: target.report_url(),
+    });
+    let (start, policy, served, server, seeds) = match target {
+        Target::Url(url) => (
+            url.clone(),
+            options.policy.clone(),
+            Served::Remote,
+            None,
+            Vec::new(),
+        ),
         Target::Directory(dir) => {
             let server = LocalServer::start(dir).await?;
             let policy = options.policy.clone().allow_socket(server.addr());
-            (
-                server.root_url(),
-                policy,
-                Served::LocalDirectory,
-                Some(server),
-            )
+            let root = server.root_url();
+            let seeds = directory_pages(dir, &root, MAX_PAGES_CAP);
+            (root, policy, Served::LocalDirectory, Some(server), seeds)
         }
     };
+    let max_pages = options
+        .max_pages
+        .unwrap_or(match target {
+            Target::Url(_) => crawl::DEFAULT_MAX_PAGES,
+            Target::Directory(_) => MAX_PAGES_CAP,
+        })
+        .clamp(1, MAX_PAGES_CAP);
     let fetcher = Fetcher::new(options.fetch.clone(), policy)?;
     let loader = PageLoader::new(
         fetcher,
@@ -153,41 +259,61 @@ async fn audit_page(
             ..options.page.clone()
         },
     );
-    step(progress, Phase::FetchingDocument, 0, url.as_str());
-    let response = loader.fetch_document(url).await?;
-    PageLoader::check_document(&response)?;
-    step(
+    let crawl_options = CrawlOptions {
+        max_pages,
+        ..options.crawl.clone()
+    };
+    let rebase = matches!(target, Target::Directory(_)).then(|| start.clone());
+    let input = CrawlInput {
+        loader: &loader,
+        start,
+        options: &crawl_options,
+        extra_seeds: seeds,
+        rebase,
+        deadline,
         progress,
-        Phase::FetchingSubresources,
-        0,
-        response.final_url.as_str(),
-    );
-    let final_url = response.final_url.clone();
-    let (origin, mut page) = tokio::join!(
-        loader.origin_facts(&final_url),
-        loader.build(response, Arc::default())
-    );
-    page.origin = Arc::new(origin);
-    step(progress, Phase::CheckingRules, 0, final_url.as_str());
-    let result = tokio::task::spawn_blocking(move || check_page(&page))
+        sink,
+    };
+    let result = tokio::time::timeout_at(deadline + Duration::from_secs(1), crawl::crawl(input))
         .await
-        .expect("checking a page does not panic");
-    step(progress, Phase::Done, 1, final_url.as_str());
-    Ok(result)
+        .unwrap_or(Err(AuditError::Deadline(options.deadline)));
+    drop(server);
+    result
 }
 
-/// Runs the rules on a loaded page and scores it (CPU work; call from a blocking thread).
+/// Audits a target with every finding kept in memory.
+pub async fn audit_collect(
+    target: &Target,
+    options: &AuditOptions,
+    progress: &dyn Progress,
+) -> Result<AuditResult, AuditError> {
+    let sink = CollectSink::default();
+    let summary = audit(target, options, progress, &sink).await?;
+    Ok(AuditResult {
+        pages: summary.pages,
+        findings: sink.into_findings(),
+        scores: summary.scores,
+        observatory_score: summary.observatory_score,
+        security_grade: summary.security_grade,
+        recommendations: summary.recommendations,
+    })
+}
+
+/// Runs the page rules on a loaded page and scores it, without cross-page rules (CPU work;
+/// call from a blocking thread).
 pub fn check_page(page: &Page) -> AuditResult {
     let findings = rules::run_page_rules(page);
-    let refs: Vec<&Finding> = findings.iter().collect();
-    let card = score::score_page(&refs, &[]);
+    let state = score::PageScoreState::from_findings(&findings);
+    let card = state.scores();
     let page_report = page_report(page, card.scores);
+    let recommendations = recommend::recommendations(&findings);
     AuditResult {
         pages: vec![page_report],
         scores: card.scores,
         observatory_score: card.observatory_score,
         security_grade: card.security_grade().map(str::to_owned),
         findings,
+        recommendations,
     }
 }
 

@@ -12,6 +12,8 @@ pub enum Phase {
     FetchingSubresources,
     /// Running the rules.
     CheckingRules,
+    /// Crawling the site: a page finished.
+    Crawling,
     /// Finished.
     Done,
 }
@@ -24,6 +26,7 @@ impl Phase {
             Phase::FetchingDocument => "fetching the document",
             Phase::FetchingSubresources => "fetching subresources",
             Phase::CheckingRules => "checking rules",
+            Phase::Crawling => "crawling",
             Phase::Done => "done",
         }
     }

@@ -90,19 +90,11 @@ pub fn observatory_grade(score: i32) -> &'static str {
 
 /// The Observatory arithmetic over a list of modifiers.
 pub fn observatory_score(modifiers: impl IntoIterator<Item = i32>) -> i32 {
-    let (mut uncurved, mut with_credit) = (100, 100);
+    let mut totals = Modifiers::default();
     for m in modifiers {
-        with_credit += m;
-        if m < 0 {
-            uncurved += m;
-        }
+        totals.add(m);
     }
-    let score = if uncurved >= OBSERVATORY_EXTRA_CREDIT_THRESHOLD {
-        with_credit
-    } else {
-        uncurved
-    };
-    score.max(0)
+    totals.score().unwrap_or(100)
 }
 
 /// The scores of one page (or of a set of findings treated as one page).
@@ -121,77 +113,206 @@ impl ScoreCard {
     }
 }
 
-/// One rule's result on a page, gathered from its findings.
-#[derive(Debug, Clone, Copy)]
-struct RuleResult {
-    category: Category,
-    weight: f64,
-    score: f64,
-    failed: bool,
-    modifier: Option<i32>,
-    observatory: bool,
+/// One rule's result on one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleResult {
+    /// The rule.
+    pub rule_id: String,
+    /// Its category.
+    pub category: Category,
+    /// Its weight.
+    pub weight: f64,
+    /// Its score, 0–1.
+    pub score: f64,
+    /// True when it failed.
+    pub failed: bool,
+    /// Its security modifier, for security rules.
+    pub modifier: Option<i32>,
+    /// True for the Observatory's own tests.
+    pub observatory: bool,
+}
+
+/// Observatory arithmetic running totals.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Modifiers {
+    count: u32,
+    uncurved: i32,
+    with_credit: i32,
+}
+
+impl Modifiers {
+    fn add(&mut self, m: i32) {
+        self.count += 1;
+        self.with_credit += m;
+        if m < 0 {
+            self.uncurved += m;
+        }
+    }
+
+    /// The score with the Observatory's extra-credit rule, relative to 100.
+    fn score(&self) -> Option<i32> {
+        (self.count > 0).then(|| {
+            let (uncurved, with_credit) = (100 + self.uncurved, 100 + self.with_credit);
+            let score = if uncurved >= OBSERVATORY_EXTRA_CREDIT_THRESHOLD {
+                with_credit
+            } else {
+                uncurved
+            };
+            score.max(0)
+        })
+    }
+
+    /// The totals if a rule with modifier `m` were fixed (its best non-bonus result: no
+    /// penalty).
+    fn fixing(mut self, m: i32) -> Self {
+        if m < 0 {
+            self.with_credit -= m;
+            self.uncurved -= m;
+        }
+        self
+    }
+}
+
+/// One page's scoring state: per-category sums plus the rules that did not fully pass, which
+/// is enough to re-score the page exactly with any rules treated as fixed. Compact, so a crawl
+/// can keep one per page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageScoreState {
+    sums: [(f64, f64); 5],
+    security: Modifiers,
+    observatory: Modifiers,
+    imperfect: Vec<RuleResult>,
+}
+
+fn category_index(category: Category) -> usize {
+    Category::ALL
+        .iter()
+        .position(|c| *c == category)
+        .expect("every category is in ALL")
+}
+
+impl PageScoreState {
+    /// The state of a page from its findings (passes, failures; other outcomes do not count).
+    pub fn from_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
+        let mut results: BTreeMap<&str, RuleResult> = BTreeMap::new();
+        for f in findings {
+            if !matches!(f.outcome, Outcome::Pass | Outcome::Fail) {
+                continue;
+            }
+            let failed = f.outcome == Outcome::Fail;
+            let score = f.score.unwrap_or(if failed { 0.0 } else { 1.0 });
+            let observatory = f.evidence.observatory.as_ref();
+            let modifier = if let Some(o) = observatory {
+                Some(o.score_modifier)
+            } else if f.category == Category::Security {
+                Some(if failed {
+                    rules::find(&f.rule_id).map_or(0, |r| r.penalty)
+                } else {
+                    0
+                })
+            } else {
+                None
+            };
+            let entry = results.entry(f.rule_id.as_str()).or_insert(RuleResult {
+                rule_id: f.rule_id.clone(),
+                category: f.category,
+                weight: f.weight,
+                score,
+                failed,
+                modifier,
+                observatory: observatory.is_some(),
+            });
+            entry.score = entry.score.min(score);
+            entry.failed |= failed;
+        }
+        let mut state = PageScoreState::default();
+        for result in results.into_values() {
+            state.add(result);
+        }
+        state
+    }
+
+    /// Adds one rule's result.
+    pub fn add(&mut self, result: RuleResult) {
+        if result.category == Category::Security {
+            let m = result.modifier.unwrap_or(0);
+            self.security.add(m);
+            if result.observatory {
+                self.observatory.add(m);
+            }
+        } else {
+            let sum = &mut self.sums[category_index(result.category)];
+            sum.0 += result.score * result.weight;
+            sum.1 += result.weight;
+        }
+        let imperfect =
+            result.failed || result.score < 1.0 || result.modifier.is_some_and(|m| m < 0);
+        if imperfect {
+            self.imperfect.push(result);
+        }
+    }
+
+    /// The rules that did not fully pass.
+    pub fn imperfect(&self) -> &[RuleResult] {
+        &self.imperfect
+    }
+
+    /// The page's scores.
+    pub fn scores(&self) -> ScoreCard {
+        self.scores_fixing(&[])
+    }
+
+    /// The page's scores if the rules in `fixed` passed.
+    pub fn scores_fixing(&self, fixed: &[&str]) -> ScoreCard {
+        let mut sums = self.sums;
+        let mut security = self.security;
+        let mut observatory = self.observatory;
+        for r in self
+            .imperfect
+            .iter()
+            .filter(|r| fixed.contains(&r.rule_id.as_str()))
+        {
+            if r.category == Category::Security {
+                let m = r.modifier.unwrap_or(0);
+                security = security.fixing(m);
+                if r.observatory {
+                    observatory = observatory.fixing(m);
+                }
+            } else {
+                sums[category_index(r.category)].0 += (1.0 - r.score) * r.weight;
+            }
+        }
+        let mut card = ScoreCard::default();
+        for (i, category) in Category::ALL.into_iter().enumerate() {
+            let value = if category == Category::Security {
+                security.score().map(|s| s.min(100) as u8)
+            } else {
+                let (sum, weight) = sums[i];
+                (weight > 0.0).then(|| (sum / weight * 100.0).round().clamp(0.0, 100.0) as u8)
+            };
+            card.scores.set(category, value);
+        }
+        card.observatory_score = observatory.score();
+        card.scores.overall = overall(&card.scores);
+        card
+    }
 }
 
 /// Scores one page's findings. `treat_as_passed` lists rule ids scored as if they passed (used
 /// to compute exactly what fixing a rule would gain).
 pub fn score_page(findings: &[&Finding], treat_as_passed: &[&str]) -> ScoreCard {
-    let mut results: BTreeMap<&str, RuleResult> = BTreeMap::new();
-    for f in findings {
-        let counted = matches!(f.outcome, Outcome::Pass | Outcome::Fail);
-        if !counted {
-            continue;
-        }
-        let fixed = treat_as_passed.contains(&f.rule_id.as_str());
-        let failed = f.outcome == Outcome::Fail && !fixed;
-        let score = if fixed {
-            1.0
-        } else {
-            f.score.unwrap_or(if failed { 0.0 } else { 1.0 })
-        };
-        let observatory = f.evidence.observatory.as_ref();
-        let modifier = if fixed {
-            // A fixed Observatory test scores as its best non-bonus result: no penalty.
-            Some(observatory.map_or(0, |o| o.score_modifier.max(0)))
-        } else if let Some(o) = observatory {
-            Some(o.score_modifier)
-        } else if failed {
-            rules::find(&f.rule_id).map(|r| r.penalty)
-        } else {
-            Some(0)
-        };
-        let entry = results.entry(f.rule_id.as_str()).or_insert(RuleResult {
-            category: f.category,
-            weight: f.weight,
-            score,
-            failed,
-            modifier,
-            observatory: observatory.is_some(),
-        });
-        entry.score = entry.score.min(score);
-        entry.failed |= failed;
+    PageScoreState::from_findings(findings.iter().copied()).scores_fixing(treat_as_passed)
+}
+
+/// A site's scores from its pages' states (with some rules treated as fixed): per category the
+/// mean of the pages' scores; the Observatory score is the first (start) page's.
+pub fn score_site(pages: &[PageScoreState], fixed: &[&str]) -> ScoreCard {
+    let cards: Vec<ScoreCard> = pages.iter().map(|p| p.scores_fixing(fixed)).collect();
+    let scores: Vec<Scores> = cards.iter().map(|c| c.scores).collect();
+    ScoreCard {
+        scores: combine_pages(&scores),
+        observatory_score: cards.first().and_then(|c| c.observatory_score),
     }
-    let mut card = ScoreCard::default();
-    for category in Category::ALL {
-        let in_category = results.values().filter(|r| r.category == category);
-        let value = if category == Category::Security {
-            let modifiers: Vec<i32> = in_category.filter_map(|r| r.modifier).collect();
-            (!modifiers.is_empty()).then(|| observatory_score(modifiers).min(100) as u8)
-        } else {
-            let (sum, weight) = in_category.fold((0.0, 0.0), |(s, w), r| {
-                (s + r.score * r.weight, w + r.weight)
-            });
-            (weight > 0.0).then(|| (sum / weight * 100.0).round().clamp(0.0, 100.0) as u8)
-        };
-        card.scores.set(category, value);
-    }
-    let observatory: Vec<i32> = results
-        .values()
-        .filter(|r| r.observatory)
-        .filter_map(|r| r.modifier)
-        .collect();
-    card.observatory_score = (!observatory.is_empty()).then(|| observatory_score(observatory));
-    card.scores.overall = overall(&card.scores);
-    card
 }
 
 /// The mean of the category scores present, rounded.

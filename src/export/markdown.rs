@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
+use crate::report::Recommendation;
 use crate::report::{Category, Outcome, Report};
-use crate::service::recommend::Recommendation;
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")

@@ -246,8 +246,12 @@ async fn run_job(shared: Arc<Shared>, id: ReportId) -> Status {
     };
     let spec: Result<JobSpec, String> =
         serde_json::from_value(summary.options.clone()).map_err(|e| e.to_string());
-    let target = spec.and_then(|s| Target::parse(&s.target).map_err(|e| e.to_string()));
-    let target = match target {
+    let parsed = spec.and_then(|s| {
+        Target::parse(&s.target)
+            .map(|t| (t, s.max_pages))
+            .map_err(|e| e.to_string())
+    });
+    let (target, max_pages) = match parsed {
         Ok(t) => t,
         Err(message) => {
             let store = shared.store.clone();
@@ -260,7 +264,11 @@ async fn run_job(shared: Arc<Shared>, id: ReportId) -> Status {
         shared: shared.clone(),
         id: id.clone(),
     };
-    match execute(&shared.store, &shared.options, &id, &target, &progress).await {
+    let options = AuditOptions {
+        max_pages,
+        ..AuditOptions::clone(&shared.options)
+    };
+    match execute(&shared.store, &options, &id, &target, &progress).await {
         Ok(_) => Status::Completed,
         Err(e) => {
             tracing::info!(%id, error = %e, "audit failed");

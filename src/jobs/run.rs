@@ -1,13 +1,13 @@
-//! Running one stored audit: the engine's work followed by the store's, so the CLI and the
-//! worker pool store outcomes the same way.
+//! Running one stored audit: the engine's work with findings streamed into the store, then the
+//! completion, so the CLI and the worker pool store outcomes the same way.
 
-use chrono::Utc;
+use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::progress::Progress;
 use crate::engine::target::Target;
-use crate::engine::{self, AuditError, AuditOptions};
-use crate::report::{Report, ReportId, Status};
+use crate::engine::{self, AuditError, AuditOptions, AuditSummary, FindingSink};
+use crate::report::{Finding, ReportId};
 use crate::store::{Completion, Store, StoreError};
 
 /// What a job audits, as stored with the report (so a restarted process can run it again).
@@ -15,21 +15,17 @@ use crate::store::{Completion, Store, StoreError};
 pub struct JobSpec {
     /// The target: an http(s) URL or a `file://` directory URL.
     pub target: String,
-    /// Pages to audit (1 = the target page only).
-    #[serde(default = "one")]
-    pub max_pages: u32,
-}
-
-fn one() -> u32 {
-    1
+    /// Pages to audit (`None`: 1 for a URL, every page for a directory).
+    #[serde(default)]
+    pub max_pages: Option<usize>,
 }
 
 impl JobSpec {
     /// The spec of auditing `target`.
-    pub fn new(target: &Target) -> Self {
+    pub fn new(target: &Target, max_pages: Option<usize>) -> Self {
         JobSpec {
             target: target.report_url(),
-            max_pages: 1,
+            max_pages,
         }
     }
 
@@ -50,34 +46,58 @@ pub enum RunError {
     Store(#[from] StoreError),
 }
 
+/// Writes a running report's findings to the store as they arrive.
+struct StoreSink<'a> {
+    store: &'a Store,
+    id: &'a ReportId,
+}
+
+impl FindingSink for StoreSink<'_> {
+    fn write(&self, findings: Vec<Finding>) -> BoxFuture<'_, Result<(), String>> {
+        let (store, id) = (self.store.clone(), self.id.clone());
+        Box::pin(async move {
+            let stored = tokio::task::spawn_blocking(move || store.append_findings(&id, &findings))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+            if stored {
+                Ok(())
+            } else {
+                Err("the report was deleted while the audit ran; the audit stopped".into())
+            }
+        })
+    }
+}
+
 /// Audits `target` for the report `id` (already stored as `running`) and stores the outcome:
-/// `completed` with scores, pages and findings in one transaction, or `failed` with the error
-/// message. Store work runs on blocking threads.
+/// findings as pages are checked, then `completed` with scores, pages and recommendations in
+/// one transaction, or `failed` with the error message. Store work runs on blocking threads.
 pub async fn execute(
     store: &Store,
     options: &AuditOptions,
     id: &ReportId,
     target: &Target,
     progress: &dyn Progress,
-) -> Result<engine::AuditResult, RunError> {
-    match engine::audit(target, options, progress).await {
-        Ok(result) => {
-            let (store, key, stored) = (store.clone(), id.clone(), result.clone());
+) -> Result<AuditSummary, RunError> {
+    let sink = StoreSink { store, id };
+    match engine::audit(target, options, progress, &sink).await {
+        Ok(summary) => {
+            let (store, key, stored) = (store.clone(), id.clone(), summary.clone());
             tokio::task::spawn_blocking(move || {
-                store.complete_report(
+                store.finish_report(
                     &key,
                     Completion {
                         scores: stored.scores,
                         security_grade: stored.security_grade.as_deref(),
                         observatory_score: stored.observatory_score,
                         pages: &stored.pages,
-                        findings: &stored.findings,
+                        recommendations: &stored.recommendations,
                     },
                 )
             })
             .await
             .expect("storing a report does not panic")?;
-            Ok(result)
+            Ok(summary)
         }
         Err(error) => {
             let (store, key, message) = (store.clone(), id.clone(), error.to_string());
@@ -86,28 +106,5 @@ pub async fn execute(
                 .expect("storing a failure does not panic")?;
             Err(RunError::Audit(error))
         }
-    }
-}
-
-/// The report a completed run gives, as the caller saw it.
-pub fn completed_report(
-    id: ReportId,
-    url: String,
-    created_at: chrono::DateTime<Utc>,
-    result: engine::AuditResult,
-) -> Report {
-    Report {
-        id,
-        url,
-        status: Status::Completed,
-        created_at,
-        completed_at: Some(Utc::now()),
-        error_message: None,
-        scores: Some(result.scores),
-        security_grade: result.security_grade,
-        observatory_score: result.observatory_score,
-        pages: result.pages,
-        findings: result.findings,
-        engine_version: env!("CARGO_PKG_VERSION").to_owned(),
     }
 }

@@ -10,10 +10,9 @@ use rmcp::{RoleServer, prompt, prompt_router};
 use super::WebauditMcp;
 use super::shapes::{AnalyzeSiteArgs, CompareTrendArgs};
 use crate::report::Status;
-use crate::service::compare::compare;
 use crate::service::normalise_url;
-use crate::service::views::overview;
-use crate::store::ListFilter;
+use crate::service::views::WORST_SHOWN;
+use crate::store::{FindingFilter, ListFilter};
 
 fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(value).expect("prompt data serialises")
@@ -68,15 +67,18 @@ impl WebauditMcp {
             ),
         )];
         if let Some(row) = latest
-            && let Ok(report) = self.service.report(&owner, &row.id).await
+            && let Ok((overview, _)) = self
+                .service
+                .overview(&owner, &row.id, FindingFilter::default(), WORST_SHOWN)
+                .await
         {
             messages.push(PromptMessage::new_text(
                 Role::User,
                 format!(
                     "The latest report of this URL ({}, audited {}) as a starting point:\n\n```json\n{}\n```",
-                    report.id,
-                    report.created_at.format("%Y-%m-%d %H:%M UTC"),
-                    json(&overview(&report))
+                    overview.id,
+                    overview.created_at.format("%Y-%m-%d %H:%M UTC"),
+                    json(&overview)
                 ),
             ));
         }
@@ -108,11 +110,9 @@ impl WebauditMcp {
         } else {
             let before_id = &history[history.len() - 2].id;
             let after_id = &history[history.len() - 1].id;
-            let before = self.service.report(&owner, before_id).await;
-            let after = self.service.report(&owner, after_id).await;
-            let diff = match (before, after) {
-                (Ok(b), Ok(a)) => json(&compare(&b, &a)),
-                _ => "(the two reports could not be read)".into(),
+            let diff = match self.service.compare(&owner, before_id, after_id).await {
+                Ok(comparison) => json(&comparison),
+                Err(_) => "(the two reports could not be read)".into(),
             };
             format!(
                 "Explain how the webaudit scores of {url} changed and why.\n\n\

@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::report::Recommendation;
 use crate::report::{ReportId, Scores, Status};
 use crate::service::history::HistoryEntry;
-use crate::service::recommend::Recommendation;
 use crate::service::views::{FailingCounts, FindingBrief, ReportOverview};
 use crate::store::ReportSummary;
 

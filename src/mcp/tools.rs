@@ -13,7 +13,7 @@ use super::WebauditMcp;
 use super::shapes::*;
 use crate::jobs::JobState;
 use crate::report::{Category, Outcome, ReportId, Severity, Status};
-use crate::service::views::{FindingBrief, failing_counts, overview, worst};
+use crate::service::views::{FindingBrief, WORST_SHOWN};
 use crate::service::{ServiceError, WaitOutcome, normalise_url};
 use crate::store::{FindingFilter, ListFilter};
 
@@ -81,7 +81,8 @@ impl ProgressSender {
                     crate::engine::progress::Phase::FetchingDocument => 2.0,
                     crate::engine::progress::Phase::FetchingSubresources => 3.0,
                     crate::engine::progress::Phase::CheckingRules => 4.0,
-                    crate::engine::progress::Phase::Done => 5.0,
+                    crate::engine::progress::Phase::Crawling
+                    | crate::engine::progress::Phase::Done => 5.0,
                 };
                 // Five steps per page; pages_done counts finished pages.
                 let value = event.pages_done as f64 * 5.0 + phase;
@@ -128,13 +129,6 @@ impl WebauditMcp {
     ) -> Result<Json<StartAuditOutput>, String> {
         let owner = self.owner(&ctx);
         let max_pages = bounded("max_pages", args.max_pages, 1, MAX_PAGES_LIMIT)?;
-        if max_pages > 1 {
-            return Err(
-                "auditing several pages (a site crawl) is not available in this version; use \
-                 max_pages 1 (or leave it out) to audit the page"
-                    .into(),
-            );
-        }
         let timeout = bounded(
             "timeout_seconds",
             args.timeout_seconds,
@@ -143,7 +137,7 @@ impl WebauditMcp {
         )?;
         let summary = self
             .service
-            .start_audit(&owner, &args.url)
+            .start_audit(&owner, &args.url, Some(max_pages as usize))
             .await
             .map_err(err)?;
         if !args.wait.unwrap_or(false) {
@@ -227,7 +221,11 @@ impl WebauditMcp {
                 summary: None,
             }));
         }
-        let report = self.service.report(&owner, &row.id).await.map_err(err)?;
+        let (summary, _) = self
+            .service
+            .overview(&owner, &row.id, FindingFilter::default(), WORST_SHOWN)
+            .await
+            .map_err(err)?;
         Ok(Json(StartAuditOutput {
             message: "Audit completed. Call get_recommendations for what to fix first, or \
                       get_report with detail: \"full\" for every failing finding."
@@ -237,7 +235,7 @@ impl WebauditMcp {
             status: row.status,
             created_at: row.created_at,
             error_message: None,
-            summary: Some(overview(&report)),
+            summary: Some(summary),
         }))
     }
 
@@ -306,38 +304,26 @@ impl WebauditMcp {
             FINDINGS_PAGE_MAX,
         )?;
         let offset = parse_offset(args.cursor.as_deref())?;
-        let summary = self.service.summary(&owner, &id).await.map_err(err)?;
-        let failing_filter = FindingFilter {
-            outcomes: vec![Outcome::Fail],
-            ..FindingFilter::default()
+        let filter = FindingFilter {
+            category,
+            min_severity,
+            outcomes: Vec::new(),
         };
-        let (all_failing, _) = self
+        let (overview, failing_matching) = self
             .service
-            .findings(&owner, &id, failing_filter, usize::MAX, 0)
+            .overview(&owner, &id, filter.clone(), WORST_SHOWN)
             .await
             .map_err(err)?;
-        let failing = failing_counts(&all_failing);
-        let matches = |f: &crate::report::Finding| {
-            category.is_none_or(|c| f.category == c) && min_severity.is_none_or(|m| f.severity >= m)
-        };
         let (findings, total_matching, next_cursor) = match detail {
-            Detail::Summary => {
-                let selected: Vec<_> = all_failing.iter().filter(|f| matches(f)).cloned().collect();
-                let briefs = worst(&selected, crate::service::views::WORST_SHOWN)
-                    .into_iter()
-                    .map(FindingBrief::of)
-                    .collect();
-                (briefs, selected.len(), None)
-            }
+            Detail::Summary => (overview.worst.clone(), failing_matching, None),
             Detail::Full => {
                 let filter = FindingFilter {
-                    category,
-                    min_severity,
                     outcomes: if args.include_passed.unwrap_or(false) {
                         Vec::new()
                     } else {
                         vec![Outcome::Fail]
                     },
+                    ..filter
                 };
                 let (page, total) = self
                     .service
@@ -349,17 +335,17 @@ impl WebauditMcp {
             }
         };
         Ok(Json(GetReportOutput {
-            resource_uri: report_uri(&summary.id),
-            id: summary.id,
-            url: summary.url,
-            status: summary.status,
-            created_at: summary.created_at,
-            completed_at: summary.completed_at,
-            error_message: summary.error_message,
-            scores: summary.scores,
-            security_grade: summary.security_grade,
-            pages: summary.pages,
-            failing,
+            resource_uri: report_uri(&overview.id),
+            id: overview.id,
+            url: overview.url,
+            status: overview.status,
+            created_at: overview.created_at,
+            completed_at: overview.completed_at,
+            error_message: overview.error_message,
+            scores: overview.scores,
+            security_grade: overview.security_grade,
+            pages: overview.pages as u64,
+            failing: overview.failing,
             detail,
             findings,
             total_matching,
@@ -390,16 +376,16 @@ impl WebauditMcp {
             RECOMMENDATIONS_MAX,
         )?;
         let category = parse_category(args.category.as_deref())?;
-        let (report, mut recs) = self
+        let (summary, mut recs) = self
             .service
             .recommendations(&owner, &id, category)
             .await
             .map_err(err)?;
-        if report.status != Status::Completed {
+        if summary.status != Status::Completed {
             return Err(format!(
                 "report {id} is {}; recommendations exist once it is completed{}",
-                report.status,
-                report
+                summary.status,
+                summary
                     .error_message
                     .map(|m| format!(" (it failed: {m})"))
                     .unwrap_or_default()
@@ -408,9 +394,9 @@ impl WebauditMcp {
         let total = recs.len();
         recs.truncate(limit as usize);
         Ok(Json(RecommendationsOutput {
-            id: report.id,
-            url: report.url,
-            scores: report.scores,
+            id: summary.id,
+            url: summary.url,
+            scores: summary.scores,
             total,
             recommendations: recs,
         }))

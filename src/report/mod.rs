@@ -7,10 +7,12 @@
 
 mod finding;
 mod ids;
+mod recommendation;
 mod vocabulary;
 
 pub use finding::{Evidence, Finding, Fix, Observatory, Outcome, References};
 pub use ids::{ReportId, fingerprint, site_of};
+pub use recommendation::{Gain, Place, Recommendation};
 pub use vocabulary::{Category, Severity, Status};
 
 use chrono::{DateTime, Utc};

@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::views::FindingBrief;
-use crate::report::{Finding, Report, ReportId};
+use crate::report::{Finding, ReportId};
 
 /// How many findings of each kind a comparison lists.
 pub const LISTED: usize = 20;
@@ -30,18 +30,16 @@ pub struct Comparison {
     pub counts: (usize, usize, usize),
 }
 
-fn failing_fingerprints(report: &Report) -> HashSet<&str> {
-    report
-        .findings
+fn failing_fingerprints(findings: &[Finding]) -> HashSet<&str> {
+    findings
         .iter()
         .filter(|f| f.is_failure())
         .map(|f| f.fingerprint.as_str())
         .collect()
 }
 
-fn pick(report: &Report, keep: impl Fn(&Finding) -> bool) -> Vec<&Finding> {
-    report
-        .findings
+fn pick(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> Vec<&Finding> {
+    findings
         .iter()
         .filter(|f| f.is_failure() && keep(f))
         .collect()
@@ -55,16 +53,21 @@ fn briefs(findings: &[&Finding]) -> Vec<FindingBrief> {
         .collect()
 }
 
-/// Compares two reports (`before` older than `after`).
-pub fn compare(before: &Report, after: &Report) -> Comparison {
-    let old = failing_fingerprints(before);
-    let now = failing_fingerprints(after);
-    let fixed = pick(before, |f| !now.contains(f.fingerprint.as_str()));
-    let new = pick(after, |f| !old.contains(f.fingerprint.as_str()));
-    let still = pick(after, |f| old.contains(f.fingerprint.as_str()));
+/// Compares the findings of two reports (`before` older than `after`).
+pub fn compare(
+    before: &ReportId,
+    old_findings: &[Finding],
+    after: &ReportId,
+    new_findings: &[Finding],
+) -> Comparison {
+    let old = failing_fingerprints(old_findings);
+    let now = failing_fingerprints(new_findings);
+    let fixed = pick(old_findings, |f| !now.contains(f.fingerprint.as_str()));
+    let new = pick(new_findings, |f| !old.contains(f.fingerprint.as_str()));
+    let still = pick(new_findings, |f| old.contains(f.fingerprint.as_str()));
     Comparison {
-        before: before.id.clone(),
-        after: after.id.clone(),
+        before: before.clone(),
+        after: after.clone(),
         counts: (fixed.len(), new.len(), still.len()),
         fixed: briefs(&fixed),
         new: briefs(&new),

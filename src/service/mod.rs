@@ -10,7 +10,7 @@
 
 pub mod compare;
 pub mod history;
-pub mod recommend;
+
 pub mod views;
 
 use std::sync::Arc;
@@ -25,7 +25,7 @@ use crate::engine::progress::Progress;
 use crate::engine::target::Target;
 use crate::engine::{AuditError, AuditOptions};
 use crate::jobs::{self, JobSpec, JobState, Jobs, RunError};
-use crate::report::{Category, Finding, Report, ReportId, Status, site_of};
+use crate::report::{Category, Finding, Recommendation, Report, ReportId, Status, site_of};
 use crate::store::{
     FindingFilter, ListFilter, ListPage, NewReport, ReportSummary, Store, StoreError,
 };
@@ -175,40 +175,49 @@ impl Service {
     }
 
     /// Audits `target` now (without the queue) and stores the report. Returns the completed
-    /// report, or the error with the id of the stored failed report.
+    /// report's summary, or the error with the id of the stored failed report.
     pub async fn audit_now(
         &self,
         target: &Target,
         owner: &str,
+        max_pages: Option<usize>,
         progress: &dyn Progress,
-    ) -> Result<Report, ServiceError> {
+    ) -> Result<ReportSummary, ServiceError> {
         let id = ReportId::generate();
         let url = target.report_url();
-        let created_at = Utc::now();
         let new = NewReport {
             id: id.clone(),
             owner: owner.to_owned(),
             site: site_of(&url),
-            url: url.clone(),
-            created_at,
+            url,
+            created_at: Utc::now(),
             status: Status::Running,
-            options: JobSpec::new(target).to_json(),
+            options: JobSpec::new(target, max_pages).to_json(),
         };
         self.db(move |s| s.create_report(&new)).await?;
-        match jobs::execute(&self.store, &self.options, &id, target, progress).await {
-            Ok(result) => Ok(jobs::run::completed_report(id, url, created_at, result)),
+        let options = AuditOptions {
+            max_pages,
+            ..AuditOptions::clone(&self.options)
+        };
+        match jobs::execute(&self.store, &options, &id, target, progress).await {
+            Ok(_) => self.summary(owner, &id).await,
             Err(RunError::Audit(source)) => Err(ServiceError::Audit { id, source }),
             Err(RunError::Store(e)) => Err(e.into()),
         }
     }
 
-    /// Queues an audit of `url` for the worker pool.
-    pub async fn start_audit(&self, owner: &str, url: &str) -> Result<ReportSummary, ServiceError> {
+    /// Queues an audit of `url` (with up to `max_pages` pages) for the worker pool.
+    pub async fn start_audit(
+        &self,
+        owner: &str,
+        url: &str,
+        max_pages: Option<usize>,
+    ) -> Result<ReportSummary, ServiceError> {
         let url = parse_audit_url(url, &self.options.policy)?;
         let jobs = self.jobs.as_ref().ok_or_else(|| {
             ServiceError::Invalid("the worker pool is not running in this process".into())
         })?;
-        let spec = JobSpec::new(&Target::Url(url));
+        let spec = JobSpec::new(&Target::Url(url), max_pages);
         Ok(jobs.submit(owner, spec).await?)
     }
 
@@ -293,26 +302,68 @@ impl Service {
         .await
     }
 
-    /// Ranked recommendations of a report (optionally of one category), and how many rules
-    /// fail in all.
+    /// The overview of a report: scores, failing counts and the `worst` worst failing findings
+    /// matching `filter`, read with SQL (a huge report is never loaded whole).
+    pub async fn overview(
+        &self,
+        owner: &str,
+        id: &ReportId,
+        filter: FindingFilter,
+        worst: usize,
+    ) -> Result<(views::ReportOverview, usize), ServiceError> {
+        let summary = self.summary(owner, id).await?;
+        let key = id.clone();
+        let (rows, review, worst, matching) = self
+            .db(move |s| {
+                let (rows, review) = s.failing_counts(&key)?;
+                let worst = s.worst_failing(&key, &filter, worst)?;
+                let failing = FindingFilter {
+                    outcomes: vec![crate::report::Outcome::Fail],
+                    ..filter
+                };
+                let matching = s.count_findings(&key, &failing)?;
+                Ok((rows, review, worst, matching))
+            })
+            .await?;
+        let counts = views::counts_from_rows(&rows, review);
+        Ok((views::overview(summary, counts, &worst), matching))
+    }
+
+    /// Ranked recommendations of a completed report (optionally of one category, re-ranked).
     pub async fn recommendations(
         &self,
         owner: &str,
         id: &ReportId,
         category: Option<Category>,
-    ) -> Result<(Report, Vec<recommend::Recommendation>), ServiceError> {
-        let report = self.report(owner, id).await?;
-        let findings = report.findings.clone();
-        let mut recs = tokio::task::spawn_blocking(move || recommend::recommendations(&findings))
-            .await
-            .map_err(|e| ServiceError::Invalid(format!("internal error: {e}")))?;
+    ) -> Result<(ReportSummary, Vec<Recommendation>), ServiceError> {
+        let summary = self.summary(owner, id).await?;
+        let key = id.clone();
+        let mut recs = self.db(move |s| s.recommendations(&key)).await?;
         if let Some(category) = category {
             recs.retain(|r| r.category == category);
             for (i, r) in recs.iter_mut().enumerate() {
                 r.rank = i as u32 + 1;
             }
         }
-        Ok((report, recs))
+        Ok((summary, recs))
+    }
+
+    /// What changed between two reports: failing findings fixed, new and still open.
+    pub async fn compare(
+        &self,
+        owner: &str,
+        before: &ReportId,
+        after: &ReportId,
+    ) -> Result<compare::Comparison, ServiceError> {
+        let failing = FindingFilter {
+            outcomes: vec![crate::report::Outcome::Fail],
+            ..FindingFilter::default()
+        };
+        let (old, _) = self
+            .findings(owner, before, failing.clone(), usize::MAX, 0)
+            .await?;
+        let (new, _) = self.findings(owner, after, failing, usize::MAX, 0).await?;
+        Ok(compare::compare(before, &old, after, &new))
     }
 
     /// Completed audits of `url` (or of its site when the URL itself has none), oldest first,

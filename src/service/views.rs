@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::recommend::Place;
-use crate::report::{Category, Finding, Report, ReportId, Scores, Severity, Status};
+use crate::report::Place;
+use crate::report::{Category, Finding, ReportId, Scores, Severity, Status};
+use crate::store::ReportSummary;
 
 /// How many worst findings a summary lists.
 pub const WORST_SHOWN: usize = 10;
@@ -91,7 +92,24 @@ impl FindingBrief {
     }
 }
 
-/// Counts failing findings.
+/// Counts from the store's (category, severity, count) rows and the number to review.
+pub fn counts_from_rows(
+    rows: &[(Category, Severity, usize)],
+    needs_review: usize,
+) -> FailingCounts {
+    let mut counts = FailingCounts {
+        needs_review,
+        ..FailingCounts::default()
+    };
+    for (category, severity, n) in rows {
+        counts.total += n;
+        *counts.by_category.entry(*category).or_default() += n;
+        *counts.by_severity.entry(*severity).or_default() += n;
+    }
+    counts
+}
+
+/// Counts failing findings in memory.
 pub fn failing_counts(findings: &[Finding]) -> FailingCounts {
     let mut counts = FailingCounts::default();
     for f in findings {
@@ -106,35 +124,23 @@ pub fn failing_counts(findings: &[Finding]) -> FailingCounts {
     counts
 }
 
-/// The `n` worst failing findings: most severe first, then heaviest rule, then lowest score.
-pub fn worst(findings: &[Finding], n: usize) -> Vec<&Finding> {
-    let mut failing: Vec<&Finding> = findings.iter().filter(|f| f.is_failure()).collect();
-    failing.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(b.weight.total_cmp(&a.weight))
-            .then(a.score.unwrap_or(0.0).total_cmp(&b.score.unwrap_or(0.0)))
-    });
-    failing.truncate(n);
-    failing
-}
-
-/// The overview of a full report.
-pub fn overview(report: &Report) -> ReportOverview {
+/// The overview of a report from its summary, counts and worst findings.
+pub fn overview(
+    summary: ReportSummary,
+    failing: FailingCounts,
+    worst: &[Finding],
+) -> ReportOverview {
     ReportOverview {
-        id: report.id.clone(),
-        url: report.url.clone(),
-        status: report.status,
-        created_at: report.created_at,
-        completed_at: report.completed_at,
-        error_message: report.error_message.clone(),
-        scores: report.scores,
-        security_grade: report.security_grade.clone(),
-        pages: report.pages.len(),
-        failing: failing_counts(&report.findings),
-        worst: worst(&report.findings, WORST_SHOWN)
-            .into_iter()
-            .map(FindingBrief::of)
-            .collect(),
+        id: summary.id,
+        url: summary.url,
+        status: summary.status,
+        created_at: summary.created_at,
+        completed_at: summary.completed_at,
+        error_message: summary.error_message,
+        scores: summary.scores,
+        security_grade: summary.security_grade,
+        pages: summary.pages as usize,
+        failing,
+        worst: worst.iter().map(FindingBrief::of).collect(),
     }
 }

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::rows::{self, FINDING_COLUMNS, SUMMARY_COLUMNS, corrupt};
 use super::{Store, StoreError};
 use crate::report::{
-    Category, Finding, Outcome, PageReport, Report, ReportId, Scores, Severity, Status,
+    Category, Finding, Outcome, PageReport, Recommendation, Report, ReportId, Scores, Severity,
+    Status,
 };
 
 /// One report without its pages and findings.
@@ -46,6 +47,9 @@ pub struct ReportSummary {
     #[serde(skip)]
     pub engine_version: String,
 }
+
+/// A count of failing findings of one category and severity.
+pub type FailingCount = (Category, Severity, usize);
 
 /// Filters of a report listing.
 #[derive(Debug, Clone, Default)]
@@ -208,6 +212,81 @@ impl Store {
         offset: usize,
     ) -> Result<Vec<Finding>, StoreError> {
         let (sql, args) = finding_query(id, filter, "SELECT ", FINDING_COLUMNS, limit, offset);
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(rows::finding(id, row)?);
+        }
+        Ok(out)
+    }
+
+    /// The ranked recommendations stored with a completed report.
+    pub fn recommendations(&self, id: &ReportId) -> Result<Vec<Recommendation>, StoreError> {
+        let conn = self.conn()?;
+        let text: Option<String> = conn
+            .prepare_cached("SELECT recommendations FROM reports WHERE id = ?")?
+            .query_row([id.as_str()], |r| r.get(0))
+            .optional()?
+            .flatten();
+        match text {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| corrupt(id.as_str(), format!("bad recommendations JSON: {e}"))),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Failing findings of a report counted by (category, severity), and the number of
+    /// findings to review.
+    pub fn failing_counts(&self, id: &ReportId) -> Result<(Vec<FailingCount>, usize), StoreError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT category, severity, outcome, count(*) FROM findings
+             WHERE report_id = ? AND outcome IN ('fail', 'review') GROUP BY category, severity, outcome",
+        )?;
+        let mut rows = stmt.query([id.as_str()])?;
+        let (mut failing, mut review) = (Vec::new(), 0);
+        while let Some(row) = rows.next()? {
+            let count = row.get::<_, i64>(3)?.max(0) as usize;
+            if row.get::<_, String>(2)? == "review" {
+                review += count;
+                continue;
+            }
+            let category: Category = row
+                .get::<_, String>(0)?
+                .parse()
+                .map_err(|e: String| corrupt(id.as_str(), e))?;
+            let severity: Severity = row
+                .get::<_, String>(1)?
+                .parse()
+                .map_err(|e: String| corrupt(id.as_str(), e))?;
+            failing.push((category, severity, count));
+        }
+        Ok((failing, review))
+    }
+
+    /// The `n` worst failing findings matching `filter`: most severe first, then heaviest rule,
+    /// then lowest score, then stored order.
+    pub fn worst_failing(
+        &self,
+        id: &ReportId,
+        filter: &FindingFilter,
+        n: usize,
+    ) -> Result<Vec<Finding>, StoreError> {
+        let filter = FindingFilter {
+            outcomes: vec![Outcome::Fail],
+            ..filter.clone()
+        };
+        let (sql, args) = finding_query(id, &filter, "SELECT ", FINDING_COLUMNS, usize::MAX, 0);
+        let sql = sql.replace(
+            " ORDER BY seq",
+            " ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 WHEN 'minor' THEN 2 \
+             ELSE 3 END, weight DESC, coalesce(score, 0), seq",
+        );
+        let mut args = args;
+        let len = args.len();
+        args[len - 2] = (n as i64).into();
         let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(args))?;

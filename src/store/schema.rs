@@ -27,6 +27,7 @@ CREATE TABLE reports (
     failing_count        INTEGER NOT NULL DEFAULT 0,
     attempts             INTEGER NOT NULL DEFAULT 0,
     page_count           INTEGER NOT NULL DEFAULT 0,
+    recommendations      TEXT,
     engine_version       TEXT NOT NULL
 );
 CREATE INDEX reports_newest ON reports (owner, id DESC);

@@ -81,12 +81,13 @@ fn complete(store: &Store, id: &ReportId, url: &str, seo: u8) {
     store
         .complete_report(
             id,
+            &findings,
             Completion {
                 scores,
                 security_grade: Some("B"),
                 observatory_score: Some(75),
                 pages: &pages,
-                findings: &findings,
+                recommendations: &[],
             },
         )
         .unwrap();

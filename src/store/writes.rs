@@ -1,12 +1,18 @@
-//! Writes: new reports, status changes, completion (one transaction with pages and findings),
-//! failure and deletion.
+//! Writes: new reports, status changes, findings as they stream in, completion (one
+//! transaction flips the status and stores pages, scores and recommendations), failure and
+//! deletion.
+//!
+//! A running report's findings are appended page by page, each batch in its own transaction,
+//! so a crawl does not hold them in memory. Readers only trust a report once its status is
+//! `completed`; a process killed mid-audit leaves a `running` report whose partial rows are
+//! cleared when the audit runs again.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{Transaction, params};
 
 use super::rows::timestamp;
 use super::{Store, StoreError};
-use crate::report::{Finding, PageReport, ReportId, Scores, Status};
+use crate::report::{Finding, PageReport, Recommendation, ReportId, Scores, Status};
 
 /// A report to create.
 #[derive(Debug, Clone)]
@@ -27,7 +33,7 @@ pub struct NewReport {
     pub options: serde_json::Value,
 }
 
-/// What a completed audit stores.
+/// What a completed audit stores besides its findings.
 #[derive(Debug, Clone, Copy)]
 pub struct Completion<'a> {
     /// Category and overall scores.
@@ -38,8 +44,42 @@ pub struct Completion<'a> {
     pub observatory_score: Option<i32>,
     /// Pages.
     pub pages: &'a [PageReport],
-    /// Findings.
-    pub findings: &'a [Finding],
+    /// Ranked recommendations.
+    pub recommendations: &'a [Recommendation],
+}
+
+fn insert_findings(
+    tx: &Transaction<'_>,
+    id: &ReportId,
+    findings: &[Finding],
+) -> Result<(), StoreError> {
+    let next: i64 = tx.query_row(
+        "SELECT coalesce(max(seq) + 1, 0) FROM findings WHERE report_id = ?",
+        [id.as_str()],
+        |r| r.get(0),
+    )?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO findings (report_id, seq, rule_id, category, severity, outcome,
+             page_url, fingerprint, score, weight, evidence)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    for (i, f) in findings.iter().enumerate() {
+        let evidence = serde_json::to_string(&f.evidence).expect("evidence serialises");
+        insert.execute(params![
+            id.as_str(),
+            next + i as i64,
+            f.rule_id,
+            f.category.as_str(),
+            f.severity.as_str(),
+            f.outcome.as_str(),
+            f.page_url,
+            f.fingerprint,
+            f.score,
+            f.weight,
+            evidence,
+        ])?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -63,16 +103,22 @@ impl Store {
         Ok(())
     }
 
-    /// Moves a report to `running` (only from `queued` or `running`) and counts the attempt.
-    /// Returns false when the report is gone or already finished.
+    /// Moves a report to `running` (only from `queued` or `running`), counts the attempt and
+    /// clears rows a previous, interrupted attempt left. Returns false when the report is gone
+    /// or already finished.
     pub fn mark_running(&self, id: &ReportId) -> Result<bool, StoreError> {
-        let conn = self.conn()?;
-        let changed = conn
-            .prepare_cached(
-                "UPDATE reports SET status = 'running', attempts = attempts + 1
-                 WHERE id = ? AND status IN ('queued', 'running')",
-            )?
-            .execute([id.as_str()])?;
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE reports SET status = 'running', attempts = attempts + 1
+             WHERE id = ? AND status IN ('queued', 'running')",
+            [id.as_str()],
+        )?;
+        if changed == 1 {
+            tx.execute("DELETE FROM findings WHERE report_id = ?", [id.as_str()])?;
+            tx.execute("DELETE FROM pages WHERE report_id = ?", [id.as_str()])?;
+            tx.commit()?;
+        }
         Ok(changed == 1)
     }
 
@@ -90,7 +136,8 @@ impl Store {
             .execute(params![
                 timestamp(Utc::now()),
                 format!(
-                    "interrupted: the webaudit process stopped {max_attempts} times while this audit                      ran, so it was not retried again; start a new audit of this URL"
+                    "interrupted: the webaudit process stopped {max_attempts} times while this audit \
+                     ran, so it was not retried again; start a new audit of this URL"
                 ),
                 max_attempts,
             ])?;
@@ -100,17 +147,41 @@ impl Store {
         Ok((requeued, failed))
     }
 
-    /// Stores a completed audit: the report row, its pages and findings, in one transaction.
-    pub fn complete_report(&self, id: &ReportId, done: Completion<'_>) -> Result<(), StoreError> {
+    /// Appends findings of a running report (one transaction). Returns false, storing
+    /// nothing, when the report no longer exists (deleted while it ran).
+    pub fn append_findings(&self, id: &ReportId, findings: &[Finding]) -> Result<bool, StoreError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
-        let failing = done.findings.iter().filter(|f| f.is_failure()).count() as i64;
+        let exists = tx
+            .prepare_cached("SELECT 1 FROM reports WHERE id = ?")?
+            .exists([id.as_str()])?;
+        if !exists {
+            return Ok(false);
+        }
+        insert_findings(&tx, id, findings)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Completes a running report in one transaction: status, scores, pages, recommendations
+    /// and the failing count. A report deleted while it ran is not resurrected.
+    pub fn finish_report(&self, id: &ReportId, done: Completion<'_>) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let failing: i64 = tx.query_row(
+            "SELECT count(*) FROM findings WHERE report_id = ? AND outcome = 'fail'",
+            [id.as_str()],
+            |r| r.get(0),
+        )?;
         let s = done.scores;
+        let recommendations =
+            serde_json::to_string(done.recommendations).expect("recommendations serialise");
         let updated = tx.execute(
             "UPDATE reports SET status = 'completed', completed_at = ?, error_message = NULL,
                  score_performance = ?, score_seo = ?, score_accessibility = ?,
                  score_best_practices = ?, score_security = ?, score_overall = ?,
-                 security_grade = ?, observatory_score = ?, failing_count = ?, page_count = ?
+                 security_grade = ?, observatory_score = ?, failing_count = ?, page_count = ?,
+                 recommendations = ?
              WHERE id = ?",
             params![
                 timestamp(Utc::now()),
@@ -124,15 +195,15 @@ impl Store {
                 done.observatory_score,
                 failing,
                 done.pages.len() as i64,
+                recommendations,
                 id.as_str(),
             ],
         )?;
         if updated == 0 {
-            // Deleted while it ran: do not resurrect it (the transaction rolls back on drop).
+            // Deleted while it ran: the transaction rolls back on drop.
             return Ok(());
         }
         tx.execute("DELETE FROM pages WHERE report_id = ?", [id.as_str()])?;
-        tx.execute("DELETE FROM findings WHERE report_id = ?", [id.as_str()])?;
         {
             let mut insert_page = tx.prepare_cached(
                 "INSERT INTO pages (report_id, seq, url, data) VALUES (?, ?, ?, ?)",
@@ -141,39 +212,36 @@ impl Store {
                 let data = serde_json::to_string(page).expect("page reports serialise");
                 insert_page.execute(params![id.as_str(), seq as i64, page.final_url, data])?;
             }
-            let mut insert_finding = tx.prepare_cached(
-                "INSERT INTO findings (report_id, seq, rule_id, category, severity, outcome,
-                     page_url, fingerprint, score, weight, evidence)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )?;
-            for (seq, f) in done.findings.iter().enumerate() {
-                let evidence = serde_json::to_string(&f.evidence).expect("evidence serialises");
-                insert_finding.execute(params![
-                    id.as_str(),
-                    seq as i64,
-                    f.rule_id,
-                    f.category.as_str(),
-                    f.severity.as_str(),
-                    f.outcome.as_str(),
-                    f.page_url,
-                    f.fingerprint,
-                    f.score,
-                    f.weight,
-                    evidence,
-                ])?;
-            }
         }
         tx.commit()?;
         Ok(())
     }
 
-    /// Marks a report failed with a message saying why and what to try.
+    /// Stores a whole completed audit at once (findings, then completion).
+    pub fn complete_report(
+        &self,
+        id: &ReportId,
+        findings: &[Finding],
+        done: Completion<'_>,
+    ) -> Result<(), StoreError> {
+        if self.append_findings(id, findings)? {
+            self.finish_report(id, done)?;
+        }
+        Ok(())
+    }
+
+    /// Marks a report failed with a message saying why and what to try; rows a partial run
+    /// left are removed.
     pub fn fail_report(&self, id: &ReportId, message: &str) -> Result<(), StoreError> {
-        let conn = self.conn()?;
-        conn.prepare_cached(
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
             "UPDATE reports SET status = 'failed', completed_at = ?, error_message = ? WHERE id = ?",
-        )?
-        .execute(params![timestamp(Utc::now()), message, id.as_str()])?;
+            params![timestamp(Utc::now()), message, id.as_str()],
+        )?;
+        tx.execute("DELETE FROM findings WHERE report_id = ?", [id.as_str()])?;
+        tx.execute("DELETE FROM pages WHERE report_id = ?", [id.as_str()])?;
+        tx.commit()?;
         Ok(())
     }
 

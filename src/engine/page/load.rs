@@ -1,15 +1,17 @@
 //! Loading a page: fetch the document once, decode and parse it once (on a blocking thread, off
 //! the async runtime), then fetch the subresources it references with bounded concurrency.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::StreamExt;
+use futures::future::{BoxFuture, Shared};
+use futures::{FutureExt, StreamExt};
 use http::header;
 use url::Url;
 
 use super::decode::{self, CharsetSource};
-use super::refs::{ResourceRef, collect_refs};
+use super::refs::{ResourceKind, ResourceRef, collect_refs};
 use super::{OriginFacts, Page, Served, Subresource};
 use crate::engine::fetch::{
     BodyLimits, FetchError, Fetcher, Request, Response, media_type, millis,
@@ -109,17 +111,27 @@ pub fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
     }
 }
 
-/// Loads pages with one shared [`Fetcher`].
+/// Loads pages with one shared [`Fetcher`] and one subresource cache.
 #[derive(Debug, Clone)]
 pub struct PageLoader {
     fetcher: Fetcher,
     options: PageOptions,
+    cache: Arc<SubresourceCache>,
 }
 
 impl PageLoader {
     /// A loader.
     pub fn new(fetcher: Fetcher, options: PageOptions) -> Self {
-        PageLoader { fetcher, options }
+        PageLoader {
+            fetcher,
+            options,
+            cache: Arc::default(),
+        }
+    }
+
+    /// The subresource cache.
+    pub fn cache(&self) -> &SubresourceCache {
+        &self.cache
     }
 
     /// The fetcher.
@@ -211,18 +223,20 @@ impl PageLoader {
         page
     }
 
-    /// Fetches subresources with bounded concurrency within the subresource budget. Returns
+    /// Fetches subresources with bounded concurrency within the subresource budget, each URL
+    /// once per loader (pages of a site share their stylesheets, scripts and images). Returns
     /// them in document order and whether all finished in time.
     async fn fetch_subresources(&self, refs: Vec<ResourceRef>) -> (Vec<Subresource>, bool) {
-        let settings = self.fetcher.settings();
-        let limits = BodyLimits::sample(settings.subresource_sample, settings.subresource_cap);
         let wanted = refs.len().min(self.options.max_subresources);
         let mut stream = futures::stream::iter(refs.into_iter().take(wanted).enumerate())
-            .map(|(index, reference)| async move {
-                (
-                    index,
-                    fetch_subresource(&self.fetcher, reference, limits).await,
-                )
+            .map(|(index, reference)| {
+                let shared = self.cache.get_or_fetch(&self.fetcher, &reference);
+                async move {
+                    let fetched = shared.await;
+                    let mut subresource = Subresource::clone(&fetched);
+                    subresource.reference = reference;
+                    (index, subresource)
+                }
             })
             .buffer_unordered(self.options.subresource_concurrency.max(1));
         let mut fetched: Vec<(usize, Subresource)> = Vec::with_capacity(wanted);
@@ -240,6 +254,59 @@ impl PageLoader {
         let complete = fetched.len() == wanted;
         fetched.sort_by_key(|(index, _)| *index);
         (fetched.into_iter().map(|(_, s)| s).collect(), complete)
+    }
+}
+
+type SharedFetch = Shared<BoxFuture<'static, Arc<Subresource>>>;
+
+/// Subresources fetched (or being fetched) by one loader, by URL: identical requests in flight
+/// are made once, and finished ones are reused.
+#[derive(Default)]
+pub struct SubresourceCache {
+    entries: Mutex<HashMap<Url, SharedFetch>>,
+}
+
+impl std::fmt::Debug for SubresourceCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.entries.lock().map(|e| e.len()).unwrap_or(0);
+        f.debug_struct("SubresourceCache")
+            .field("entries", &n)
+            .finish()
+    }
+}
+
+impl SubresourceCache {
+    /// The fetch of `reference.url`, started now unless it already was.
+    fn get_or_fetch(&self, fetcher: &Fetcher, reference: &ResourceRef) -> SharedFetch {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(existing) = entries.get(&reference.url) {
+            return existing.clone();
+        }
+        let settings = fetcher.settings();
+        // Only scripts keep the start of their body (for banner comments); the rest keep sizes
+        // and headers, so the cache stays small on large sites.
+        let sample = if reference.kind == ResourceKind::Script {
+            settings.subresource_sample
+        } else {
+            0
+        };
+        let limits = BodyLimits::sample(sample, settings.subresource_cap);
+        let (fetcher, owned) = (fetcher.clone(), reference.clone());
+        let future = async move { Arc::new(fetch_subresource(&fetcher, owned, limits).await) }
+            .boxed()
+            .shared();
+        entries.insert(reference.url.clone(), future.clone());
+        future
+    }
+
+    /// How many distinct subresources were requested.
+    pub fn len(&self) -> usize {
+        self.entries.lock().map(|e| e.len()).unwrap_or(0)
+    }
+
+    /// True when none was requested.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

@@ -11,8 +11,9 @@ mod load;
 pub mod nesting;
 mod origin;
 mod refs;
+pub mod site;
 
-pub use load::{LoadError, PageLoader, PageOptions};
+pub use load::{LoadError, PageLoader, PageOptions, SubresourceCache};
 pub use origin::{OriginFacts, Probe};
 pub use refs::{ResourceKind, ResourceRef, collect_refs};
 

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::{Rule, accessibility, best_practices, performance, security, seo};
+use super::{Rule, RuleInfo, accessibility, best_practices, performance, security, seo, site};
 use crate::report::Category;
 
 static CATALOGUE: LazyLock<Vec<Rule>> = LazyLock::new(|| {
@@ -16,22 +16,35 @@ static CATALOGUE: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     all
 });
 
-static BY_ID: LazyLock<HashMap<&'static str, &'static Rule>> =
-    LazyLock::new(|| CATALOGUE.iter().map(|r| (r.id, r)).collect());
+static ALL: LazyLock<Vec<RuleInfo>> = LazyLock::new(|| {
+    CATALOGUE
+        .iter()
+        .map(Rule::info)
+        .chain(site::RULES.iter().map(|r| r.info))
+        .collect()
+});
 
-/// Every rule, grouped by category in report order.
+static BY_ID: LazyLock<HashMap<&'static str, RuleInfo>> =
+    LazyLock::new(|| ALL.iter().map(|r| (r.id, *r)).collect());
+
+/// Every page rule, grouped by category in report order.
 pub fn catalogue() -> &'static [Rule] {
     &CATALOGUE
 }
 
-/// The rule with this id.
-pub fn find(id: &str) -> Option<&'static Rule> {
+/// The metadata of every rule: page rules, then site (cross-page) rules.
+pub fn all_rules() -> &'static [RuleInfo] {
+    &ALL
+}
+
+/// The metadata of the rule (page or site) with this id.
+pub fn find(id: &str) -> Option<RuleInfo> {
     BY_ID.get(id).copied()
 }
 
-/// The rules of one category.
-pub fn in_category(category: Category) -> impl Iterator<Item = &'static Rule> {
-    catalogue().iter().filter(move |r| r.category == category)
+/// The rules (page and site) of one category.
+pub fn in_category(category: Category) -> impl Iterator<Item = &'static RuleInfo> {
+    all_rules().iter().filter(move |r| r.category == category)
 }
 
 #[cfg(test)]
@@ -42,7 +55,7 @@ mod tests {
     #[test]
     fn ids_are_unique_well_formed_and_in_their_category() {
         let mut seen = HashSet::new();
-        for rule in catalogue() {
+        for rule in all_rules() {
             assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
             let (prefix, name) = rule.id.split_once('.').expect("id has a dot");
             assert_eq!(prefix, rule.category.rule_prefix(), "{}", rule.id);

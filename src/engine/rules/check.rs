@@ -1,6 +1,6 @@
 //! [`Check`]: what a rule's check function returns, and how it becomes findings.
 
-use super::Rule;
+use super::RuleInfo;
 use crate::engine::score::log_normal_score;
 use crate::report::{Evidence, Finding, Observatory, Outcome, Severity};
 
@@ -132,7 +132,7 @@ impl Check {
     }
 
     /// Turns the check into findings of `rule` on `page_url`.
-    pub fn into_findings(self, rule: &Rule, page_url: &str) -> Vec<Finding> {
+    pub fn into_findings(self, rule: &RuleInfo, page_url: &str) -> Vec<Finding> {
         let severity = self.severity.unwrap_or(rule.severity);
         let attach = |mut e: Evidence| {
             if e.observatory.is_none() {

@@ -18,10 +18,11 @@ mod check;
 pub mod performance;
 pub mod security;
 pub mod seo;
+pub mod site;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use catalogue::{catalogue, find};
+pub use catalogue::{all_rules, catalogue, find};
 pub use check::{Check, Curve};
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -89,33 +90,30 @@ impl Refs {
     }
 }
 
-/// A rule: metadata and a pure check of a page.
+/// A rule's metadata, shared by page rules and site rules.
 #[derive(Debug, Clone, Copy)]
-pub struct Rule {
+pub struct RuleInfo {
     /// Stable id `category.kebab-name`.
     pub id: &'static str,
     /// Category.
     pub category: Category,
-    /// Short title, phrased as the good state ("Images have alt text").
+    /// Short title, phrased as the good state.
     pub title: &'static str,
     /// What it checks and why it matters.
     pub description: &'static str,
     /// Default severity of a failure.
     pub severity: Severity,
-    /// Weight within the category (Lighthouse's weights where the rule mirrors an audit).
+    /// Weight within the category.
     pub weight: f64,
-    /// For security rules outside the Observatory's ten tests: the score modifier a failure
-    /// applies (negative). Observatory tests carry their modifier in the check instead.
+    /// Score modifier of a failure, for security rules outside the Observatory's tests.
     pub penalty: i32,
     /// How to fix it.
     pub fix: FixText,
     /// References.
     pub refs: Refs,
-    /// The check.
-    pub check: fn(&Page) -> Check,
 }
 
-impl Rule {
+impl RuleInfo {
     /// The fix as report JSON.
     pub fn fix(&self) -> Fix {
         Fix {
@@ -161,6 +159,62 @@ impl Rule {
             weight: self.weight,
         }
     }
+}
+
+/// A page rule: metadata and a pure check of a page.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Stable id `category.kebab-name`.
+    pub id: &'static str,
+    /// Category.
+    pub category: Category,
+    /// Short title, phrased as the good state ("Images have alt text").
+    pub title: &'static str,
+    /// What it checks and why it matters.
+    pub description: &'static str,
+    /// Default severity of a failure.
+    pub severity: Severity,
+    /// Weight within the category (Lighthouse's weights where the rule mirrors an audit).
+    pub weight: f64,
+    /// For security rules outside the Observatory's ten tests: the score modifier a failure
+    /// applies (negative). Observatory tests carry their modifier in the check instead.
+    pub penalty: i32,
+    /// How to fix it.
+    pub fix: FixText,
+    /// References.
+    pub refs: Refs,
+    /// The check.
+    pub check: fn(&Page) -> Check,
+}
+
+impl Rule {
+    /// The rule's metadata.
+    pub fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: self.id,
+            category: self.category,
+            title: self.title,
+            description: self.description,
+            severity: self.severity,
+            weight: self.weight,
+            penalty: self.penalty,
+            fix: self.fix,
+            refs: self.refs,
+        }
+    }
+
+    /// A finding of this rule.
+    pub fn finding(
+        &self,
+        page_url: &str,
+        outcome: Outcome,
+        severity: Severity,
+        score: Option<f64>,
+        evidence: Evidence,
+    ) -> Finding {
+        self.info()
+            .finding(page_url, outcome, severity, score, evidence)
+    }
 
     /// Runs the check on a page and turns the result into findings. A rule that panics (a
     /// bug) is reported as not applicable with the panic message, so one rule cannot sink an
@@ -175,7 +229,7 @@ impl Rule {
             tracing::error!(rule = self.id, %message, "rule panicked");
             Check::not_applicable(format!("internal error in this rule: {message}"))
         });
-        check.into_findings(self, page.final_url.as_str())
+        check.into_findings(&self.info(), page.final_url.as_str())
     }
 }
 

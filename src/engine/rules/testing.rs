@@ -1,6 +1,6 @@
 //! Helpers for rule table tests: build a page from HTML, run one rule, read back what failed.
 
-use super::{Check, find};
+use super::{Check, catalogue};
 use crate::engine::page::Page;
 use crate::report::Outcome;
 
@@ -14,7 +14,10 @@ pub fn page(html: &str) -> Page {
 
 /// Runs the rule with this id on a page.
 pub fn check(rule_id: &str, page: &Page) -> Check {
-    let rule = find(rule_id).unwrap_or_else(|| panic!("no rule {rule_id}"));
+    let rule = catalogue()
+        .iter()
+        .find(|r| r.id == rule_id)
+        .unwrap_or_else(|| panic!("no page rule {rule_id}"));
     (rule.check)(page)
 }
 

@@ -1,0 +1,732 @@
+//! The crawl loop: schedules page visits (bounded per host), checks each page as it arrives,
+//! streams its findings to the sink, keeps its compact facts, and finally runs the cross-page
+//! rules and scores the site.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use tokio::task::{Id, JoinSet};
+use tokio::time::Instant;
+use url::Url;
+
+use super::robots::RobotsRules;
+use super::{CrawlOptions, Scope, retry, sitemaps};
+use crate::engine::fetch::{FetchError, Response, millis};
+use crate::engine::page::site::{
+    Extracted, PageFacts, SiteFacts, UrlFacts, UrlId, UrlState, extract, normalise,
+};
+use crate::engine::page::{OriginFacts, PageLoader};
+use crate::engine::progress::{Phase, Progress, ProgressEvent};
+use crate::engine::recommend::RecommendationBuilder;
+use crate::engine::rules::site::{RULES as SITE_RULES, SiteCheck};
+use crate::engine::score::{PageScoreState, RuleResult, score_site};
+use crate::engine::{AuditError, AuditSummary, FindingSink, page_report, rules};
+use crate::report::{Bytes, Evidence, Finding, Outcome, PageReport, Timings};
+
+/// What a crawl needs.
+pub struct CrawlInput<'a> {
+    /// The loader (fetcher, limits, subresource cache).
+    pub loader: &'a PageLoader,
+    /// The start URL.
+    pub start: Url,
+    /// Crawl options.
+    pub options: &'a CrawlOptions,
+    /// URLs to visit after link discovery (a directory target's files).
+    pub extra_seeds: Vec<Url>,
+    /// For a directory target, its loopback root: sitemap URLs on other hosts (the production
+    /// origin a static build's sitemap names) are read from, and mapped onto, this root.
+    pub rebase: Option<Url>,
+    /// When to stop.
+    pub deadline: Instant,
+    /// Progress receiver.
+    pub progress: &'a dyn Progress,
+    /// Where findings go.
+    pub sink: &'a dyn FindingSink,
+}
+
+/// An audited page.
+struct Audited {
+    response_url: Url,
+    hops: u8,
+    report: PageReport,
+    findings: Vec<Finding>,
+    state: PageScoreState,
+    extracted: Extracted,
+}
+
+/// What visiting one URL gave.
+enum Visit {
+    Audited(Box<Audited>),
+    Checked {
+        response_url: Url,
+        hops: u8,
+        report: Box<PageReport>,
+    },
+    Failed {
+        error: String,
+        redirect_loop: bool,
+    },
+}
+
+fn checked_report(response: &Response, why: String) -> PageReport {
+    PageReport {
+        url: response.requested_url.to_string(),
+        final_url: response.final_url.to_string(),
+        status: response.status.as_u16(),
+        content_type: response.media_type(),
+        timings: Timings {
+            ttfb_ms: millis(response.ttfb),
+            total_ms: millis(response.total),
+        },
+        bytes: Bytes {
+            transferred: response.body.transferred,
+            decoded: response.body.data.len() as u64,
+            truncated: response.body.truncated,
+        },
+        total_bytes: response.body.transferred,
+        subresources: Default::default(),
+        redirects: response.redirects.clone(),
+        scores: None,
+        error: Some(why),
+        notes: Vec::new(),
+    }
+}
+
+/// Checks a fetched response: audits it when it is an HTML page.
+async fn audit_response(
+    loader: PageLoader,
+    origin: Arc<OriginFacts>,
+    response: Response,
+    max_links: usize,
+) -> Visit {
+    let response_url = response.final_url.clone();
+    let hops = response.redirects.len().min(u8::MAX as usize) as u8;
+    if let Err(why) = PageLoader::check_document(&response) {
+        let report = checked_report(&response, why.to_string());
+        return Visit::Checked {
+            response_url,
+            hops,
+            report,
+        };
+    }
+    let page = loader.build(response, origin).await;
+    let (findings, state, extracted, report) = tokio::task::spawn_blocking(move || {
+        let findings = rules::run_page_rules(&page);
+        let state = PageScoreState::from_findings(&findings);
+        let extracted = extract(&page, max_links);
+        let report = page_report(&page, state.scores().scores);
+        (findings, state, extracted, report)
+    })
+    .await
+    .expect("checking a page does not panic");
+    Visit::Audited(Box::new(Audited {
+        response_url,
+        hops,
+        report,
+        findings,
+        state,
+        extracted,
+    }))
+}
+
+async fn visit(loader: PageLoader, origin: Arc<OriginFacts>, url: Url, max_links: usize) -> Visit {
+    match retry::fetch_document(&loader, &url).await {
+        Ok(response) => audit_response(loader, origin, response, max_links).await,
+        Err(e) => Visit::Failed {
+            redirect_loop: matches!(e, FetchError::RedirectLoop { .. }),
+            error: e.to_string(),
+        },
+    }
+}
+
+struct Crawler<'a> {
+    input: CrawlInput<'a>,
+    scope: Scope,
+    robots: RobotsRules,
+    origin: Arc<OriginFacts>,
+    facts: SiteFacts,
+    queue: VecDeque<(UrlId, Option<u32>)>,
+    fetched: usize,
+    states: Vec<(UrlId, PageScoreState)>,
+    reports: Vec<(UrlId, PageReport)>,
+    builder: RecommendationBuilder,
+    findings_written: usize,
+    notes: Vec<String>,
+}
+
+impl Crawler<'_> {
+    fn discovered_total(&self) -> usize {
+        self.facts
+            .facts
+            .values()
+            .filter(|f| !matches!(f.state, UrlState::BlockedByRobots))
+            .count()
+            .min(self.input.options.max_pages)
+    }
+
+    fn report_progress(&self, message: &str) {
+        self.input.progress.report(ProgressEvent {
+            phase: Phase::Crawling,
+            pages_done: self.reports.len(),
+            pages_total: self.discovered_total().max(self.reports.len()),
+            message: message.to_owned(),
+        });
+    }
+
+    /// Records a URL found on a page (or in a sitemap); queues it when it is new and in scope.
+    fn discover(&mut self, url: &Url, depth: Option<u32>) -> Option<UrlId> {
+        let url = normalise(url);
+        if !self.scope.same_site(&url) {
+            return None;
+        }
+        let id = self.facts.urls.intern(url.as_str());
+        if let Some(existing) = self.facts.facts.get_mut(&id) {
+            if let (Some(new), Some(old)) = (depth, existing.depth)
+                && new < old
+            {
+                existing.depth = Some(new);
+            } else if existing.depth.is_none() {
+                existing.depth = depth;
+            }
+            return Some(id);
+        }
+        let mut facts = UrlFacts::discovered(depth);
+        if !self.input.options.ignore_robots && !self.robots.allowed(&url) {
+            facts.state = UrlState::BlockedByRobots;
+        } else if self.scope.matches(&url) {
+            self.queue.push_back((id, depth));
+        }
+        self.facts.facts.insert(id, facts);
+        Some(id)
+    }
+
+    fn follow_links(&mut self, extracted: &Extracted, depth: Option<u32>) -> Vec<UrlId> {
+        let follow = depth.is_none_or(|d| self.input.options.max_depth.is_none_or(|max| d < max));
+        let next = depth.map(|d| d + 1);
+        let mut links = Vec::with_capacity(extracted.links.len());
+        for link in &extracted.links {
+            let known = if follow {
+                self.discover(link, next)
+            } else {
+                // Not followed: remember the link (for the link graph) without queueing it.
+                let url = normalise(link);
+                self.scope.same_site(&url).then(|| {
+                    let id = self.facts.urls.intern(url.as_str());
+                    self.facts
+                        .facts
+                        .entry(id)
+                        .or_insert_with(|| UrlFacts::discovered(next));
+                    id
+                })
+            };
+            if let Some(id) = known {
+                links.push(id);
+            }
+        }
+        if follow {
+            for url in extracted
+                .canonical
+                .iter()
+                .chain(extracted.hreflang.iter().map(|(_, u)| u))
+            {
+                self.discover(url, next);
+            }
+        }
+        links
+    }
+
+    fn intern_page(&mut self, extracted: Extracted, links: Vec<UrlId>) -> PageFacts {
+        let mut intern = |u: &Url| self.facts.urls.intern(normalise(u).as_str());
+        PageFacts {
+            canonical: extracted.canonical.as_ref().map(&mut intern),
+            hreflang: extracted
+                .hreflang
+                .iter()
+                .map(|(lang, u)| (lang.clone(), intern(u)))
+                .collect(),
+            title: extracted.title,
+            description: extracted.description,
+            lang: extracted.lang,
+            noindex: extracted.noindex,
+            links,
+            content_hash: extracted.content_hash,
+        }
+    }
+
+    /// Records that `requested` ended at `response_url`; returns the final id and whether it
+    /// was already audited (a second route to a page already seen).
+    fn record_redirect(
+        &mut self,
+        requested: UrlId,
+        response_url: &Url,
+        hops: u8,
+        status: u16,
+    ) -> (UrlId, bool) {
+        let final_url = normalise(response_url);
+        let final_id = self.facts.urls.intern(final_url.as_str());
+        if final_id == requested {
+            return (final_id, false);
+        }
+        if let Some(f) = self.facts.facts.get_mut(&requested) {
+            f.state = UrlState::Checked;
+            f.redirected_to = Some(final_id);
+            f.hops = hops;
+            f.status.get_or_insert(status);
+        }
+        let depth = self.facts.of(requested).and_then(|f| f.depth);
+        let entry = self
+            .facts
+            .facts
+            .entry(final_id)
+            .or_insert_with(|| UrlFacts::discovered(depth));
+        let seen = matches!(
+            entry.state,
+            UrlState::Page | UrlState::Checked | UrlState::Failed
+        );
+        // The target now counts as visited; drop it from the queue if it was waiting.
+        self.queue.retain(|(id, _)| *id != final_id);
+        (final_id, seen)
+    }
+
+    async fn process(&mut self, requested: UrlId, visit: Visit) -> Result<(), AuditError> {
+        let depth = self.facts.of(requested).and_then(|f| f.depth);
+        match visit {
+            Visit::Audited(audited) => {
+                let Audited {
+                    response_url,
+                    hops,
+                    report,
+                    findings,
+                    state,
+                    extracted,
+                } = *audited;
+                let first_status = report.redirects.first().map_or(report.status, |h| h.status);
+                let (id, seen) = self.record_redirect(requested, &response_url, hops, first_status);
+                if seen {
+                    return Ok(());
+                }
+                let links = self.follow_links(&extracted, depth);
+                let page = self.intern_page(extracted, links);
+                let f = self
+                    .facts
+                    .facts
+                    .entry(id)
+                    .or_insert_with(|| UrlFacts::discovered(depth));
+                f.state = UrlState::Page;
+                f.status = Some(report.status);
+                f.page = Some(Box::new(page));
+                for finding in &findings {
+                    self.builder.add(finding);
+                }
+                self.findings_written += findings.len();
+                self.input
+                    .sink
+                    .write(findings)
+                    .await
+                    .map_err(AuditError::Sink)?;
+                self.states.push((id, state));
+                let message = report.final_url.clone();
+                self.reports.push((id, report));
+                self.report_progress(&message);
+            }
+            Visit::Checked {
+                response_url,
+                hops,
+                report,
+            } => {
+                let first_status = report.redirects.first().map_or(report.status, |h| h.status);
+                let (id, seen) = self.record_redirect(requested, &response_url, hops, first_status);
+                if seen {
+                    return Ok(());
+                }
+                let f = self
+                    .facts
+                    .facts
+                    .entry(id)
+                    .or_insert_with(|| UrlFacts::discovered(depth));
+                f.state = UrlState::Checked;
+                f.status = Some(report.status);
+                let message = report.final_url.clone();
+                self.reports.push((id, *report));
+                self.report_progress(&message);
+            }
+            Visit::Failed {
+                error,
+                redirect_loop,
+            } => {
+                if let Some(f) = self.facts.facts.get_mut(&requested) {
+                    f.state = UrlState::Failed;
+                    f.error = Some(error);
+                    f.redirect_loop = redirect_loop;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn merge_sitemaps(&mut self, found: sitemaps::Sitemaps) {
+        self.facts.sitemap_notes.extend(found.notes.iter().cloned());
+        let foreign = found
+            .urls
+            .iter()
+            .filter(|u| {
+                !self
+                    .scope
+                    .same_site(&rebased(u, self.input.rebase.as_ref()))
+            })
+            .count();
+        if foreign > 0 {
+            self.facts.sitemap_notes.push(format!(
+                "{foreign} sitemap URLs are on other hosts and were not crawled"
+            ));
+        }
+        for url in &found.urls {
+            let url = rebased(url, self.input.rebase.as_ref());
+            if let Some(id) = self.discover(&url, None) {
+                if let Some(f) = self.facts.facts.get_mut(&id) {
+                    f.in_sitemap = true;
+                }
+                if !self.facts.sitemap.contains(&id) {
+                    self.facts.sitemap.push(id);
+                }
+            }
+        }
+    }
+
+    /// Runs the cross-page rules; writes their findings and folds their results into the
+    /// pages' scoring states.
+    async fn site_rules(&mut self, single_page: bool) -> Result<(), AuditError> {
+        let start = self.facts.start;
+        let start_url = start
+            .map(|s| self.facts.url(s).to_owned())
+            .unwrap_or_default();
+        let audited: Vec<UrlId> = self.states.iter().map(|(id, _)| *id).collect();
+        for rule in SITE_RULES {
+            let info = rule.info;
+            let check = if single_page {
+                SiteCheck::NotApplicable(
+                    "cross-page rules need a site audit (max_pages above 1)".into(),
+                )
+            } else {
+                (rule.check)(&self.facts)
+            };
+            let mut findings = Vec::new();
+            match check {
+                SiteCheck::NotApplicable(why) => findings.push(info.finding(
+                    &start_url,
+                    Outcome::NotApplicable,
+                    info.severity,
+                    None,
+                    Evidence {
+                        detail: Some(why),
+                        ..Evidence::default()
+                    },
+                )),
+                SiteCheck::Checked(failures) => {
+                    let mut failing_pages: HashMap<UrlId, ()> = HashMap::new();
+                    for (page, evidence) in failures {
+                        let scored = if audited.contains(&page) {
+                            page
+                        } else {
+                            start.unwrap_or(page)
+                        };
+                        failing_pages.insert(scored, ());
+                        findings.push(info.finding(
+                            self.facts.url(page),
+                            Outcome::Fail,
+                            info.severity,
+                            Some(0.0),
+                            evidence,
+                        ));
+                    }
+                    if findings.is_empty() {
+                        findings.push(info.finding(
+                            &start_url,
+                            Outcome::Pass,
+                            info.severity,
+                            Some(1.0),
+                            Evidence {
+                                detail: Some(format!(
+                                    "checked across {} audited pages",
+                                    audited.len()
+                                )),
+                                ..Evidence::default()
+                            },
+                        ));
+                    }
+                    for (id, state) in &mut self.states {
+                        let failed = failing_pages.contains_key(id);
+                        state.add(RuleResult {
+                            rule_id: info.id.to_owned(),
+                            category: info.category,
+                            weight: info.weight,
+                            score: if failed { 0.0 } else { 1.0 },
+                            failed,
+                            modifier: None,
+                            observatory: false,
+                        });
+                    }
+                }
+            }
+            for finding in &findings {
+                self.builder.add(finding);
+            }
+            self.findings_written += findings.len();
+            self.input
+                .sink
+                .write(findings)
+                .await
+                .map_err(AuditError::Sink)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, deadline_hit: bool) -> AuditSummary {
+        let states: Vec<PageScoreState> = self.states.iter().map(|(_, s)| s.clone()).collect();
+        let by_id: HashMap<UrlId, &PageScoreState> =
+            self.states.iter().map(|(id, s)| (*id, s)).collect();
+        let mut pages = Vec::with_capacity(self.reports.len());
+        for (id, mut report) in std::mem::take(&mut self.reports) {
+            if let Some(state) = by_id.get(&id) {
+                report.scores = Some(state.scores().scores);
+            }
+            pages.push(report);
+        }
+        if deadline_hit {
+            self.notes.push(format!(
+                "the audit deadline was reached; {} pages were audited and the report covers those \
+                 (limit audit_deadline, raise it with --deadline)",
+                states.len()
+            ));
+        }
+        let skipped = self
+            .facts
+            .facts
+            .values()
+            .filter(|f| f.state == UrlState::Skipped)
+            .count();
+        if skipped > 0 && self.input.options.max_pages > 1 {
+            self.notes.push(format!(
+                "{skipped} more same-site URLs were found but not visited (limit max_pages {}, \
+                 max_depth or URL patterns)",
+                self.input.options.max_pages
+            ));
+        }
+        self.notes.extend(self.facts.sitemap_notes.iter().cloned());
+        self.notes.extend(self.robots.note.iter().cloned());
+        if let Some(first) = pages.first_mut() {
+            first.notes.append(&mut self.notes);
+        }
+        let card = score_site(&states, &[]);
+        AuditSummary {
+            pages,
+            scores: card.scores,
+            observatory_score: card.observatory_score,
+            security_grade: card.security_grade().map(str::to_owned),
+            recommendations: self.builder.build(&states),
+            findings_written: self.findings_written,
+        }
+    }
+}
+
+/// `url` moved onto `root` (same path and query) when a root is given and the hosts differ.
+fn rebased(url: &Url, root: Option<&Url>) -> Url {
+    match root {
+        Some(root) if url.origin() != root.origin() => {
+            let mut moved = root.clone();
+            moved.set_path(url.path());
+            moved.set_query(url.query());
+            moved
+        }
+        _ => url.clone(),
+    }
+}
+
+/// Crawls from the start URL and audits every page reached, within the budget and deadline.
+pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
+    let loader = input.loader.clone();
+    let progress = input.progress;
+    let step = |phase: Phase, message: &str| {
+        progress.report(ProgressEvent {
+            phase,
+            pages_done: 0,
+            pages_total: 1,
+            message: message.to_owned(),
+        })
+    };
+    step(Phase::FetchingDocument, input.start.as_str());
+    let response = retry::fetch_document(&loader, &input.start).await?;
+    PageLoader::check_document(&response)?;
+    let start_final = normalise(&response.final_url);
+    let scope = Scope::new(&start_final, &input.options.include, &input.options.exclude)
+        .map_err(|e| AuditError::Options(e.to_string()))?;
+    step(Phase::FetchingSubresources, start_final.as_str());
+    let (origin, start_visit) = {
+        let origin_facts = loader.origin_facts(&start_final).await;
+        let origin = Arc::new(origin_facts);
+        step(Phase::CheckingRules, start_final.as_str());
+        let visit = audit_response(
+            loader.clone(),
+            origin.clone(),
+            response,
+            input.options.max_links_per_page,
+        )
+        .await;
+        (origin, visit)
+    };
+    let robots = if input.options.ignore_robots {
+        RobotsRules::default()
+    } else {
+        RobotsRules::from_probe(origin.robots_txt.as_ref())
+    };
+    let site_audit = input.options.max_pages > 1;
+    let sitemap_task = site_audit.then(|| {
+        let fetcher = loader.fetcher().clone();
+        let rebase = input.rebase.clone();
+        let listed: Vec<String> = robots
+            .sitemaps()
+            .iter()
+            .filter_map(|s| start_final.join(s.trim()).ok())
+            .map(|u| rebased(&u, rebase.as_ref()).to_string())
+            .collect();
+        let site = start_final.clone();
+        tokio::spawn(async move { sitemaps::read(&fetcher, &site, &listed, rebase.as_ref()).await })
+    });
+    let mut crawler = Crawler {
+        scope,
+        origin,
+        facts: SiteFacts {
+            robots_applied: !input.options.ignore_robots,
+            ..SiteFacts::default()
+        },
+        robots,
+        queue: VecDeque::new(),
+        fetched: 1,
+        states: Vec::new(),
+        reports: Vec::new(),
+        builder: RecommendationBuilder::default(),
+        findings_written: 0,
+        notes: Vec::new(),
+        input,
+    };
+    let requested_start = crawler
+        .facts
+        .urls
+        .intern(normalise(&crawler.input.start).as_str());
+    crawler
+        .facts
+        .facts
+        .insert(requested_start, UrlFacts::discovered(Some(0)));
+    let start_id = crawler.facts.urls.intern(start_final.as_str());
+    crawler
+        .facts
+        .facts
+        .entry(start_id)
+        .or_insert_with(|| UrlFacts::discovered(Some(0)));
+    crawler.facts.start = Some(start_id);
+    crawler.process(requested_start, start_visit).await?;
+    if !site_audit {
+        crawler.queue.clear();
+    }
+
+    let mut deferred: VecDeque<Url> = crawler.input.extra_seeds.drain(..).collect();
+    let mut sitemap_task = sitemap_task;
+    let concurrency = match crawler.robots.delay() {
+        Some(_) if !crawler.input.options.ignore_robots => 1,
+        _ => crawler.input.options.host_concurrency.max(1),
+    };
+    let delay = crawler
+        .robots
+        .delay()
+        .filter(|_| !crawler.input.options.ignore_robots);
+    let mut last_start: Option<Instant> = None;
+    let mut tasks: JoinSet<Visit> = JoinSet::new();
+    let mut running: HashMap<Id, UrlId> = HashMap::new();
+    let mut deadline_hit = false;
+    loop {
+        while site_audit
+            && tasks.len() < concurrency
+            && crawler.fetched < crawler.input.options.max_pages
+        {
+            let Some((id, _)) = crawler.queue.pop_front() else {
+                break;
+            };
+            if crawler
+                .facts
+                .of(id)
+                .is_some_and(|f| f.state != UrlState::Skipped)
+            {
+                continue;
+            }
+            if let (Some(delay), Some(last)) = (delay, last_start) {
+                tokio::time::sleep_until(last + delay).await;
+            }
+            last_start = Some(Instant::now());
+            crawler.fetched += 1;
+            let url = Url::parse(crawler.facts.url(id)).expect("interned URLs parse");
+            let handle = tasks.spawn(visit(
+                loader.clone(),
+                crawler.origin.clone(),
+                url,
+                crawler.input.options.max_links_per_page,
+            ));
+            running.insert(handle.id(), id);
+        }
+        if tasks.is_empty() {
+            if !site_audit || crawler.fetched >= crawler.input.options.max_pages {
+                break;
+            }
+            if let Some(task) = sitemap_task.take() {
+                match tokio::time::timeout_at(crawler.input.deadline, task).await {
+                    Ok(Ok(found)) => crawler.merge_sitemaps(found),
+                    Ok(Err(e)) => crawler
+                        .facts
+                        .sitemap_notes
+                        .push(format!("reading the sitemaps failed: {e}")),
+                    Err(_) => {
+                        deadline_hit = true;
+                        break;
+                    }
+                }
+                continue;
+            }
+            if !deferred.is_empty() {
+                for url in deferred.drain(..) {
+                    crawler.discover(&url, None);
+                }
+                continue;
+            }
+            break;
+        }
+        match tokio::time::timeout_at(crawler.input.deadline, tasks.join_next_with_id()).await {
+            Err(_) => {
+                deadline_hit = true;
+                tasks.abort_all();
+                break;
+            }
+            Ok(None) => {}
+            Ok(Some(Ok((task, visit)))) => {
+                if let Some(id) = running.remove(&task) {
+                    crawler.process(id, visit).await?;
+                }
+            }
+            Ok(Some(Err(e))) => {
+                if let Some(id) = running.remove(&e.id())
+                    && let Some(f) = crawler.facts.facts.get_mut(&id)
+                {
+                    f.state = UrlState::Failed;
+                    f.error = Some(format!("internal error while auditing this page: {e}"));
+                }
+            }
+        }
+    }
+    crawler.site_rules(!site_audit).await?;
+    let summary = crawler.finish(deadline_hit);
+    progress.report(ProgressEvent {
+        phase: Phase::Done,
+        pages_done: summary.pages.len(),
+        pages_total: summary.pages.len(),
+        message: "done".into(),
+    });
+    Ok(summary)
+}

@@ -1,0 +1,415 @@
+//! [`SiteFacts`]: what a crawl keeps of every URL it met, for the cross-page rules. Only
+//! compact facts outlive a page (title, description, canonical, robots directives, hreflang,
+//! outgoing links as interned ids, a content hash); the DOM is dropped as soon as its page is
+//! checked, so memory grows with the number of URLs, not with their HTML.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
+use url::Url;
+
+use super::dom::{attr_trimmed, visible_text};
+use super::refs::rel_has;
+use super::{Page, dom};
+use crate::sel;
+
+/// An interned URL.
+pub type UrlId = u32;
+
+/// Interned URLs: each distinct URL is stored once.
+#[derive(Debug, Default, Clone)]
+pub struct UrlTable {
+    ids: HashMap<Arc<str>, UrlId>,
+    urls: Vec<Arc<str>>,
+}
+
+impl UrlTable {
+    /// The id of `url`, adding it when new.
+    pub fn intern(&mut self, url: &str) -> UrlId {
+        if let Some(id) = self.ids.get(url) {
+            return *id;
+        }
+        let id = self.urls.len() as UrlId;
+        let shared: Arc<str> = Arc::from(url);
+        self.urls.push(shared.clone());
+        self.ids.insert(shared, id);
+        id
+    }
+
+    /// The id of `url`, if known.
+    pub fn lookup(&self, url: &str) -> Option<UrlId> {
+        self.ids.get(url).copied()
+    }
+
+    /// The URL of an id.
+    pub fn get(&self, id: UrlId) -> &str {
+        &self.urls[id as usize]
+    }
+
+    /// How many URLs are known.
+    pub fn len(&self) -> usize {
+        self.urls.len()
+    }
+
+    /// True when no URL is known.
+    pub fn is_empty(&self) -> bool {
+        self.urls.is_empty()
+    }
+}
+
+/// What became of a URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlState {
+    /// Discovered, not fetched (over the page cap, the depth limit or a pattern).
+    Skipped,
+    /// Not fetched: robots.txt disallows it.
+    BlockedByRobots,
+    /// Fetched; an HTML page that was audited.
+    Page,
+    /// Fetched; an error status, a non-HTML response or a page that could not be audited.
+    Checked,
+    /// The request failed (unreachable, timeout, refused, redirect loop).
+    Failed,
+}
+
+/// The facts of one URL.
+#[derive(Debug, Clone)]
+pub struct UrlFacts {
+    /// What became of it.
+    pub state: UrlState,
+    /// Final HTTP status.
+    pub status: Option<u16>,
+    /// Where its redirects ended, when it redirected.
+    pub redirected_to: Option<UrlId>,
+    /// Redirect hops.
+    pub hops: u8,
+    /// True when it redirects in a loop.
+    pub redirect_loop: bool,
+    /// Why the request failed.
+    pub error: Option<String>,
+    /// Clicks from the start URL along links (`None` when no followed link reaches it).
+    pub depth: Option<u32>,
+    /// Listed in a sitemap.
+    pub in_sitemap: bool,
+    /// The page facts, for audited HTML pages.
+    pub page: Option<Box<PageFacts>>,
+}
+
+impl UrlFacts {
+    /// Facts of a URL only discovered so far.
+    pub fn discovered(depth: Option<u32>) -> UrlFacts {
+        UrlFacts {
+            state: UrlState::Skipped,
+            status: None,
+            redirected_to: None,
+            hops: 0,
+            redirect_loop: false,
+            error: None,
+            depth,
+            in_sitemap: false,
+            page: None,
+        }
+    }
+}
+
+/// The compact facts of an audited HTML page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageFacts {
+    /// `<title>` text, whitespace collapsed.
+    pub title: Option<String>,
+    /// `<meta name=description>` content.
+    pub description: Option<String>,
+    /// `<html lang>`.
+    pub lang: Option<String>,
+    /// `<link rel=canonical>` in `<head>`, resolved.
+    pub canonical: Option<UrlId>,
+    /// `noindex` (or `none`) in meta robots or `X-Robots-Tag`.
+    pub noindex: bool,
+    /// `<link rel=alternate hreflang>` in `<head>`: language and target.
+    pub hreflang: Vec<(String, UrlId)>,
+    /// Distinct same-site links (a, area), at most the per-page cap.
+    pub links: Vec<UrlId>,
+    /// Hash of the normalised visible text of `<body>`.
+    pub content_hash: u64,
+}
+
+/// The facts extracted from a page before interning (owned URLs).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extracted {
+    /// Title.
+    pub title: Option<String>,
+    /// Meta description.
+    pub description: Option<String>,
+    /// `<html lang>`.
+    pub lang: Option<String>,
+    /// Canonical URL.
+    pub canonical: Option<Url>,
+    /// Noindex.
+    pub noindex: bool,
+    /// Hreflang alternates.
+    pub hreflang: Vec<(String, Url)>,
+    /// Links (a, area), absolute, fragment removed, in document order, distinct.
+    pub links: Vec<Url>,
+    /// True when more links were found than the cap allowed.
+    pub links_capped: bool,
+    /// Content hash.
+    pub content_hash: u64,
+}
+
+fn directive_noindex(value: &str) -> bool {
+    value
+        .split(',')
+        .map(|d| d.trim().to_ascii_lowercase())
+        .any(|d| d == "noindex" || d == "none")
+}
+
+/// True when meta robots (or googlebot) or an `X-Robots-Tag` for all crawlers or googlebot
+/// says `noindex`/`none`.
+pub fn is_noindex(page: &Page) -> bool {
+    let meta = page.dom.select(sel!("meta[name][content]")).any(|m| {
+        let name = m
+            .attr("name")
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        (name == "robots" || name == "googlebot")
+            && directive_noindex(m.attr("content").unwrap_or(""))
+    });
+    meta || page.header_all("x-robots-tag").iter().any(|value| {
+        let (agent, directives) = match value.split_once(':') {
+            Some((agent, rest)) if !agent.contains(',') && !agent.trim().contains(' ') => {
+                (Some(agent.trim().to_ascii_lowercase()), rest)
+            }
+            _ => (None, *value),
+        };
+        agent.is_none_or(|a| a == "googlebot") && directive_noindex(directives)
+    })
+}
+
+/// Normalises a URL for de-duplication: no fragment, no default port, no empty query, and
+/// runs of slashes in the path collapsed.
+pub fn normalise(url: &Url) -> Url {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    if u.query() == Some("") {
+        u.set_query(None);
+    }
+    if u.path().contains("//") {
+        let mut path = String::with_capacity(u.path().len());
+        let mut last_slash = false;
+        for c in u.path().chars() {
+            if c == '/' && last_slash {
+                continue;
+            }
+            last_slash = c == '/';
+            path.push(c);
+        }
+        u.set_path(&path);
+    }
+    u
+}
+
+/// Extracts the facts of a page, keeping at most `max_links` links.
+pub fn extract(page: &Page, max_links: usize) -> Extracted {
+    let base = page.base_url();
+    let head_link = |rel: &'static str| {
+        page.dom
+            .select(sel!("head link[rel][href]"))
+            .filter(move |l| rel_has(*l, rel))
+    };
+    let title = page
+        .dom
+        .select(sel!("title"))
+        .next()
+        .map(|t| dom::text_content(t))
+        .filter(|t| !t.is_empty());
+    let description = page
+        .dom
+        .select(sel!("meta[name][content]"))
+        .find(|m| {
+            m.attr("name")
+                .is_some_and(|n| n.trim().eq_ignore_ascii_case("description"))
+        })
+        .and_then(|m| attr_trimmed(m, "content"))
+        .filter(|d| !d.is_empty())
+        .map(dom::collapse_whitespace);
+    let lang = page
+        .dom
+        .root_element()
+        .attr("lang")
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty());
+    let canonical = head_link("canonical")
+        .next()
+        .and_then(|l| l.attr("href"))
+        .and_then(|href| dom::resolve(&base, href))
+        .map(|u| normalise(&u));
+    let hreflang = head_link("alternate")
+        .filter_map(|l| {
+            let lang = l.attr("hreflang")?.trim().to_owned();
+            let url = dom::resolve(&base, l.attr("href")?)?;
+            Some((lang, normalise(&url)))
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut links = Vec::new();
+    let mut links_capped = false;
+    for a in page.dom.select(sel!("a[href], area[href]")) {
+        let Some(url) = a.attr("href").and_then(|h| dom::resolve(&base, h)) else {
+            continue;
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            continue;
+        }
+        let url = normalise(&url);
+        if seen.insert(url.clone()) {
+            if links.len() >= max_links {
+                links_capped = true;
+                break;
+            }
+            links.push(url);
+        }
+    }
+    let mut hasher = DefaultHasher::new();
+    if let Some(body) = page.dom.select(sel!("body")).next() {
+        visible_text(body).to_lowercase().hash(&mut hasher);
+    }
+    Extracted {
+        title,
+        description,
+        lang,
+        canonical,
+        noindex: is_noindex(page),
+        hreflang,
+        links,
+        links_capped,
+        content_hash: hasher.finish(),
+    }
+}
+
+/// Everything a crawl learned, for the cross-page rules.
+#[derive(Debug, Clone, Default)]
+pub struct SiteFacts {
+    /// Interned URLs.
+    pub urls: UrlTable,
+    /// Facts per URL id.
+    pub facts: HashMap<UrlId, UrlFacts>,
+    /// The start URL.
+    pub start: Option<UrlId>,
+    /// Sitemap entries (same-site URLs listed in any sitemap), in order.
+    pub sitemap: Vec<UrlId>,
+    /// Sitemaps that were read, and problems reading them.
+    pub sitemap_notes: Vec<String>,
+    /// Whether robots.txt rules were applied.
+    pub robots_applied: bool,
+}
+
+impl SiteFacts {
+    /// The facts of a URL.
+    pub fn of(&self, id: UrlId) -> Option<&UrlFacts> {
+        self.facts.get(&id)
+    }
+
+    /// The URL of an id.
+    pub fn url(&self, id: UrlId) -> &str {
+        self.urls.get(id)
+    }
+
+    /// Audited HTML pages, in id order.
+    pub fn pages(&self) -> impl Iterator<Item = (UrlId, &UrlFacts, &PageFacts)> {
+        let mut ids: Vec<UrlId> = self
+            .facts
+            .iter()
+            .filter(|(_, f)| f.page.is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids.into_iter().filter_map(|id| {
+            let f = self.facts.get(&id)?;
+            Some((id, f, f.page.as_deref()?))
+        })
+    }
+
+    /// For every URL, the audited pages that link to it.
+    pub fn inbound(&self) -> HashMap<UrlId, Vec<UrlId>> {
+        let mut inbound: HashMap<UrlId, Vec<UrlId>> = HashMap::new();
+        for (id, _, page) in self.pages() {
+            for target in &page.links {
+                inbound.entry(*target).or_default().push(id);
+            }
+        }
+        inbound
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_for_deduplication() {
+        let n = |s: &str| normalise(&Url::parse(s).unwrap()).to_string();
+        assert_eq!(
+            n("HTTP://Example.COM:80//a//b/#frag"),
+            "http://example.com/a/b/"
+        );
+        assert_eq!(n("https://example.com:443/x?"), "https://example.com/x");
+        assert_eq!(
+            n("https://example.com/x?a=1#y"),
+            "https://example.com/x?a=1"
+        );
+    }
+
+    #[test]
+    fn extracts_page_facts() {
+        let page = Page::from_html(
+            "https://site.example/dir/page",
+            r#"<html lang="en"><head><title> Lamps  and shades </title>
+               <meta name="Description" content=" Good lamps. ">
+               <meta name="robots" content="NOINDEX, follow">
+               <link rel="canonical" href="/dir/page#x">
+               <link rel="alternate" hreflang="de" href="https://site.example/de/page">
+               </head><body><a href="a">A</a><a href="/dir/a#top">again</a>
+               <a href="mailto:x@y">mail</a><a href="https://other.example/">off</a>
+               <map><area href="/b"></map><p>Text</p></body></html>"#,
+        );
+        let facts = extract(&page, 100);
+        assert_eq!(facts.title.as_deref(), Some("Lamps and shades"));
+        assert_eq!(facts.description.as_deref(), Some("Good lamps."));
+        assert_eq!(facts.lang.as_deref(), Some("en"));
+        assert!(facts.noindex);
+        assert_eq!(
+            facts.canonical.unwrap().as_str(),
+            "https://site.example/dir/page"
+        );
+        assert_eq!(facts.hreflang[0].0, "de");
+        let links: Vec<&str> = facts.links.iter().map(Url::as_str).collect();
+        assert_eq!(
+            links,
+            [
+                "https://site.example/dir/a",
+                "https://other.example/",
+                "https://site.example/b"
+            ]
+        );
+        assert!(
+            !extract(&page, 2)
+                .links
+                .contains(&Url::parse("https://site.example/b").unwrap())
+        );
+        assert!(extract(&page, 2).links_capped);
+    }
+
+    #[test]
+    fn x_robots_tag_noindex() {
+        let page = |h: &str| {
+            Page::from_html("https://s.example/", "<p>x</p>")
+                .with_headers(&[("content-type", "text/html"), ("x-robots-tag", h)])
+        };
+        assert!(is_noindex(&page("noindex")));
+        assert!(is_noindex(&page("googlebot: none")));
+        assert!(!is_noindex(&page("otherbot: noindex")));
+        assert!(!is_noindex(&page("nofollow")));
+    }
+}

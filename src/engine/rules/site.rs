@@ -1,0 +1,759 @@
+//! Cross-page rules: checks that need the whole crawl (broken internal links, redirect chains
+//! and loops, duplicate titles, descriptions and content, canonical and hreflang targets,
+//! orphans, sitemap entries, robots-blocked links, deep pages). They read only the compact
+//! [`SiteFacts`]; each failure is attached to the page where it is found (or fixed).
+
+use std::collections::HashMap;
+
+use super::{FixText, Refs, RuleInfo};
+
+use crate::engine::page::site::{SiteFacts, UrlId, UrlState};
+use crate::report::{Category, Evidence, Severity};
+
+/// Pages more than this many clicks from the start page are flagged as too deep.
+pub const DEFAULT_DEEP_PAGE_CLICKS: u32 = 4;
+
+/// The result of a site rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiteCheck {
+    /// The rule could not apply; why.
+    NotApplicable(String),
+    /// The rule applied to every audited page; these failed (page, evidence).
+    Checked(Vec<(UrlId, Evidence)>),
+}
+
+/// A cross-page rule.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteRule {
+    /// Metadata.
+    pub info: RuleInfo,
+    /// The check.
+    pub check: fn(&SiteFacts) -> SiteCheck,
+}
+
+fn ev(url: &str, detail: String) -> Evidence {
+    Evidence {
+        url: Some(url.to_owned()),
+        detail: Some(detail),
+        ..Evidence::default()
+    }
+}
+
+fn is_error(facts: &SiteFacts, target: UrlId) -> Option<String> {
+    let f = facts.of(target)?;
+    match f.state {
+        UrlState::Failed => Some(format!(
+            "the request fails ({})",
+            f.error.as_deref().unwrap_or("no answer")
+        )),
+        UrlState::Checked | UrlState::Page => match f.status {
+            Some(s) if s >= 400 => Some(format!("it answers HTTP {s}")),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn final_target(facts: &SiteFacts, id: UrlId) -> UrlId {
+    facts.of(id).and_then(|f| f.redirected_to).unwrap_or(id)
+}
+
+fn broken_links(facts: &SiteFacts) -> SiteCheck {
+    let mut failures = Vec::new();
+    for (page, _, p) in facts.pages() {
+        for &target in &p.links {
+            let end = final_target(facts, target);
+            if let Some(why) = is_error(facts, end) {
+                failures.push((
+                    page,
+                    ev(
+                        facts.url(target),
+                        format!("links to {}, and {why}", facts.url(target)),
+                    ),
+                ));
+            }
+        }
+    }
+    SiteCheck::Checked(failures)
+}
+
+fn redirect_chains(facts: &SiteFacts) -> SiteCheck {
+    let mut failures = Vec::new();
+    for (page, _, p) in facts.pages() {
+        for &target in &p.links {
+            if let Some(f) = facts.of(target)
+                && f.hops >= 2
+                && !f.redirect_loop
+            {
+                let end = f.redirected_to.map(|e| facts.url(e)).unwrap_or("?");
+                failures.push((
+                    page,
+                    ev(
+                        facts.url(target),
+                        format!(
+                            "links to {}, which takes {} redirects to reach {end}",
+                            facts.url(target),
+                            f.hops
+                        ),
+                    ),
+                ));
+            }
+        }
+    }
+    SiteCheck::Checked(failures)
+}
+
+fn redirect_loops(facts: &SiteFacts) -> SiteCheck {
+    let mut failures = Vec::new();
+    for (page, _, p) in facts.pages() {
+        for &target in &p.links {
+            if facts.of(target).is_some_and(|f| f.redirect_loop) {
+                failures.push((
+                    page,
+                    ev(
+                        facts.url(target),
+                        format!("links to {}, which redirects in a loop", facts.url(target)),
+                    ),
+                ));
+            }
+        }
+    }
+    SiteCheck::Checked(failures)
+}
+
+/// Pages that compete in search: status 2xx, indexable, canonical to themselves (or none).
+fn indexable(
+    facts: &SiteFacts,
+) -> impl Iterator<Item = (UrlId, &crate::engine::page::site::PageFacts)> {
+    facts.pages().filter_map(|(id, f, p)| {
+        let ok = f.status.is_some_and(|s| (200..300).contains(&s));
+        let self_canonical = p.canonical.is_none_or(|c| c == id);
+        (ok && !p.noindex && self_canonical).then_some((id, p))
+    })
+}
+
+fn duplicates(
+    facts: &SiteFacts,
+    key: impl Fn(&crate::engine::page::site::PageFacts) -> Option<String>,
+    what: &str,
+) -> SiteCheck {
+    let mut groups: HashMap<String, Vec<UrlId>> = HashMap::new();
+    let mut any = false;
+    for (id, p) in indexable(facts) {
+        any = true;
+        if let Some(k) = key(p) {
+            groups.entry(k).or_default().push(id);
+        }
+    }
+    if !any {
+        return SiteCheck::NotApplicable("no indexable page was audited".into());
+    }
+    let mut failures = Vec::new();
+    for (value, ids) in groups.into_iter().filter(|(_, ids)| ids.len() > 1) {
+        for &id in &ids {
+            let others: Vec<&str> = ids
+                .iter()
+                .filter(|o| **o != id)
+                .take(3)
+                .map(|o| facts.url(*o))
+                .collect();
+            let shown = crate::engine::page::dom::shorten(&value, 80);
+            failures.push((
+                id,
+                Evidence {
+                    snippet: Some(shown),
+                    detail: Some(format!(
+                        "same {what} as {} other page(s), e.g. {}",
+                        ids.len() - 1,
+                        others.join(", ")
+                    )),
+                    url: Some(facts.url(id).to_owned()),
+                    ..Evidence::default()
+                },
+            ));
+        }
+    }
+    failures.sort_by_key(|(id, _)| *id);
+    SiteCheck::Checked(failures)
+}
+
+fn duplicate_titles(facts: &SiteFacts) -> SiteCheck {
+    duplicates(
+        facts,
+        |p| {
+            p.title.clone().map(|t| {
+                format!(
+                    "{}\u{0}{}",
+                    t.to_lowercase(),
+                    p.lang.clone().unwrap_or_default()
+                )
+            })
+        },
+        "title",
+    )
+    .strip_lang()
+}
+
+fn duplicate_descriptions(facts: &SiteFacts) -> SiteCheck {
+    duplicates(
+        facts,
+        |p| p.description.clone().map(|d| d.to_lowercase()),
+        "meta description",
+    )
+}
+
+fn duplicate_content(facts: &SiteFacts) -> SiteCheck {
+    duplicates(
+        facts,
+        |p| Some(format!("body text hash {:016x}", p.content_hash)),
+        "content",
+    )
+}
+
+impl SiteCheck {
+    /// Removes the language key suffix from duplicate-title snippets.
+    fn strip_lang(self) -> SiteCheck {
+        match self {
+            SiteCheck::Checked(failures) => SiteCheck::Checked(
+                failures
+                    .into_iter()
+                    .map(|(id, mut e)| {
+                        e.snippet = e
+                            .snippet
+                            .map(|s| s.split('\u{0}').next().unwrap_or_default().to_owned());
+                        (id, e)
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+}
+
+fn canonical_targets(facts: &SiteFacts) -> SiteCheck {
+    let mut failures = Vec::new();
+    let mut any = false;
+    for (page, _, p) in facts.pages() {
+        let Some(canonical) = p.canonical.filter(|c| *c != page) else {
+            continue;
+        };
+        any = true;
+        let Some(target) = facts.of(canonical) else {
+            continue;
+        };
+        let problem = if let Some(why) = is_error(facts, canonical) {
+            Some(format!(
+                "the canonical URL {} is missing: {why}",
+                facts.url(canonical)
+            ))
+        } else if let Some(end) = target.redirected_to {
+            Some(format!(
+                "the canonical URL {} redirects to {}",
+                facts.url(canonical),
+                facts.url(end)
+            ))
+        } else if target.page.as_ref().is_some_and(|t| t.noindex) {
+            Some(format!(
+                "the canonical URL {} is marked noindex",
+                facts.url(canonical)
+            ))
+        } else {
+            None
+        };
+        if let Some(detail) = problem {
+            failures.push((page, ev(facts.url(canonical), detail)));
+        }
+    }
+    if !any {
+        return SiteCheck::NotApplicable(
+            "no page declares a canonical URL other than itself".into(),
+        );
+    }
+    SiteCheck::Checked(failures)
+}
+
+fn hreflang_return_links(facts: &SiteFacts) -> SiteCheck {
+    let mut failures = Vec::new();
+    let mut any = false;
+    for (page, _, p) in facts.pages() {
+        for (lang, target) in &p.hreflang {
+            if *target == page || lang.eq_ignore_ascii_case("x-default") {
+                continue;
+            }
+            let Some(other) = facts.of(*target).and_then(|f| f.page.as_deref()) else {
+                continue;
+            };
+            any = true;
+            if !other.hreflang.iter().any(|(_, back)| *back == page) {
+                failures.push((
+                    page,
+                    ev(
+                        facts.url(*target),
+                        format!(
+                            "the `{lang}` alternate {} does not link back with hreflang",
+                            facts.url(*target)
+                        ),
+                    ),
+                ));
+            }
+        }
+    }
+    if !any {
+        return SiteCheck::NotApplicable("no audited page has audited hreflang alternates".into());
+    }
+    SiteCheck::Checked(failures)
+}
+
+fn orphan_pages(facts: &SiteFacts) -> SiteCheck {
+    if facts.sitemap.is_empty() {
+        return SiteCheck::NotApplicable("no sitemap lists pages of this site".into());
+    }
+    let inbound = facts.inbound();
+    let mut failures = Vec::new();
+    for &id in &facts.sitemap {
+        if Some(id) == facts.start || facts.of(id).is_none_or(|f| f.page.is_none()) {
+            continue;
+        }
+        let linked = inbound
+            .get(&id)
+            .is_some_and(|from| from.iter().any(|p| *p != id));
+        if !linked {
+            failures.push((
+                id,
+                ev(
+                    facts.url(id),
+                    "listed in the sitemap, but no crawled page links to it".into(),
+                ),
+            ));
+        }
+    }
+    SiteCheck::Checked(failures)
+}
+
+fn sitemap_entries(facts: &SiteFacts) -> SiteCheck {
+    if facts.sitemap.is_empty() {
+        return SiteCheck::NotApplicable("no sitemap lists pages of this site".into());
+    }
+    let mut failures = Vec::new();
+    for &id in &facts.sitemap {
+        let Some(f) = facts.of(id) else { continue };
+        let problem = match f.state {
+            UrlState::Skipped | UrlState::BlockedByRobots => None,
+            _ if f.redirected_to.is_some() => Some(format!(
+                "redirects to {}",
+                f.redirected_to.map(|e| facts.url(e)).unwrap_or("?")
+            )),
+            _ if f.status != Some(200) => Some(match f.status {
+                Some(s) => format!("answers HTTP {s}"),
+                None => format!(
+                    "cannot be fetched ({})",
+                    f.error.as_deref().unwrap_or("no answer")
+                ),
+            }),
+            _ if f.page.as_ref().is_some_and(|p| p.noindex) => Some("is marked noindex".into()),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            failures.push((
+                id,
+                ev(
+                    facts.url(id),
+                    format!("the sitemap lists {}, which {problem}", facts.url(id)),
+                ),
+            ));
+        }
+    }
+    SiteCheck::Checked(failures)
+}
+
+fn robots_blocked_links(facts: &SiteFacts) -> SiteCheck {
+    if !facts.robots_applied {
+        return SiteCheck::NotApplicable("robots.txt rules were not applied".into());
+    }
+    let mut failures = Vec::new();
+    for (page, _, p) in facts.pages() {
+        for &target in &p.links {
+            if facts
+                .of(target)
+                .is_some_and(|f| f.state == UrlState::BlockedByRobots)
+            {
+                failures.push((
+                    page,
+                    ev(
+                        facts.url(target),
+                        format!("links to {}, which robots.txt blocks", facts.url(target)),
+                    ),
+                ));
+            }
+        }
+    }
+    SiteCheck::Checked(failures)
+}
+
+fn deep_pages(facts: &SiteFacts) -> SiteCheck {
+    let failures = facts
+        .pages()
+        .filter_map(|(id, f, _)| {
+            let depth = f.depth?;
+            (depth > DEFAULT_DEEP_PAGE_CLICKS).then(|| {
+                (
+                    id,
+                    Evidence {
+                        url: Some(facts.url(id).to_owned()),
+                        value: Some(f64::from(depth)),
+                        unit: Some("clicks".into()),
+                        threshold: Some(f64::from(DEFAULT_DEEP_PAGE_CLICKS)),
+                        detail: Some(format!("{depth} clicks from the start page")),
+                        ..Evidence::default()
+                    },
+                )
+            })
+        })
+        .collect();
+    SiteCheck::Checked(failures)
+}
+
+const fn info(
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    severity: Severity,
+    fix: FixText,
+) -> RuleInfo {
+    RuleInfo {
+        id,
+        category: Category::Seo,
+        title,
+        description,
+        severity,
+        weight: 1.0,
+        penalty: 0,
+        fix,
+        refs: Refs::NONE,
+    }
+}
+
+/// The cross-page rules.
+pub static RULES: &[SiteRule] = &[
+    SiteRule {
+        info: info(
+            "seo.broken-internal-links",
+            "Internal links work",
+            "Links to pages of the same site that answer 4xx or 5xx, or cannot be fetched. Visitors hit \
+             a dead end and crawlers waste their budget.",
+            Severity::Major,
+            FixText {
+                summary: "Point broken links at pages that exist, or restore the missing pages.",
+                steps: &[
+                    "Open each listed page and update or remove the link to the missing URL.",
+                    "If the page moved, add a 301 redirect from the old URL to the new one.",
+                    "Check the CMS or templates that generate these links.",
+                ],
+                minutes: 5,
+            },
+        ),
+        check: broken_links,
+    },
+    SiteRule {
+        info: info(
+            "seo.redirect-chains",
+            "Links do not go through redirect chains",
+            "Internal links to URLs that take two or more redirects to reach a page. Each hop costs a \
+             round trip and can lose ranking signals.",
+            Severity::Minor,
+            FixText {
+                summary: "Link straight to the final URL and collapse chains into one redirect.",
+                steps: &[
+                    "Update the listed links to point at the final URL.",
+                    "Change the first redirect of each chain to point directly at the final URL.",
+                ],
+                minutes: 10,
+            },
+        ),
+        check: redirect_chains,
+    },
+    SiteRule {
+        info: info(
+            "seo.redirect-loops",
+            "No redirect loops",
+            "Internal links to URLs whose redirects lead back to a URL already visited: the page can \
+             never load.",
+            Severity::Critical,
+            FixText {
+                summary: "Break the loop in the server's redirect rules.",
+                steps: &[
+                    "Follow the redirects of the listed URL (curl -IL) to find the rule that points back.",
+                    "Fix the rule so the chain ends in a page that answers 200.",
+                ],
+                minutes: 20,
+            },
+        ),
+        check: redirect_loops,
+    },
+    SiteRule {
+        info: info(
+            "seo.duplicate-titles",
+            "Titles are unique",
+            "Indexable pages (same language) sharing one <title>. Search engines cannot tell them \
+             apart, and results look identical.",
+            Severity::Minor,
+            FixText {
+                summary: "Give every page a title that describes what is unique about it.",
+                steps: &[
+                    "Include the page's topic first and the site name last.",
+                    "If the pages really are the same, make one canonical and redirect or noindex the rest.",
+                ],
+                minutes: 5,
+            },
+        ),
+        check: duplicate_titles,
+    },
+    SiteRule {
+        info: info(
+            "seo.duplicate-descriptions",
+            "Meta descriptions are unique",
+            "Indexable pages sharing one meta description: search results repeat the same snippet.",
+            Severity::Minor,
+            FixText {
+                summary: "Write a distinct description for each page.",
+                steps: &[
+                    "Summarise what the page offers in 120–160 characters.",
+                    "Leave the description out rather than repeating a site-wide one.",
+                ],
+                minutes: 5,
+            },
+        ),
+        check: duplicate_descriptions,
+    },
+    SiteRule {
+        info: info(
+            "seo.duplicate-content",
+            "Content is not duplicated",
+            "Indexable pages whose visible text is identical. Search engines pick one and may ignore \
+             the others.",
+            Severity::Minor,
+            FixText {
+                summary: "Consolidate duplicate pages.",
+                steps: &[
+                    "Choose one URL and 301-redirect the duplicates to it, or add rel=canonical.",
+                    "Check for URL variants (trailing slash, parameters, upper case) serving the same page.",
+                ],
+                minutes: 20,
+            },
+        ),
+        check: duplicate_content,
+    },
+    SiteRule {
+        info: info(
+            "seo.canonical-target",
+            "Canonical URLs point at live, indexable pages",
+            "A canonical URL that is missing, redirects, or is noindex sends search engines a \
+             contradictory signal, and they may ignore it.",
+            Severity::Major,
+            FixText {
+                summary: "Point rel=canonical at the final, indexable URL of the page.",
+                steps: &[
+                    "Use the URL that answers 200 without redirects.",
+                    "Make sure the canonical target is not noindex and not blocked by robots.txt.",
+                ],
+                minutes: 10,
+            },
+        ),
+        check: canonical_targets,
+    },
+    SiteRule {
+        info: info(
+            "seo.hreflang-return-links",
+            "Hreflang alternates link back",
+            "Every hreflang alternate must name the page that points to it; without the return link \
+             search engines ignore the pair.",
+            Severity::Minor,
+            FixText {
+                summary: "Add matching hreflang links on every alternate.",
+                steps: &[
+                    "On each language version, list all versions (including itself) with hreflang.",
+                    "Use the same absolute URLs in every version.",
+                ],
+                minutes: 15,
+            },
+        ),
+        check: hreflang_return_links,
+    },
+    SiteRule {
+        info: info(
+            "seo.orphan-pages",
+            "Sitemap pages are linked",
+            "Pages listed in the sitemap that no crawled page links to. Visitors cannot reach them and \
+             search engines give them little weight.",
+            Severity::Minor,
+            FixText {
+                summary: "Link to orphan pages from related pages or navigation, or drop them.",
+                steps: &[
+                    "Add links from category pages, navigation or related content.",
+                    "If a page is obsolete, remove it from the sitemap and redirect it.",
+                ],
+                minutes: 10,
+            },
+        ),
+        check: orphan_pages,
+    },
+    SiteRule {
+        info: info(
+            "seo.sitemap-entries",
+            "Sitemap lists only live, indexable pages",
+            "Sitemap URLs that redirect, answer an error or are noindex waste crawl budget and erode \
+             trust in the sitemap.",
+            Severity::Minor,
+            FixText {
+                summary: "List only final URLs that answer 200 and are indexable.",
+                steps: &[
+                    "Replace redirected URLs with their targets.",
+                    "Remove missing and noindex pages; regenerate the sitemap from live pages.",
+                ],
+                minutes: 10,
+            },
+        ),
+        check: sitemap_entries,
+    },
+    SiteRule {
+        info: info(
+            "seo.robots-blocked-links",
+            "Linked pages are crawlable",
+            "Internal links to URLs that robots.txt disallows: the pages cannot be crawled, and the \
+             links pass nothing on.",
+            Severity::Info,
+            FixText {
+                summary: "Allow the pages in robots.txt, or stop linking to them.",
+                steps: &[
+                    "Check that the Disallow rules match only what should stay private.",
+                    "Remove or nofollow links to pages that must stay blocked.",
+                ],
+                minutes: 10,
+            },
+        ),
+        check: robots_blocked_links,
+    },
+    SiteRule {
+        info: info(
+            "seo.crawl-depth",
+            "Pages are few clicks from the start",
+            "Pages more than 4 clicks from the start page are hard to find for people and are crawled \
+             less often.",
+            Severity::Minor,
+            FixText {
+                summary: "Flatten the structure: link deep pages from higher-level pages.",
+                steps: &[
+                    "Add links from category or hub pages to important deep pages.",
+                    "Use breadcrumbs and pagination that link to more than the next page.",
+                ],
+                minutes: 30,
+            },
+        ),
+        check: deep_pages,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::page::site::{PageFacts, UrlFacts};
+
+    /// A small site: a links to b (404), c (2 redirects to d), e (loop), f (robots-blocked);
+    /// a and d share a title; the sitemap lists g (unlinked) and h (500).
+    fn site() -> SiteFacts {
+        let mut s = SiteFacts::default();
+        let mut id = |u: &str| s.urls.intern(&format!("https://s.example{u}"));
+        let [a, b, c, d, e, f, g, h] = ["/", "/b", "/c", "/d", "/e", "/f", "/g", "/h"].map(&mut id);
+        let page = |links: Vec<UrlId>, title: &str| PageFacts {
+            title: Some(title.into()),
+            links,
+            content_hash: title.len() as u64,
+            ..PageFacts::default()
+        };
+        let mut put = |id: UrlId,
+                       state: UrlState,
+                       status: Option<u16>,
+                       p: Option<PageFacts>,
+                       depth: Option<u32>| {
+            let mut facts = UrlFacts::discovered(depth);
+            facts.state = state;
+            facts.status = status;
+            facts.page = p.map(Box::new);
+            s.facts.insert(id, facts);
+        };
+        put(
+            a,
+            UrlState::Page,
+            Some(200),
+            Some(page(vec![b, c, e, f], "Home")),
+            Some(0),
+        );
+        put(b, UrlState::Checked, Some(404), None, Some(1));
+        put(c, UrlState::Checked, Some(200), None, Some(1));
+        put(
+            d,
+            UrlState::Page,
+            Some(200),
+            Some(page(vec![a], "Home")),
+            Some(6),
+        );
+        put(e, UrlState::Failed, None, None, Some(1));
+        put(f, UrlState::BlockedByRobots, None, None, Some(1));
+        put(
+            g,
+            UrlState::Page,
+            Some(200),
+            Some(page(vec![a], "Orphan")),
+            None,
+        );
+        put(h, UrlState::Checked, Some(500), None, None);
+        let c_facts = s.facts.get_mut(&c).unwrap();
+        c_facts.hops = 2;
+        c_facts.redirected_to = Some(d);
+        let e_facts = s.facts.get_mut(&e).unwrap();
+        e_facts.redirect_loop = true;
+        e_facts.error = Some("redirect loop".into());
+        s.start = Some(a);
+        s.sitemap = vec![a, g, h];
+        s.robots_applied = true;
+        s
+    }
+
+    fn failing(rule: &str, facts: &SiteFacts) -> Vec<(String, String)> {
+        let r = RULES.iter().find(|r| r.info.id == rule).unwrap();
+        match (r.check)(facts) {
+            SiteCheck::Checked(failures) => failures
+                .into_iter()
+                .map(|(page, e)| (facts.url(page).to_owned(), e.url.unwrap_or_default()))
+                .collect(),
+            SiteCheck::NotApplicable(why) => vec![("n/a".into(), why)],
+        }
+    }
+
+    #[test]
+    fn cross_page_rules_table() {
+        let s = site();
+        let u = |p: &str| format!("https://s.example{p}");
+        let pair = |page: &str, url: &str| (u(page), u(url));
+        assert_eq!(
+            failing("seo.broken-internal-links", &s),
+            vec![pair("/", "/b"), pair("/", "/e")]
+        );
+        assert_eq!(failing("seo.redirect-chains", &s), vec![pair("/", "/c")]);
+        assert_eq!(failing("seo.redirect-loops", &s), vec![pair("/", "/e")]);
+        assert_eq!(
+            failing("seo.duplicate-titles", &s),
+            vec![pair("/", "/"), pair("/d", "/d")]
+        );
+        assert_eq!(
+            failing("seo.robots-blocked-links", &s),
+            vec![pair("/", "/f")]
+        );
+        assert_eq!(failing("seo.orphan-pages", &s), vec![pair("/g", "/g")]);
+        assert_eq!(failing("seo.sitemap-entries", &s), vec![pair("/h", "/h")]);
+        assert_eq!(failing("seo.crawl-depth", &s), vec![pair("/d", "/d")]);
+        assert_eq!(failing("seo.canonical-target", &s)[0].0, "n/a");
+        assert_eq!(failing("seo.hreflang-return-links", &s)[0].0, "n/a");
+        assert_eq!(failing("seo.duplicate-descriptions", &s), vec![]);
+    }
+}
