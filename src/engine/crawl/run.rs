@@ -102,7 +102,7 @@ async fn audit_response(
     let response_url = response.final_url.clone();
     let hops = response.redirects.len().min(u8::MAX as usize) as u8;
     if let Err(why) = PageLoader::check_document(&response) {
-        let report = checked_report(&response, why.to_string());
+        let report = Box::new(checked_report(&response, why.to_string()));
         return Visit::Checked {
             response_url,
             hops,
