@@ -87,6 +87,8 @@ fn audits_the_example_site_as_json_with_every_field() {
     for rule in [
         "performance.render-blocking-resources",
         "performance.unsized-images",
+        "seo.broken-internal-links",
+        "seo.orphan-pages",
     ] {
         assert!(
             failing_rules.contains(&rule),
@@ -96,6 +98,38 @@ fn audits_the_example_site_as_json_with_every_field() {
     // Passed and not-applicable rules are reported too.
     assert!(findings.iter().any(|f| f["outcome"] == "pass"));
     assert!(findings.iter().any(|f| f["outcome"] == "not_applicable"));
+}
+
+#[test]
+fn max_pages_limits_a_directory_crawl() {
+    let db = tempfile::tempdir().unwrap();
+    let output = webaudit(&db)
+        .args([
+            "audit",
+            example_site().to_str().unwrap(),
+            "--max-pages",
+            "2",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(json_stdout(&output)["pages"].as_array().unwrap().len(), 2);
+    webaudit(&db)
+        .args([
+            "audit",
+            example_site().to_str().unwrap(),
+            "--max-pages",
+            "0",
+        ])
+        .assert()
+        .code(2);
+    webaudit(&db)
+        .args(["audit", example_site().to_str().unwrap(), "--include", "["])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a valid URL pattern"));
 }
 
 #[test]

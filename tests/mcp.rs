@@ -470,6 +470,40 @@ async fn start_audit_without_wait_returns_at_once_and_times_out_politely() {
 }
 
 #[tokio::test]
+async fn start_audit_crawls_with_max_pages() {
+    let fx = in_process().await;
+    let client = connect(&fx.service, ()).await;
+    let started = ok(
+        &client,
+        "start_audit",
+        json!({"url": fx.server.url("/"), "max_pages": 50, "wait": true}),
+    )
+    .await;
+    assert_eq!(started["status"], "completed", "{started}");
+    let id = started["id"].as_str().unwrap();
+    let report = fx
+        .service
+        .report("local", &id.parse().unwrap())
+        .await
+        .unwrap();
+    // The crawl ran: cross-page rules applied (they are not applicable to one page).
+    let broken = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "seo.broken-internal-links")
+        .unwrap();
+    assert_ne!(broken.outcome, webaudit::report::Outcome::NotApplicable);
+    let too_many = tool_error(
+        &client,
+        "start_audit",
+        json!({"url": fx.server.url("/"), "max_pages": 10_001}),
+    )
+    .await;
+    assert!(too_many.contains("between 1 and 10000"), "{too_many}");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
 async fn prompts_embed_reports_and_history() {
     let fx = in_process().await;
     let client = connect(&fx.service, ()).await;

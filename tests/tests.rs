@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod crash;
+mod crawl;
 mod engine;
 mod hostile;
 mod mcp;

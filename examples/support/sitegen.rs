@@ -85,6 +85,9 @@ impl Default for SiteSpec {
     }
 }
 
+/// Stands for `http://host:port` in generated text; replaced when served.
+pub const ORIGIN: &str = "{origin}";
+
 /// A generated file.
 #[derive(Debug, Clone)]
 pub struct File {
@@ -193,14 +196,14 @@ pub fn generate(spec: &SiteSpec) -> Site {
         "/robots.txt".into(),
         asset(
             "text/plain",
-            "User-agent: *\nDisallow: /private/\nSitemap: /sitemap.xml\n".into(),
+            format!("User-agent: *\nDisallow: /private/\nSitemap: {ORIGIN}/sitemap.xml\n"),
         ),
     );
     let mut sitemap = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for p in &site.pages {
-        let _ = writeln!(sitemap, "  <url><loc>{p}</loc></url>");
+        let _ = writeln!(sitemap, "  <url><loc>{ORIGIN}{p}</loc></url>");
     }
     sitemap.push_str("</urlset>\n");
     site.files
@@ -341,7 +344,18 @@ pub fn router(site: Site) -> Router {
 
 async fn serve(State(site): State<Arc<Site>>, request: Request) -> Response {
     let path = request.uri().path();
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_owned();
     match site.files.get(path) {
+        Some(file) if path == "/robots.txt" || path == "/sitemap.xml" => {
+            let text =
+                String::from_utf8_lossy(&file.body).replace(ORIGIN, &format!("http://{host}"));
+            ([(header::CONTENT_TYPE, file.content_type)], text).into_response()
+        }
         Some(file) => {
             let cache = if file.content_type.starts_with("text/html") {
                 "no-cache"

@@ -18,7 +18,14 @@ pub struct FixtureServer {
 impl FixtureServer {
     /// Serves `router` on an ephemeral loopback port.
     pub async fn start(router: Router) -> FixtureServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(0, router).await
+    }
+
+    /// Serves `router` on a given loopback port (0 for an ephemeral one).
+    pub async fn start_on(port: u16, router: Router) -> FixtureServer {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {

@@ -1,0 +1,328 @@
+//! Site audits: a fixture site on loopback with every kind of cross-page problem, and a
+//! generated 1,000-page site.
+
+#[path = "../examples/support/sitegen.rs"]
+mod sitegen;
+
+use std::collections::BTreeSet;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+use webaudit::engine::fetch::AddressPolicy;
+use webaudit::engine::target::Target;
+use webaudit::engine::{AuditOptions, AuditResult, audit_collect};
+use webaudit::report::Outcome;
+
+use crate::common::{FixtureServer, gzip};
+
+fn page(title: &str, description: &str, head: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <meta name=\"description\" content=\"{description}\">{head}</head><body><main>{body}</main></body></html>"
+    )
+}
+
+fn html(text: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], text).into_response()
+}
+
+fn origin(request: &Request) -> String {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    format!("http://{host}")
+}
+
+/// A site with: a robots.txt disallow, a sitemap index with a gzipped child, a redirect chain
+/// and a loop, links to 404 and 500 pages, an orphan listed only in the sitemap, duplicate titles
+/// and descriptions, a canonical to a redirect, hreflang without a return link, an off-site link
+/// and a PDF.
+fn fixture_site(sitemap_gz: Vec<u8>) -> Router {
+    Router::new()
+        .route(
+            "/",
+            get(|request: Request| async move {
+                let o = origin(&request);
+                html(page(
+                    "Lamp Shop",
+                    "Reading lamps and desk lights, made in our workshop.",
+                    &format!("<link rel=\"alternate\" hreflang=\"de\" href=\"{o}/de/\">"),
+                    "<a href=\"/about\">About</a> <a href=\"/blog/\">Blog</a> <a href=\"/old\">Old page</a>\
+                     <a href=\"/loop-a\">Loop</a> <a href=\"/missing\">Missing</a> <a href=\"/broken\">Broken</a>\
+                     <a href=\"/private/secret\">Secret</a> <a href=\"https://elsewhere.example/\">Elsewhere</a>\
+                     <a href=\"/catalogue.pdf\">Catalogue</a> <a href=\"/de/\">Deutsch</a> <p>Welcome to the shop.</p>",
+                ))
+            }),
+        )
+        .route(
+            "/about",
+            get(|| async {
+                html(page(
+                    "Lamp Shop",
+                    "Reading lamps and desk lights, made in our workshop.",
+                    "",
+                    "<p>We have made lamps since 1990.</p><a href=\"/\">Home</a>",
+                ))
+            }),
+        )
+        .route(
+            "/blog/",
+            get(|request: Request| async move {
+                let o = origin(&request);
+                html(page(
+                    "Lamp Shop blog",
+                    "Notes from the workshop about brass, glass and light.",
+                    &format!("<link rel=\"canonical\" href=\"{o}/old-blog\">"),
+                    "<p>Posts about lamps.</p><a href=\"/\">Home</a>",
+                ))
+            }),
+        )
+        .route("/old-blog", get(|| async { Redirect::permanent("/blog/") }))
+        .route(
+            "/de/",
+            get(|| async {
+                html(page(
+                    "Lampenladen",
+                    "Leselampen und Schreibtischlampen aus unserer Werkstatt.",
+                    "",
+                    "<p>Willkommen.</p><a href=\"/\">Start</a>",
+                ))
+            }),
+        )
+        .route(
+            "/orphan",
+            get(|| async {
+                html(page(
+                    "Spare shades",
+                    "Replacement shades for every lamp we sold.",
+                    "",
+                    "<p>Shades.</p><a href=\"/\">Home</a>",
+                ))
+            }),
+        )
+        .route("/old", get(|| async { Redirect::permanent("/old2") }))
+        .route("/old2", get(|| async { Redirect::permanent("/about") }))
+        .route("/loop-a", get(|| async { Redirect::temporary("/loop-b") }))
+        .route("/loop-b", get(|| async { Redirect::temporary("/loop-a") }))
+        .route("/missing", get(|| async { (StatusCode::NOT_FOUND, html("<h1>Not found</h1>".into())) }))
+        .route("/broken", get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "boom") }))
+        .route("/gone", get(|| async { (StatusCode::NOT_FOUND, "gone") }))
+        .route(
+            "/catalogue.pdf",
+            get(|| async { ([(header::CONTENT_TYPE, "application/pdf")], "%PDF-1.7") }),
+        )
+        .route(
+            "/private/secret",
+            get(|| async { html(page("Secret", "Never crawled.", "", "<p>secret</p>")) }),
+        )
+        .route(
+            "/robots.txt",
+            get(|request: Request| async move {
+                format!("User-agent: *\nDisallow: /private/\n\nSitemap: {}/sitemap_index.xml\n", origin(&request))
+            }),
+        )
+        .route(
+            "/sitemap_index.xml",
+            get(|request: Request| async move {
+                (
+                    [(header::CONTENT_TYPE, "application/xml")],
+                    format!(
+                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+                         <sitemap><loc>{}/sitemap-pages.xml.gz</loc></sitemap></sitemapindex>",
+                        origin(&request)
+                    ),
+                )
+            }),
+        )
+        .route(
+            "/sitemap-pages.xml.gz",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/gzip")], sitemap_gz) }),
+        )
+}
+
+async fn sitemap_gz(port: u16) -> Vec<u8> {
+    let o = format!("http://127.0.0.1:{port}");
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+         <url><loc>{o}/</loc></url><url><loc>{o}/about</loc></url><url><loc>{o}/orphan</loc></url>\
+         <url><loc>{o}/gone</loc></url></urlset>"
+    );
+    gzip(xml.as_bytes()).await
+}
+
+async fn crawl_fixture(max_pages: usize) -> (FixtureServer, AuditResult) {
+    // The sitemap needs the port; bind first, then serve the router with it.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let gz = sitemap_gz(port).await;
+    let server = FixtureServer::start_on(port, fixture_site(gz)).await;
+    let options = AuditOptions {
+        policy: AddressPolicy::public_only().allow_socket(server.addr),
+        max_pages: Some(max_pages),
+        ..AuditOptions::default()
+    };
+    let target = Target::parse(&server.url("/")).unwrap();
+    let result = audit_collect(&target, &options, &()).await.unwrap();
+    (server, result)
+}
+
+#[tokio::test]
+async fn crawls_a_site_and_finds_every_cross_page_problem() {
+    let (server, result) = crawl_fixture(50).await;
+    let path = |url: &str| url.strip_prefix(&server.url("")).unwrap_or(url).to_owned();
+
+    // Exactly these URLs were fetched as pages (audited) or checked.
+    let audited: BTreeSet<String> = result
+        .pages
+        .iter()
+        .filter(|p| p.scores.is_some())
+        .map(|p| path(&p.final_url))
+        .collect();
+    assert_eq!(
+        audited,
+        ["/", "/about", "/blog/", "/de/", "/orphan"]
+            .map(String::from)
+            .into()
+    );
+    let checked: BTreeSet<(String, u16)> = result
+        .pages
+        .iter()
+        .filter(|p| p.scores.is_none())
+        .map(|p| (path(&p.final_url), p.status))
+        .collect();
+    assert_eq!(
+        checked,
+        [
+            ("/broken", 500),
+            ("/catalogue.pdf", 200),
+            ("/gone", 404),
+            ("/missing", 404)
+        ]
+        .map(|(p, s)| (p.to_owned(), s))
+        .into()
+    );
+    assert!(
+        result
+            .pages
+            .iter()
+            .all(|p| !p.url.contains("elsewhere.example"))
+    );
+    assert!(result.pages.iter().all(|p| !p.url.contains("/private/")));
+
+    // Exactly these cross-page failures, attached to these pages.
+    let mut site_failures: Vec<(String, String, String)> = result
+        .findings
+        .iter()
+        .filter(|f| {
+            f.outcome == Outcome::Fail
+                && webaudit::engine::rules::site::RULES
+                    .iter()
+                    .any(|r| r.info.id == f.rule_id)
+        })
+        .map(|f| {
+            (
+                f.rule_id.clone(),
+                path(&f.page_url),
+                f.evidence.url.as_deref().map(path).unwrap_or_default(),
+            )
+        })
+        .collect();
+    site_failures.sort();
+    let expected: Vec<(&str, &str, &str)> = vec![
+        ("seo.broken-internal-links", "/", "/broken"),
+        ("seo.broken-internal-links", "/", "/missing"),
+        ("seo.canonical-target", "/blog/", "/old-blog"),
+        ("seo.duplicate-descriptions", "/", "/"),
+        ("seo.duplicate-descriptions", "/about", "/about"),
+        ("seo.duplicate-titles", "/", "/"),
+        ("seo.duplicate-titles", "/about", "/about"),
+        ("seo.hreflang-return-links", "/", "/de/"),
+        ("seo.orphan-pages", "/orphan", "/orphan"),
+        ("seo.redirect-chains", "/", "/old"),
+        ("seo.redirect-loops", "/", "/loop-a"),
+        ("seo.robots-blocked-links", "/", "/private/secret"),
+        ("seo.sitemap-entries", "/gone", "/gone"),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .into_iter()
+        .map(|(a, b, c)| (a.into(), b.into(), c.into()))
+        .collect();
+    assert_eq!(site_failures, expected);
+
+    // Every page has its own scores; the site's are their mean.
+    let seo: Vec<f64> = result
+        .pages
+        .iter()
+        .filter_map(|p| p.scores.and_then(|s| s.seo))
+        .map(f64::from)
+        .collect();
+    let mean = (seo.iter().sum::<f64>() / seo.len() as f64).round() as u8;
+    assert_eq!(result.scores.seo, Some(mean));
+    // Recommendations group a rule across pages.
+    let titles = result
+        .recommendations
+        .iter()
+        .find(|r| r.rule_id == "seo.duplicate-titles")
+        .unwrap();
+    assert_eq!((titles.occurrences, titles.pages), (2, 2));
+    assert_eq!(titles.summary, "2 occurrences on 2 pages");
+}
+
+#[tokio::test]
+async fn one_page_is_the_default_and_the_budget_is_respected() {
+    let (_server, single) = crawl_fixture(1).await;
+    assert_eq!(single.pages.len(), 1);
+    let site_rules = single
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "seo.broken-internal-links")
+        .collect::<Vec<_>>();
+    assert_eq!(site_rules.len(), 1);
+    assert_eq!(site_rules[0].outcome, Outcome::NotApplicable);
+
+    let (_server, three) = crawl_fixture(3).await;
+    assert_eq!(
+        three.pages.len(),
+        3,
+        "{:?}",
+        three.pages.iter().map(|p| &p.url).collect::<Vec<_>>()
+    );
+    assert!(three.pages[0].notes.iter().any(|n| n.contains("max_pages")));
+}
+
+#[tokio::test]
+async fn a_generated_thousand_page_site_crawls_completely() {
+    let spec = sitegen::SiteSpec {
+        pages: 1000,
+        min_page_bytes: 4 * 1024,
+        max_page_bytes: 8 * 1024,
+        images_per_page: 3,
+        ..sitegen::SiteSpec::default()
+    };
+    let server = FixtureServer::start(sitegen::router(sitegen::generate(&spec))).await;
+    let options = AuditOptions {
+        policy: AddressPolicy::public_only().allow_socket(server.addr),
+        max_pages: Some(1000),
+        ..AuditOptions::default()
+    };
+    let target = Target::parse(&server.url("/")).unwrap();
+    let result = audit_collect(&target, &options, &()).await.unwrap();
+    let audited = result.pages.iter().filter(|p| p.scores.is_some()).count();
+    assert_eq!(audited, 1000);
+    assert_eq!(result.pages.len(), 1000);
+    // No page is an orphan: the sitemap lists them all and links reach them all.
+    assert!(
+        !result
+            .findings
+            .iter()
+            .any(|f| f.rule_id == "seo.orphan-pages" && f.outcome == Outcome::Fail)
+    );
+}
