@@ -97,13 +97,37 @@ pub struct File {
     pub body: bytes::Bytes,
 }
 
-/// A generated site: path → file.
+/// A generated site: its shared files; pages are generated when requested (deterministically
+/// from the seed and their index), so serving a large site costs no memory.
 #[derive(Debug, Clone, Default)]
 pub struct Site {
-    /// Every file by absolute path (`/`, `/page/12.html`, `/static/app-1.js`, …).
+    /// The spec.
+    pub spec: SiteSpec,
+    /// Shared files by absolute path (`/static/app-1.js`, `/robots.txt`, …).
     pub files: HashMap<String, File>,
     /// Page paths in order.
     pub pages: Vec<String>,
+}
+
+impl Site {
+    /// The HTML of page `index`.
+    pub fn page(&self, index: usize) -> String {
+        let mut rng = Rng::new(self.spec.seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        page(&self.spec, &mut rng, index)
+    }
+
+    /// The index of the page at `path`, if it is one.
+    pub fn page_index(&self, path: &str) -> Option<usize> {
+        let index = if path == "/" {
+            0
+        } else {
+            path.strip_prefix("/page/")?
+                .strip_suffix(".html")?
+                .parse()
+                .ok()?
+        };
+        (index < self.spec.pages).then_some(index)
+    }
 }
 
 fn page_path(i: usize) -> String {
@@ -140,7 +164,10 @@ fn asset(content_type: &'static str, body: String) -> File {
 /// Generates a site.
 pub fn generate(spec: &SiteSpec) -> Site {
     let mut rng = Rng::new(spec.seed);
-    let mut site = Site::default();
+    let mut site = Site {
+        spec: spec.clone(),
+        ..Site::default()
+    };
     for i in 0..3 {
         let css = format!(
             "/* stylesheet {i} */\n{}",
@@ -185,13 +212,7 @@ pub fn generate(spec: &SiteSpec) -> Site {
             "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".into(),
         ),
     );
-    for i in 0..spec.pages {
-        let path = page_path(i);
-        let html = page(spec, &mut rng, i);
-        site.files
-            .insert(path.clone(), asset("text/html; charset=utf-8", html));
-        site.pages.push(path);
-    }
+    site.pages = (0..spec.pages).map(page_path).collect();
     site.files.insert(
         "/robots.txt".into(),
         asset(
@@ -350,27 +371,30 @@ async fn serve(State(site): State<Arc<Site>>, request: Request) -> Response {
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1")
         .to_owned();
+    if let Some(index) = site.page_index(path) {
+        return (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            site.page(index),
+        )
+            .into_response();
+    }
     match site.files.get(path) {
         Some(file) if path == "/robots.txt" || path == "/sitemap.xml" => {
             let text =
                 String::from_utf8_lossy(&file.body).replace(ORIGIN, &format!("http://{host}"));
             ([(header::CONTENT_TYPE, file.content_type)], text).into_response()
         }
-        Some(file) => {
-            let cache = if file.content_type.starts_with("text/html") {
-                "no-cache"
-            } else {
-                "public, max-age=31536000, immutable"
-            };
-            (
-                [
-                    (header::CONTENT_TYPE, file.content_type),
-                    (header::CACHE_CONTROL, cache),
-                ],
-                file.body.clone(),
-            )
-                .into_response()
-        }
+        Some(file) => (
+            [
+                (header::CONTENT_TYPE, file.content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            file.body.clone(),
+        )
+            .into_response(),
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }
