@@ -1,8 +1,11 @@
 //! Renderings of a report for files and other programs: JSON (the full report, the public
-//! contract) and Markdown (for people: scores, what to fix first, every failing finding).
+//! contract), CSV (one row per finding, for spreadsheets) and Markdown (for people: scores,
+//! what to fix first, every failing finding).
 
+mod csv;
 mod markdown;
 
+pub use csv::csv;
 pub use markdown::markdown;
 
 use crate::report::Report;

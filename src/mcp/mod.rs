@@ -3,10 +3,12 @@
 //!
 //! # Layout
 //! - [`shapes`] — tool inputs and outputs.
+//! - [`calls`] — the operations behind the tools, shared with the REST API.
 //! - [`tools`] — the tools.
 //! - [`prompts`] — the prompts.
 //! - [`stdio`] — serving on stdin/stdout.
 
+pub mod calls;
 pub mod prompts;
 pub mod shapes;
 pub mod stdio;
@@ -24,7 +26,8 @@ use rmcp::{ErrorData, RoleServer, ServerHandler, prompt_handler, tool_handler};
 
 use crate::service::Service;
 use crate::store::{LOCAL_OWNER, ListFilter};
-use tools::{parse_id, report_uri};
+use calls::{CallError, parse_id, report_uri};
+use std::sync::Arc;
 
 /// How many recent reports `resources/list` shows.
 pub const RESOURCES_LISTED: usize = 20;
@@ -35,6 +38,14 @@ pub const RESOURCES_LISTED: usize = 20;
 pub struct Principal {
     /// The owner of the caller's reports.
     pub owner: String,
+    /// The credential's id (the rate-limit key).
+    pub key: String,
+}
+
+/// Decides whether a caller may start another audit now (the HTTP server's per-token limit).
+pub trait StartGate: Send + Sync {
+    /// Ok, or a rate-limit error saying when to try again.
+    fn check(&self, principal: &Principal) -> Result<(), CallError>;
 }
 
 const INSTRUCTIONS: &str = "webaudit audits websites without a browser: performance (a static \
@@ -44,12 +55,21 @@ score gains) → get_report {id, detail: \"full\", category} for detail. get_sit
 trends; list_reports finds earlier audits. Full reports are resources webaudit://reports/{id}.";
 
 /// The MCP server handler. One per session (HTTP) or process (stdio).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WebauditMcp {
     service: Service,
     default_owner: String,
+    start_gate: Option<Arc<dyn StartGate>>,
     tool_router: ToolRouter<Self>,
     prompt_router: PromptRouter<Self>,
+}
+
+impl std::fmt::Debug for WebauditMcp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebauditMcp")
+            .field("default_owner", &self.default_owner)
+            .finish_non_exhaustive()
+    }
 }
 
 impl WebauditMcp {
@@ -58,18 +78,33 @@ impl WebauditMcp {
         WebauditMcp {
             service,
             default_owner: LOCAL_OWNER.to_owned(),
+            start_gate: None,
             tool_router: Self::tool_router(),
             prompt_router: Self::prompt_router(),
         }
     }
 
-    /// The owner a request acts for.
-    pub fn owner(&self, ctx: &RequestContext<RoleServer>) -> String {
+    /// Limits audit starts with `gate`.
+    pub fn with_start_gate(mut self, gate: Arc<dyn StartGate>) -> Self {
+        self.start_gate = Some(gate);
+        self
+    }
+
+    /// Who a request comes from: the HTTP principal, or the local owner over stdio.
+    pub fn principal(&self, ctx: &RequestContext<RoleServer>) -> Principal {
         ctx.extensions
             .get::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<Principal>())
-            .map(|p| p.owner.clone())
-            .unwrap_or_else(|| self.default_owner.clone())
+            .cloned()
+            .unwrap_or_else(|| Principal {
+                owner: self.default_owner.clone(),
+                key: self.default_owner.clone(),
+            })
+    }
+
+    /// The owner a request acts for.
+    pub fn owner(&self, ctx: &RequestContext<RoleServer>) -> String {
+        self.principal(ctx).owner
     }
 }
 

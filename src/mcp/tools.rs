@@ -10,56 +10,16 @@ use rmcp::service::RequestContext;
 use rmcp::{Json, RoleServer, tool, tool_router};
 
 use super::WebauditMcp;
+use super::calls::{self, CallError};
 use super::shapes::*;
 use crate::jobs::JobState;
-use crate::report::{Category, Outcome, ReportId, Severity, Status};
-use crate::service::views::{FindingBrief, WORST_SHOWN};
-use crate::service::{ServiceError, WaitOutcome, normalise_url};
-use crate::store::{FindingFilter, ListFilter};
+use crate::report::Status;
+use crate::service::WaitOutcome;
+use crate::service::views::WORST_SHOWN;
+use crate::store::FindingFilter;
 
-fn err(e: ServiceError) -> String {
+fn text(e: CallError) -> String {
     e.to_string()
-}
-
-/// Parses a report id given to a tool.
-pub fn parse_id(input: &str) -> Result<ReportId, String> {
-    input.parse::<ReportId>().map_err(|_| {
-        format!(
-            "`{input}` is not a report id; ids look like rpt_01JD3Z5K8X9V2M4N6P7Q8R9S0T. Call \
-             list_reports to see the available reports."
-        )
-    })
-}
-
-fn bounded(name: &str, value: Option<u32>, default: u32, max: u32) -> Result<u32, String> {
-    match value {
-        None => Ok(default),
-        Some(v) if (1..=max).contains(&v) => Ok(v),
-        Some(v) => Err(format!(
-            "`{name}` must be between 1 and {max} (got {v}); leave it out for the default {default}"
-        )),
-    }
-}
-
-fn parse_category(input: Option<&str>) -> Result<Option<Category>, String> {
-    input.map(str::parse::<Category>).transpose()
-}
-
-fn parse_severity(input: Option<&str>) -> Result<Option<Severity>, String> {
-    input.map(str::parse::<Severity>).transpose()
-}
-
-fn parse_offset(cursor: Option<&str>) -> Result<usize, String> {
-    cursor.map_or(Ok(0), |c| {
-        c.parse::<usize>().map_err(|_| {
-            format!("`{c}` is not a cursor of this tool; pass the `next_cursor` it returned")
-        })
-    })
-}
-
-/// The resource URI of a report.
-pub fn report_uri(id: &ReportId) -> String {
-    format!("webaudit://reports/{id}")
 }
 
 /// Sends strictly increasing progress notifications for one request.
@@ -127,19 +87,21 @@ impl WebauditMcp {
         Parameters(args): Parameters<StartAuditArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<StartAuditOutput>, String> {
-        let owner = self.owner(&ctx);
-        let max_pages = bounded("max_pages", args.max_pages, 1, MAX_PAGES_LIMIT)?;
-        let timeout = bounded(
+        let principal = self.principal(&ctx);
+        let owner = principal.owner.clone();
+        let timeout = calls::bounded(
             "timeout_seconds",
             args.timeout_seconds,
             DEFAULT_WAIT_SECONDS,
             MAX_WAIT_SECONDS,
-        )?;
-        let summary = self
-            .service
-            .start_audit(&owner, &args.url, Some(max_pages as usize))
+        )
+        .map_err(text)?;
+        if let Some(gate) = &self.start_gate {
+            gate.check(&principal).map_err(text)?;
+        }
+        let summary = calls::start_audit(&self.service, &owner, &args.url, args.max_pages)
             .await
-            .map_err(err)?;
+            .map_err(text)?;
         if !args.wait.unwrap_or(false) {
             return Ok(Json(StartAuditOutput {
                 message: format!(
@@ -183,7 +145,7 @@ impl WebauditMcp {
             .await;
         drop(on_progress);
         let _ = sender.await;
-        let outcome = outcome.map_err(err)?;
+        let outcome = outcome.map_err(|e| text(e.into()))?;
         let row = match outcome {
             WaitOutcome::Finished(row) => row,
             WaitOutcome::TimedOut(row) => {
@@ -225,7 +187,7 @@ impl WebauditMcp {
             .service
             .overview(&owner, &row.id, FindingFilter::default(), WORST_SHOWN)
             .await
-            .map_err(err)?;
+            .map_err(|e| text(e.into()))?;
         Ok(Json(StartAuditOutput {
             message: "Audit completed. Call get_recommendations for what to fix first, or \
                       get_report with detail: \"full\" for every failing finding."
@@ -252,30 +214,10 @@ impl WebauditMcp {
         Parameters(args): Parameters<ListReportsArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<ReportListOutput>, String> {
-        let limit = bounded("limit", args.limit, LIST_DEFAULT, LIST_MAX)?;
-        let cursor = args
-            .cursor
-            .as_deref()
-            .map(parse_id)
-            .transpose()
-            .map_err(|_| {
-                "`cursor` must be the `next_cursor` returned by the previous list_reports call"
-                    .to_owned()
-            })?;
-        let filter = ListFilter {
-            owner: self.owner(&ctx),
-            url: args.url.as_deref().map(normalise_url),
-            status: args.status,
-        };
-        let page = self
-            .service
-            .list(filter, limit as usize, cursor)
+        calls::list_reports(&self.service, &self.owner(&ctx), args)
             .await
-            .map_err(err)?;
-        Ok(Json(ReportListOutput {
-            reports: page.reports,
-            next_cursor: page.next_cursor,
-        }))
+            .map(Json)
+            .map_err(text)
     }
 
     /// Read a report: by default its scores, counts of failing findings and the 10 worst
@@ -292,65 +234,10 @@ impl WebauditMcp {
         Parameters(args): Parameters<GetReportArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<GetReportOutput>, String> {
-        let owner = self.owner(&ctx);
-        let id = parse_id(&args.id)?;
-        let detail = args.detail.unwrap_or_default();
-        let category = parse_category(args.category.as_deref())?;
-        let min_severity = parse_severity(args.min_severity.as_deref())?;
-        let limit = bounded(
-            "limit",
-            args.limit,
-            FINDINGS_PAGE_DEFAULT,
-            FINDINGS_PAGE_MAX,
-        )?;
-        let offset = parse_offset(args.cursor.as_deref())?;
-        let filter = FindingFilter {
-            category,
-            min_severity,
-            outcomes: Vec::new(),
-        };
-        let (overview, failing_matching) = self
-            .service
-            .overview(&owner, &id, filter.clone(), WORST_SHOWN)
+        calls::get_report(&self.service, &self.owner(&ctx), args)
             .await
-            .map_err(err)?;
-        let (findings, total_matching, next_cursor) = match detail {
-            Detail::Summary => (overview.worst.clone(), failing_matching, None),
-            Detail::Full => {
-                let filter = FindingFilter {
-                    outcomes: if args.include_passed.unwrap_or(false) {
-                        Vec::new()
-                    } else {
-                        vec![Outcome::Fail]
-                    },
-                    ..filter
-                };
-                let (page, total) = self
-                    .service
-                    .findings(&owner, &id, filter, limit as usize, offset)
-                    .await
-                    .map_err(err)?;
-                let next = (offset + page.len() < total).then(|| (offset + page.len()).to_string());
-                (page.iter().map(FindingBrief::of).collect(), total, next)
-            }
-        };
-        Ok(Json(GetReportOutput {
-            resource_uri: report_uri(&overview.id),
-            id: overview.id,
-            url: overview.url,
-            status: overview.status,
-            created_at: overview.created_at,
-            completed_at: overview.completed_at,
-            error_message: overview.error_message,
-            scores: overview.scores,
-            security_grade: overview.security_grade,
-            pages: overview.pages as u64,
-            failing: overview.failing,
-            detail,
-            findings,
-            total_matching,
-            next_cursor,
-        }))
+            .map(Json)
+            .map_err(text)
     }
 
     /// What to fix first: failing rules grouped with where they occur, why they matter, the
@@ -367,39 +254,10 @@ impl WebauditMcp {
         Parameters(args): Parameters<GetRecommendationsArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<RecommendationsOutput>, String> {
-        let owner = self.owner(&ctx);
-        let id = parse_id(&args.id)?;
-        let limit = bounded(
-            "limit",
-            args.limit,
-            RECOMMENDATIONS_DEFAULT,
-            RECOMMENDATIONS_MAX,
-        )?;
-        let category = parse_category(args.category.as_deref())?;
-        let (summary, mut recs) = self
-            .service
-            .recommendations(&owner, &id, category)
+        calls::get_recommendations(&self.service, &self.owner(&ctx), args)
             .await
-            .map_err(err)?;
-        if summary.status != Status::Completed {
-            return Err(format!(
-                "report {id} is {}; recommendations exist once it is completed{}",
-                summary.status,
-                summary
-                    .error_message
-                    .map(|m| format!(" (it failed: {m})"))
-                    .unwrap_or_default()
-            ));
-        }
-        let total = recs.len();
-        recs.truncate(limit as usize);
-        Ok(Json(RecommendationsOutput {
-            id: summary.id,
-            url: summary.url,
-            scores: summary.scores,
-            total,
-            recommendations: recs,
-        }))
+            .map(Json)
+            .map_err(text)
     }
 
     /// Score history of a URL (or, when it has none, of its site): the latest completed
@@ -415,16 +273,10 @@ impl WebauditMcp {
         Parameters(args): Parameters<GetSiteHistoryArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<HistoryOutput>, String> {
-        let limit = bounded("limit", args.limit, HISTORY_DEFAULT, HISTORY_MAX)?;
-        let entries = self
-            .service
-            .history(&self.owner(&ctx), &args.url, limit as usize)
+        calls::get_site_history(&self.service, &self.owner(&ctx), args)
             .await
-            .map_err(err)?;
-        Ok(Json(HistoryOutput {
-            url: normalise_url(&args.url),
-            entries,
-        }))
+            .map(Json)
+            .map_err(text)
     }
 
     /// Delete a report and all its findings. This cannot be undone.
@@ -440,11 +292,9 @@ impl WebauditMcp {
         Parameters(args): Parameters<DeleteReportArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<Json<DeleteOutput>, String> {
-        let id = parse_id(&args.id)?;
-        self.service
-            .delete(&self.owner(&ctx), &id)
+        calls::delete_report(&self.service, &self.owner(&ctx), args)
             .await
-            .map_err(err)?;
-        Ok(Json(DeleteOutput { id, deleted: true }))
+            .map(Json)
+            .map_err(text)
     }
 }

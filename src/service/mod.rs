@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod history;
+pub mod tokens;
 
 pub mod views;
 
@@ -53,6 +54,9 @@ pub enum ServiceError {
     /// Bad input.
     #[error("{0}")]
     Invalid(String),
+    /// A URL that cannot be audited (not http(s), does not parse, a directory).
+    #[error("{0}")]
+    InvalidUrl(String),
     /// A URL the address policy refuses.
     #[error("{0}")]
     Refused(String),
@@ -104,13 +108,13 @@ pub fn parse_audit_url(input: &str, policy: &AddressPolicy) -> Result<Url, Servi
     let url = match Target::parse(input) {
         Ok(Target::Url(url)) => url,
         Ok(Target::Directory(_)) => {
-            return Err(ServiceError::Invalid(format!(
+            return Err(ServiceError::InvalidUrl(format!(
                 "`{input}` is a local directory; over MCP and HTTP give {ACCEPTED_URLS} (directories \
                  can be audited with the CLI: webaudit audit DIR)"
             )));
         }
         Err(e) => {
-            return Err(ServiceError::Invalid(format!(
+            return Err(ServiceError::InvalidUrl(format!(
                 "{e}. Accepted: {ACCEPTED_URLS}"
             )));
         }

@@ -18,9 +18,11 @@
 mod queries;
 mod rows;
 mod schema;
+mod tokens;
 mod writes;
 
 pub use queries::{FindingFilter, HistoryEntry, ListFilter, ListPage, ReportSummary};
+pub use tokens::TokenRecord;
 pub use writes::{Completion, NewReport};
 
 use std::path::{Path, PathBuf};

@@ -4,8 +4,9 @@
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    r#"
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        r#"
 CREATE TABLE reports (
     id                   TEXT PRIMARY KEY,
     owner                TEXT NOT NULL,
@@ -59,7 +60,23 @@ CREATE TABLE findings (
 ) WITHOUT ROWID;
 CREATE INDEX findings_by_outcome ON findings (report_id, outcome);
 "#,
-)];
+    ),
+    M::up(
+        r#"
+CREATE TABLE tokens (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    owner        TEXT NOT NULL,
+    prefix       TEXT NOT NULL,
+    hash         TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at   TEXT
+);
+CREATE INDEX tokens_by_prefix ON tokens (prefix);
+"#,
+    ),
+];
 
 /// Brings the schema to the latest version.
 pub fn migrate(conn: &mut Connection) -> Result<(), String> {
