@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod engine;
 pub mod export;
+pub mod http;
 pub mod jobs;
 pub mod mcp;
 pub mod report;
