@@ -7,4 +7,5 @@ mod crash;
 mod crawl;
 mod engine;
 mod hostile;
+mod http;
 mod mcp;

@@ -6,7 +6,8 @@
 //! - [`audit`] — `webaudit audit`.
 //! - [`reports`] — `webaudit reports list|show|delete`.
 //! - [`rules`] — `webaudit rules`.
-//! - [`serve`] — `webaudit serve` (the MCP server).
+//! - [`serve`] — `webaudit serve` (the MCP server, stdio or HTTP).
+//! - [`token`] — `webaudit token` (bearer tokens of the HTTP server).
 //! - [`render`] — terminal rendering (scores with bars, fixes).
 //! - [`fail_under`] — the `--fail-under` threshold syntax.
 //! - [`progress`] — the progress spinner on stderr.
@@ -18,6 +19,7 @@ pub mod render;
 pub mod reports;
 pub mod rules;
 pub mod serve;
+pub mod token;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -118,8 +120,12 @@ pub enum Command {
     Reports(reports::ReportsCommand),
     /// Print the rule catalogue.
     Rules(rules::RulesArgs),
-    /// Run the MCP server on stdio (for Claude Desktop, Cursor and other MCP clients).
+    /// Run the MCP server on stdio (for Claude Desktop, Cursor and other MCP clients), or the
+    /// team server over HTTP with --http.
     Serve(serve::ServeArgs),
+    /// Create, list or revoke bearer tokens of the HTTP server.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
     /// Print the JSON Schema of the report format.
     Schema,
 }
@@ -276,6 +282,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Reports(cmd) => reports::run(cli.db.as_ref(), cmd).await,
         Command::Rules(args) => rules::run(args),
         Command::Serve(args) => serve::run(cli.db.as_ref(), args).await,
+        Command::Token(cmd) => token::run(cli.db.as_ref(), cmd).await,
         Command::Schema => {
             let schema = schemars::schema_for!(crate::report::Report);
             println!(

@@ -3,8 +3,19 @@
 use crate::report::{Finding, Report};
 
 const HEADER: [&str; 13] = [
-    "rule_id", "category", "severity", "outcome", "title", "page_url", "selector", "url",
-    "snippet", "detail", "value", "unit", "fingerprint",
+    "rule_id",
+    "category",
+    "severity",
+    "outcome",
+    "title",
+    "page_url",
+    "selector",
+    "url",
+    "snippet",
+    "detail",
+    "value",
+    "unit",
+    "fingerprint",
 ];
 
 fn row(f: &Finding) -> [String; 13] {
@@ -35,5 +46,6 @@ pub fn csv(report: &Report) -> String {
     for f in failing.into_iter().chain(other) {
         writer.write_record(row(f)).expect("writing to memory");
     }
-    String::from_utf8(writer.into_inner().expect("flushing to memory")).expect("CSV of UTF-8 is UTF-8")
+    String::from_utf8(writer.into_inner().expect("flushing to memory"))
+        .expect("CSV of UTF-8 is UTF-8")
 }

@@ -11,14 +11,20 @@ use super::errors::ApiError;
 use crate::mcp::Principal;
 
 /// Checks the bearer token and records who the caller is.
-pub async fn require_token(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn require_token(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let presented = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
             let (scheme, token) = v.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_owned())
         });
     let Some(token) = presented else {
         return ApiError::unauthorized(
@@ -34,7 +40,8 @@ pub async fn require_token(State(state): State<AppState>, mut request: Request, 
             });
             next.run(request).await
         }
-        Ok(None) => ApiError::unauthorized("the token is unknown or revoked; ask for a new one").into_response(),
+        Ok(None) => ApiError::unauthorized("the token is unknown or revoked; ask for a new one")
+            .into_response(),
         Err(e) => ApiError::internal(e.to_string()).into_response(),
     }
 }

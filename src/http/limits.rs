@@ -25,7 +25,8 @@ pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 100;
 /// Default audit starts per minute per token.
 pub const DEFAULT_AUDITS_PER_MINUTE: u32 = 30;
 
-type Keyed = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
+type Keyed =
+    RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
 
 /// A per-key limit of `per_minute` events.
 pub struct Limit {
@@ -49,7 +50,9 @@ pub struct LimitState {
 
 impl std::fmt::Debug for Limit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Limit").field("per_minute", &self.per_minute).finish()
+        f.debug_struct("Limit")
+            .field("per_minute", &self.per_minute)
+            .finish()
     }
 }
 
@@ -58,7 +61,8 @@ impl Limit {
     pub fn per_minute(per_minute: u32) -> Limit {
         let n = NonZeroU32::new(per_minute.max(1)).expect("at least 1");
         Limit {
-            limiter: RateLimiter::keyed(Quota::per_minute(n)).with_middleware::<StateInformationMiddleware>(),
+            limiter: RateLimiter::keyed(Quota::per_minute(n))
+                .with_middleware::<StateInformationMiddleware>(),
             per_minute: n.get(),
             clock: DefaultClock::default(),
         }
@@ -81,7 +85,11 @@ impl Limit {
             Err(not_until) => LimitState {
                 limit: self.per_minute,
                 remaining: 0,
-                reset_secs: not_until.wait_time_from(self.clock.now()).as_secs_f64().ceil().max(1.0) as u64,
+                reset_secs: not_until
+                    .wait_time_from(self.clock.now())
+                    .as_secs_f64()
+                    .ceil()
+                    .max(1.0) as u64,
                 allowed: false,
             },
         }
@@ -133,7 +141,11 @@ pub fn refused(state: LimitState, what: &str) -> Response {
 }
 
 /// Applies the request limit of the caller's token.
-pub async fn limit_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn limit_requests(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let key = request
         .extensions()
         .get::<Principal>()
@@ -183,7 +195,10 @@ mod tests {
     fn counts_down_then_refuses() {
         let limit = Limit::per_minute(3);
         let states: Vec<LimitState> = (0..4).map(|_| limit.check("a")).collect();
-        assert_eq!(states.iter().map(|s| s.remaining).collect::<Vec<_>>(), [2, 1, 0, 0]);
+        assert_eq!(
+            states.iter().map(|s| s.remaining).collect::<Vec<_>>(),
+            [2, 1, 0, 0]
+        );
         assert!(states[..3].iter().all(|s| s.allowed));
         assert!(!states[3].allowed);
         assert!(states[3].reset_secs >= 1 && states[3].reset_secs <= MAX_RESET.as_secs());

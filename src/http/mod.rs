@@ -124,7 +124,11 @@ fn allowed_origins(addr: SocketAddr, public: &[String]) -> Vec<String> {
 }
 
 /// The router of the team server listening on `addr`, and the token that ends its MCP sessions.
-pub fn router(service: Service, config: &HttpConfig, addr: SocketAddr) -> (Router, CancellationToken) {
+pub fn router(
+    service: Service,
+    config: &HttpConfig,
+    addr: SocketAddr,
+) -> (Router, CancellationToken) {
     let limits = RateLimits::new(config.requests_per_minute, config.audits_per_minute);
     let state = AppState {
         service: service.clone(),
@@ -144,21 +148,36 @@ pub fn router(service: Service, config: &HttpConfig, addr: SocketAddr) -> (Route
     );
     let api = Router::new()
         .route("/audits", get(rest::list_audits).post(rest::create_audit))
-        .route("/audits/{id}", get(rest::get_audit).delete(rest::delete_audit))
+        .route(
+            "/audits/{id}",
+            get(rest::get_audit).delete(rest::delete_audit),
+        )
         .route("/audits/{id}/recommendations", get(rest::recommendations))
         .route("/audits/{id}/history", get(rest::history))
         .route("/audits/{id}/export", get(rest::export))
         .route("/openapi.json", get(|| async { Json(openapi::document()) }))
         .fallback(rest::not_found)
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REST_TIMEOUT,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let protected = Router::new()
         .nest("/api/v1", api)
         .nest_service("/mcp", mcp)
-        .layer(middleware::from_fn_with_state(state.clone(), limits::limit_requests))
-        .layer(middleware::from_fn_with_state(state.clone(), auth::require_token));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit_requests,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_token,
+        ));
     let app = Router::new()
-        .route("/healthz", get(|| async { Json(serde_json::json!({"status": "ok"})) }))
+        .route(
+            "/healthz",
+            get(|| async { Json(serde_json::json!({"status": "ok"})) }),
+        )
         .merge(protected)
         .layer(middleware::from_fn(limit_declared_body))
         .with_state(state);

@@ -38,7 +38,10 @@ fn id_param() -> Value {
 }
 
 fn common_errors(mut responses: Map<String, Value>, extra: &[(&str, &str)]) -> Value {
-    responses.insert("401".into(), error("Missing, unknown or revoked bearer token"));
+    responses.insert(
+        "401".into(),
+        error("Missing, unknown or revoked bearer token"),
+    );
     responses.insert("429".into(), error("Rate limit reached; see retry-after"));
     responses.insert("500".into(), error("Internal error"));
     for (code, description) in extra {

@@ -31,10 +31,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
                 Err(ApiError::too_large(super::MAX_BODY_BYTES))
             }
-            Err(e) => Err(ApiError::bad_request(format!("{}; send a JSON object", e.body_text()))),
+            Err(e) => Err(ApiError::bad_request(format!(
+                "{}; send a JSON object",
+                e.body_text()
+            ))),
         }
     }
 }
@@ -161,7 +166,8 @@ pub async fn create_audit(
     if !limit.allowed {
         return Ok(refused(limit, "audit starts"));
     }
-    let summary = calls::start_audit(&state.service, &principal.owner, &body.url, body.max_pages).await?;
+    let summary =
+        calls::start_audit(&state.service, &principal.owner, &body.url, body.max_pages).await?;
     let mut response = (
         StatusCode::ACCEPTED,
         Json(AuditCreated {
@@ -226,7 +232,10 @@ pub async fn recommendations(
         limit: query.limit,
         category: query.category,
     };
-    Ok(Json(calls::get_recommendations(&state.service, &principal.owner, args).await?).into_response())
+    Ok(
+        Json(calls::get_recommendations(&state.service, &principal.owner, args).await?)
+            .into_response(),
+    )
 }
 
 /// `GET /audits/{id}/history`: the history of the audited URL.
@@ -246,7 +255,10 @@ pub async fn history(
         url: summary.url,
         limit: query.limit,
     };
-    Ok(Json(calls::get_site_history(&state.service, &principal.owner, args).await?).into_response())
+    Ok(
+        Json(calls::get_site_history(&state.service, &principal.owner, args).await?)
+            .into_response(),
+    )
 }
 
 /// `GET /audits/{id}/export`.
@@ -258,11 +270,19 @@ pub async fn export(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     let call = |e| ApiError::from(calls::CallError::from(e));
-    let report = state.service.report(&principal.owner, &id).await.map_err(call)?;
+    let report = state
+        .service
+        .report(&principal.owner, &id)
+        .await
+        .map_err(call)?;
     let format = query.format.unwrap_or_default();
     let (body, content_type, extension) = match format {
         ExportFormat::Json => (crate::export::json(&report), "application/json", "json"),
-        ExportFormat::Csv => (crate::export::csv(&report), "text/csv; charset=utf-8", "csv"),
+        ExportFormat::Csv => (
+            crate::export::csv(&report),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
         ExportFormat::Markdown => {
             let (_, recommendations) = state
                 .service

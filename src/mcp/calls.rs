@@ -142,7 +142,12 @@ pub async fn get_report(
     let detail = args.detail.unwrap_or_default();
     let category = parse_category(args.category.as_deref())?;
     let min_severity = parse_severity(args.min_severity.as_deref())?;
-    let limit = bounded("limit", args.limit, FINDINGS_PAGE_DEFAULT, FINDINGS_PAGE_MAX)?;
+    let limit = bounded(
+        "limit",
+        args.limit,
+        FINDINGS_PAGE_DEFAULT,
+        FINDINGS_PAGE_MAX,
+    )?;
     let offset = parse_offset(args.cursor.as_deref())?;
     let filter = FindingFilter {
         category,
@@ -196,7 +201,12 @@ pub async fn get_recommendations(
     args: GetRecommendationsArgs,
 ) -> Result<RecommendationsOutput, CallError> {
     let id = parse_id(&args.id)?;
-    let limit = bounded("limit", args.limit, RECOMMENDATIONS_DEFAULT, RECOMMENDATIONS_MAX)?;
+    let limit = bounded(
+        "limit",
+        args.limit,
+        RECOMMENDATIONS_DEFAULT,
+        RECOMMENDATIONS_MAX,
+    )?;
     let category = parse_category(args.category.as_deref())?;
     let (summary, mut recs) = service.recommendations(owner, &id, category).await?;
     if summary.status != Status::Completed {

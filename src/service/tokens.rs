@@ -34,19 +34,30 @@ fn lookup_prefix(token: &str) -> Option<&str> {
 impl Service {
     /// Creates a token for `owner` (default: the name) and returns it with its record. The
     /// token itself is not stored and cannot be shown again.
-    pub async fn create_token(&self, name: &str, owner: Option<&str>) -> Result<(String, TokenRecord), ServiceError> {
+    pub async fn create_token(
+        &self,
+        name: &str,
+        owner: Option<&str>,
+    ) -> Result<(String, TokenRecord), ServiceError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(ServiceError::Invalid("give the token a name, e.g. --name ci-bot".into()));
+            return Err(ServiceError::Invalid(
+                "give the token a name, e.g. --name ci-bot".into(),
+            ));
         }
-        let owner = owner.map(str::trim).filter(|o| !o.is_empty()).unwrap_or(name);
+        let owner = owner
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .unwrap_or(name);
         let secret: [u8; 32] = rand::random();
         let token = format!("{TOKEN_PREFIX}{}", hex::encode(secret));
         let record = TokenRecord {
             id: format!("tok_{}", ulid::Ulid::generate()),
             name: name.to_owned(),
             owner: owner.to_owned(),
-            prefix: lookup_prefix(&token).expect("generated tokens are long").to_owned(),
+            prefix: lookup_prefix(&token)
+                .expect("generated tokens are long")
+                .to_owned(),
             hash: hex::encode(digest(&token)),
             created_at: Utc::now(),
             last_used_at: None,
@@ -70,7 +81,9 @@ impl Service {
                 .map(|stored| bool::from(stored.as_slice().ct_eq(&presented)))
                 .unwrap_or(false)
         });
-        let Some(record) = matched else { return Ok(None) };
+        let Some(record) = matched else {
+            return Ok(None);
+        };
         let id = record.id.clone();
         self.db(move |s| s.touch_token(&id)).await?;
         Ok(Some(TokenOwner {
@@ -87,8 +100,10 @@ impl Service {
     /// Revokes a token by id, name or prefix.
     pub async fn revoke_token(&self, key: &str) -> Result<TokenRecord, ServiceError> {
         let k = key.trim().to_owned();
-        self.db(move |s| s.revoke_token(&k))
-            .await?
-            .ok_or_else(|| ServiceError::Invalid(format!("no active token matches `{key}`; see `webaudit token list`")))
+        self.db(move |s| s.revoke_token(&k)).await?.ok_or_else(|| {
+            ServiceError::Invalid(format!(
+                "no active token matches `{key}`; see `webaudit token list`"
+            ))
+        })
     }
 }
