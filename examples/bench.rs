@@ -12,18 +12,26 @@
 //! 3. A crawl of a generated 1,000-page site (30–100 KB pages, shared CSS/JS/images) with all
 //!    rules and the SQLite store: pages per second and peak RSS; the same at 5,000 pages to show
 //!    memory stays flat. Each crawl runs in a child process so its peak RSS is its own.
+//! 4. The store with 100,000 reports: p50/p95 of listing reports and of a URL's history.
+//! 5. The HTTP server with 10,000 reports and 32 concurrent clients: requests per second and
+//!    p95 of `GET /api/v1/audits` and of MCP `list_reports` over streamable HTTP.
 
 #[path = "support/sitegen.rs"]
 mod sitegen;
 
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
+use chrono::Utc;
 use webaudit::engine::fetch::{AddressPolicy, Fetcher};
 use webaudit::engine::page::{PageLoader, PageOptions};
 use webaudit::engine::target::Target;
 use webaudit::engine::{AuditOptions, audit_collect, check_page};
+use webaudit::report::{ReportId, Scores, Status};
 use webaudit::service::Service;
 use webaudit::store::Store;
+use webaudit::store::{Completion, ListFilter, NewReport};
 
 fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
@@ -117,6 +125,211 @@ fn run_child_crawl(pages: usize) -> anyhow::Result<(u64, f64, f64)> {
     let fields: Vec<&str> = text.split_whitespace().collect();
     anyhow::ensure!(fields.len() == 3, "unexpected child output: {text}");
     Ok((fields[0].parse()?, fields[1].parse()?, fields[2].parse()?))
+}
+
+/// Fills `store` with `n` completed reports of `owner`, spread over `urls` URLs.
+fn populate(store: &Store, owner: &str, n: usize, urls: usize) -> anyhow::Result<()> {
+    for i in 0..n {
+        let url = format!("https://site-{}.example/", i % urls);
+        let id = ReportId::generate();
+        store.create_report(&NewReport {
+            id: id.clone(),
+            owner: owner.into(),
+            site: url.trim_end_matches('/').into(),
+            url,
+            created_at: Utc::now(),
+            status: Status::Running,
+            options: serde_json::json!({}),
+        })?;
+        let score = (i % 100) as u8;
+        store.finish_report(
+            &id,
+            Completion {
+                scores: Scores {
+                    performance: Some(score),
+                    seo: Some(score),
+                    accessibility: Some(score),
+                    best_practices: Some(score),
+                    security: Some(score),
+                    overall: Some(score),
+                },
+                security_grade: Some("B"),
+                observatory_score: Some(75),
+                pages: &[],
+                recommendations: &[],
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn quantiles(mut values: Vec<Duration>) -> (Duration, Duration) {
+    values.sort();
+    let at = |p: f64| values[((values.len() as f64 - 1.0) * p).round() as usize];
+    (at(0.5), at(0.95))
+}
+
+/// 4. Store queries at 100,000 reports.
+fn store_benchmark() -> anyhow::Result<Vec<String>> {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&dir.path().join("store.db"))?;
+    let started = Instant::now();
+    populate(&store, "bench", 100_000, 1_000)?;
+    let fill = started.elapsed();
+    let filter = ListFilter {
+        owner: "bench".into(),
+        ..ListFilter::default()
+    };
+    let mut list = Vec::new();
+    let mut list_url = Vec::new();
+    let mut history = Vec::new();
+    for i in 0..1000 {
+        let url = format!("https://site-{}.example/", (i * 7) % 1000);
+        let t = Instant::now();
+        std::hint::black_box(store.list_reports(&filter, 20, None)?);
+        list.push(t.elapsed());
+        let by_url = ListFilter {
+            url: Some(url.clone()),
+            ..filter.clone()
+        };
+        let t = Instant::now();
+        std::hint::black_box(store.list_reports(&by_url, 20, None)?);
+        list_url.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(store.history("bench", &url, url.trim_end_matches('/'), 10)?);
+        history.push(t.elapsed());
+    }
+    let row = |name: &str, values: Vec<Duration>| {
+        let (p50, p95) = quantiles(values);
+        format!(
+            "| store, 100,000 reports: {name} | p50 {} · p95 {} |",
+            ms(p50),
+            ms(p95)
+        )
+    };
+    Ok(vec![
+        format!(
+            "| store: writing 100,000 reports (two transactions each) | {:.1} s |",
+            fill.as_secs_f64()
+        ),
+        row("`list_reports` (newest 20)", list),
+        row("`list_reports` of one URL", list_url),
+        row("`get_site_history` (10 of a URL)", history),
+    ])
+}
+
+/// Runs `clients` loops of `call` for `duration`; returns requests per second and p95.
+async fn load<F, Fut>(
+    clients: usize,
+    duration: Duration,
+    call: F,
+) -> anyhow::Result<(f64, Duration)>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
+{
+    let call = Arc::new(call);
+    let deadline = Instant::now() + duration;
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let call = call.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                call(c).await?;
+                latencies.push(t.elapsed());
+            }
+            anyhow::Ok(latencies)
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    let rps = all.len() as f64 / duration.as_secs_f64();
+    Ok((rps, quantiles(all).1))
+}
+
+/// 5. The HTTP server at 10,000 reports, 32 concurrent clients.
+async fn http_benchmark() -> anyhow::Result<Vec<String>> {
+    use rmcp::ServiceExt;
+    use rmcp::model::CallToolRequestParams;
+    use rmcp::transport::StreamableHttpClientTransport;
+    use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&dir.path().join("http.db"))?;
+    let service = Service::new(store, AuditOptions::default());
+    let (token, record) = service.create_token("bench", Some("bench")).await?;
+    let owner = record.owner.clone();
+    let fill = service.store().clone();
+    tokio::task::spawn_blocking(move || populate(&fill, &owner, 10_000, 500)).await??;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let config = webaudit::http::HttpConfig {
+        requests_per_minute: u32::MAX / 2,
+        ..webaudit::http::HttpConfig::default()
+    };
+    let (router, sessions) = webaudit::http::router(service, &config, addr);
+    tokio::spawn(webaudit::http::serve_listener(
+        listener,
+        router,
+        sessions,
+        std::future::pending(),
+    ));
+    let clients = 32;
+    let duration = Duration::from_secs(5);
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(clients)
+        .build()?;
+    let url = format!("http://{addr}/api/v1/audits");
+    let rest_token = token.clone();
+    let (rest_rps, rest_p95) = load(clients, duration, move |_| {
+        let (http, url, token) = (http.clone(), url.clone(), rest_token.clone());
+        async move {
+            let response = http.get(&url).bearer_auth(&token).send().await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "status {}",
+                response.status()
+            );
+            response.bytes().await?;
+            Ok(())
+        }
+    })
+    .await?;
+    let mut mcp_clients = Vec::new();
+    for _ in 0..clients {
+        let transport = StreamableHttpClientTransport::from_config(
+            StreamableHttpClientTransportConfig::with_uri(format!("http://{addr}/mcp"))
+                .auth_header(token.clone()),
+        );
+        mcp_clients.push(Arc::new(().serve(transport).await?));
+    }
+    let mcp_clients = Arc::new(mcp_clients);
+    let (mcp_rps, mcp_p95) = load(clients, duration, move |c| {
+        let client = mcp_clients[c].clone();
+        async move {
+            let result = client
+                .call_tool(CallToolRequestParams::new("list_reports"))
+                .await?;
+            anyhow::ensure!(result.is_error != Some(true), "tool error");
+            Ok(())
+        }
+    })
+    .await?;
+    Ok(vec![
+        format!(
+            "| HTTP, 10,000 reports, 32 clients: `GET /api/v1/audits` | {rest_rps:.0} req/s, p95 {} |",
+            ms(rest_p95)
+        ),
+        format!(
+            "| HTTP, 10,000 reports, 32 clients: MCP `list_reports` (streamable HTTP sessions) | {mcp_rps:.0} req/s, p95 {} |",
+            ms(mcp_p95)
+        ),
+    ])
 }
 
 #[tokio::main]
@@ -223,6 +436,13 @@ async fn main() -> anyhow::Result<()> {
             "| crawl of {pages} generated pages (30–100 KB) with all rules and the store | {:.0} pages/s ({audited} pages in {secs:.1} s), peak RSS {rss:.0} MiB |",
             audited as f64 / secs
         );
+    }
+    // 4 and 5.
+    for line in tokio::task::spawn_blocking(store_benchmark).await?? {
+        println!("{line}");
+    }
+    for line in http_benchmark().await? {
+        println!("{line}");
     }
     Ok(())
 }
