@@ -14,7 +14,7 @@ mod refs;
 pub mod site;
 
 pub use load::{LoadError, PageLoader, PageOptions, SubresourceCache};
-pub use origin::{OriginFacts, Probe};
+pub use origin::{CORS_PROBE_ORIGIN, OriginFacts, Probe};
 pub use refs::{ResourceKind, ResourceRef, collect_refs};
 
 use std::sync::Arc;

@@ -9,12 +9,10 @@ use scraper::Html;
 
 use super::csp;
 use super::{LOCAL_SERVER, Verdict, header_snippet, joined_header, js_slice, js_trim};
-use crate::engine::page::Page;
+use crate::engine::page::{CORS_PROBE_ORIGIN, Page};
 use crate::engine::rules::Check;
 use crate::sel;
 
-/// The `Origin` of the CORS preflight (the Observatory's; the origin probe sends the same).
-const CORS_PROBE_ORIGIN: &str = "https://http-observatory.security.mozilla.org";
 /// The Observatory reads at most this many characters of most headers.
 const SHORT_HEADER_CHARS: usize = 256;
 /// … and of X-Frame-Options.
