@@ -68,7 +68,7 @@ impl Server {
 
     /// Polls until the audit finishes.
     async fn wait(&self, token: &str, id: &str) -> Value {
-        for _ in 0..200 {
+        for _ in 0..1200 {
             let report: Value = self
                 .get(token, &format!("/api/v1/audits/{id}"))
                 .await

@@ -145,7 +145,7 @@ pub fn report(
         out,
         "{} {}  {}",
         paint(BOLD, "webaudit"),
-        overview.url,
+        overview.report.url,
         paint(
             DIM,
             format!(
@@ -168,8 +168,8 @@ pub fn report(
         }
     }
     out.push('\n');
-    if let Some(s) = &overview.scores {
-        scores(&mut out, s, overview.security_grade.as_deref());
+    if let Some(s) = &overview.report.scores {
+        scores(&mut out, s, overview.report.security_grade.as_deref());
     }
     let broken: Vec<&PageReport> = pages.iter().filter(|p| p.scores.is_none()).collect();
     if !broken.is_empty() && pages.len() > 1 {

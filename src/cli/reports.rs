@@ -79,8 +79,12 @@ pub async fn print_report(
                 .overview(LOCAL_OWNER, id, FindingFilter::default(), WORST_SHOWN)
                 .await
                 .map_err(map)?;
-            if let Some(message) = &overview.error_message {
-                anstream::println!("{} {} failed: {message}", overview.id, overview.url);
+            if let Some(message) = &overview.report.error_message {
+                anstream::println!(
+                    "{} {} failed: {message}",
+                    overview.report.id,
+                    overview.report.url
+                );
                 return Ok(());
             }
             let pages = service.db({

@@ -176,16 +176,8 @@ pub async fn get_report(
         }
     };
     Ok(GetReportOutput {
-        resource_uri: report_uri(&overview.id),
-        id: overview.id,
-        url: overview.url,
-        status: overview.status,
-        created_at: overview.created_at,
-        completed_at: overview.completed_at,
-        error_message: overview.error_message,
-        scores: overview.scores,
-        security_grade: overview.security_grade,
-        pages: overview.pages as u64,
+        resource_uri: report_uri(&overview.report.id),
+        report: overview.report,
         failing: overview.failing,
         detail,
         findings,

@@ -76,8 +76,8 @@ impl WebauditMcp {
                 Role::User,
                 format!(
                     "The latest report of this URL ({}, audited {}) as a starting point:\n\n```json\n{}\n```",
-                    overview.id,
-                    overview.created_at.format("%Y-%m-%d %H:%M UTC"),
+                    overview.report.id,
+                    overview.report.created_at.format("%Y-%m-%d %H:%M UTC"),
                     json(&overview)
                 ),
             ));

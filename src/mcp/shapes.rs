@@ -143,25 +143,10 @@ pub struct GetReportArgs {
 /// The answer of `get_report`.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct GetReportOutput {
-    /// Report id.
-    pub id: ReportId,
-    /// Audited URL.
-    pub url: String,
-    /// Status.
-    pub status: Status,
-    /// When requested.
-    pub created_at: DateTime<Utc>,
-    /// When finished.
-    pub completed_at: Option<DateTime<Utc>>,
-    /// Why it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    /// Scores 0–100 (performance is a static estimate).
-    pub scores: Option<Scores>,
-    /// Mozilla HTTP Observatory grade (algorithm 5).
-    pub security_grade: Option<String>,
-    /// Pages audited.
-    pub pages: u64,
+    /// Id, URL, status, times, scores (performance is a static estimate), Observatory grade and
+    /// counts of pages and failing findings.
+    #[serde(flatten)]
+    pub report: ReportSummary,
     /// Failing findings by category and severity (whole report).
     pub failing: FailingCounts,
     /// `summary` or `full`.

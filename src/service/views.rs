@@ -3,39 +3,22 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::report::Place;
-use crate::report::{Category, Finding, ReportId, Scores, Severity, Status};
+use crate::report::{Category, Finding, Severity};
 use crate::store::ReportSummary;
 
 /// How many worst findings a summary lists.
 pub const WORST_SHOWN: usize = 10;
 
-/// A report in brief.
+/// A report in brief: its summary, failing counts and worst findings.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct ReportOverview {
-    /// Report id.
-    pub id: ReportId,
-    /// Audited URL.
-    pub url: String,
-    /// Status.
-    pub status: Status,
-    /// When requested.
-    pub created_at: DateTime<Utc>,
-    /// When finished.
-    pub completed_at: Option<DateTime<Utc>>,
-    /// Why it failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    /// Scores.
-    pub scores: Option<Scores>,
-    /// Observatory grade.
-    pub security_grade: Option<String>,
-    /// Pages audited.
-    pub pages: usize,
+    /// Id, URL, status, times, scores, grade, counts.
+    #[serde(flatten)]
+    pub report: ReportSummary,
     /// Failing findings counted.
     pub failing: FailingCounts,
     /// The worst failing findings (at most 10).
@@ -131,15 +114,7 @@ pub fn overview(
     worst: &[Finding],
 ) -> ReportOverview {
     ReportOverview {
-        id: summary.id,
-        url: summary.url,
-        status: summary.status,
-        created_at: summary.created_at,
-        completed_at: summary.completed_at,
-        error_message: summary.error_message,
-        scores: summary.scores,
-        security_grade: summary.security_grade,
-        pages: summary.pages as usize,
+        report: summary,
         failing,
         worst: worst.iter().map(FindingBrief::of).collect(),
     }
