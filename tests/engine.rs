@@ -40,6 +40,17 @@ fn failing<'a>(result: &'a AuditResult, rule: &str) -> Vec<&'a Finding> {
         .collect()
 }
 
+/// The start of a PNG file of `width`×`height`, padded to `len` bytes.
+fn png(width: u32, height: u32, len: usize) -> Vec<u8> {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
+    bytes.extend_from_slice(b"IHDR");
+    bytes.extend_from_slice(&width.to_be_bytes());
+    bytes.extend_from_slice(&height.to_be_bytes());
+    bytes.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    bytes.resize(len, 0);
+    bytes
+}
+
 fn html(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
@@ -73,7 +84,7 @@ fn shop_router(css_gz: Vec<u8>) -> Router {
                         (header::CONTENT_TYPE, "image/png"),
                         (header::CACHE_CONTROL, "max-age=2592000"),
                     ],
-                    vec![0u8; 3000],
+                    png(400, 400, 3000),
                 )
             }),
         )
@@ -144,6 +155,13 @@ async fn audits_a_page_and_its_subresources() {
             rule.id
         );
     }
+    // The PNG's header gave its size (400×400), matching its 200×200 attributes.
+    let aspect = result
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "best-practices.image-aspect-ratio")
+        .unwrap();
+    assert_eq!(aspect.outcome, Outcome::Pass);
     assert!(result.scores.performance.is_some());
     assert!(result.scores.overall.is_some());
 }

@@ -283,12 +283,13 @@ impl SubresourceCache {
             return existing.clone();
         }
         let settings = fetcher.settings();
-        // Only scripts keep the start of their body (for banner comments); the rest keep sizes
-        // and headers, so the cache stays small on large sites.
-        let sample = if reference.kind == ResourceKind::Script {
-            settings.subresource_sample
-        } else {
-            0
+        // Scripts keep the start of their body (for banner comments); images read their
+        // header for their dimensions, then drop it; the rest keep sizes and headers only, so
+        // the cache stays small on large sites.
+        let sample = match reference.kind {
+            ResourceKind::Script => settings.subresource_sample,
+            ResourceKind::Image | ResourceKind::Icon => IMAGE_HEADER_BYTES,
+            _ => 0,
         };
         let limits = BodyLimits::sample(sample, settings.subresource_cap);
         let (fetcher, owned) = (fetcher.clone(), reference.clone());
@@ -318,13 +319,18 @@ async fn fetch_subresource(
     let request = Request::get(reference.url.clone(), limits);
     match fetcher.fetch(request).await {
         Ok(response) => Subresource {
+            dimensions: image_dimensions(&reference, &response.body.data),
+            sample: if matches!(reference.kind, ResourceKind::Image | ResourceKind::Icon) {
+                bytes::Bytes::new()
+            } else {
+                response.body.data.clone()
+            },
             status: Some(response.status.as_u16()),
             content_type: response.media_type(),
             content_encoding: response.content_encoding.clone(),
             transferred: response.body.transferred,
             decoded: response.body.decoded,
             truncated: response.body.truncated,
-            sample: response.body.data.clone(),
             time_ms: millis(response.total),
             redirects: response.redirects,
             error: response.body.interrupted,
@@ -344,8 +350,25 @@ async fn fetch_subresource(
             time_ms: 0.0,
             redirects: Vec::new(),
             error: Some(e.to_string()),
+            dimensions: None,
         },
     }
+}
+
+/// Bytes of an image read to find its dimensions (enough for PNG, GIF, WebP, AVIF and most
+/// JPEG headers).
+pub const IMAGE_HEADER_BYTES: usize = 8 * 1024;
+
+/// The natural size of an image from the start of its body, when its format is known.
+fn image_dimensions(reference: &ResourceRef, head: &[u8]) -> Option<(u32, u32)> {
+    if !matches!(reference.kind, ResourceKind::Image | ResourceKind::Icon) || head.is_empty() {
+        return None;
+    }
+    let size = imagesize::blob_size(head).ok()?;
+    Some((
+        u32::try_from(size.width).ok()?,
+        u32::try_from(size.height).ok()?,
+    ))
 }
 
 /// Decodes and parses the document (CPU work; runs on a blocking thread).

@@ -191,6 +191,8 @@ pub struct Subresource {
     pub redirects: Vec<RedirectHop>,
     /// Why the fetch failed, if it did.
     pub error: Option<String>,
+    /// Natural width and height, for images whose header could be read.
+    pub dimensions: Option<(u32, u32)>,
 }
 
 impl Subresource {

@@ -74,29 +74,26 @@ pub struct OriginFacts {
     pub https_probe: Option<Probe>,
     /// `OPTIONS` of the page with the Observatory's `Origin`.
     pub cors_preflight: Option<Probe>,
+    /// `GET /favicon.ico` (browsers request it when a page declares no icon).
+    pub favicon: Option<Probe>,
 }
 
 impl OriginFacts {
     /// Fetches only robots.txt: the facts that are the site's content rather than its
     /// server's configuration (for a directory target served by webaudit).
     pub async fn fetch_content_only(fetcher: &Fetcher, page_url: &Url) -> OriginFacts {
-        let Ok(url) = page_url.join("/robots.txt") else {
-            return OriginFacts::default();
-        };
-        let cap = fetcher.settings().probe_cap;
+        let (robots_txt, favicon) =
+            tokio::join!(robots(fetcher, page_url), favicon(fetcher, page_url));
         OriginFacts {
-            robots_txt: Some(get(fetcher, Request::get(url, BodyLimits::keep_all(cap))).await),
+            robots_txt,
+            favicon,
             ..OriginFacts::default()
         }
     }
 
     /// Fetches the facts of `page_url`'s origin concurrently.
     pub async fn fetch(fetcher: &Fetcher, page_url: &Url) -> OriginFacts {
-        let probe_cap = fetcher.settings().probe_cap;
-        let robots = async {
-            let url = page_url.join("/robots.txt").ok()?;
-            Some(get(fetcher, Request::get(url, BodyLimits::keep_all(probe_cap))).await)
-        };
+        let robots = robots(fetcher, page_url);
         let http_probe = async {
             if page_url.scheme() != "https" {
                 return None;
@@ -133,15 +130,32 @@ impl OriginFacts {
                 );
             Some(get(fetcher, request).await)
         };
-        let (robots_txt, http_probe, https_probe, cors_preflight) =
-            tokio::join!(robots, http_probe, https_probe, cors);
+        let (robots_txt, http_probe, https_probe, cors_preflight, favicon) = tokio::join!(
+            robots,
+            http_probe,
+            https_probe,
+            cors,
+            favicon(fetcher, page_url)
+        );
         OriginFacts {
             robots_txt,
             http_probe,
             https_probe,
             cors_preflight,
+            favicon,
         }
     }
+}
+
+async fn robots(fetcher: &Fetcher, page_url: &Url) -> Option<Probe> {
+    let url = page_url.join("/robots.txt").ok()?;
+    let cap = fetcher.settings().probe_cap;
+    Some(get(fetcher, Request::get(url, BodyLimits::keep_all(cap))).await)
+}
+
+async fn favicon(fetcher: &Fetcher, page_url: &Url) -> Option<Probe> {
+    let url = page_url.join("/favicon.ico").ok()?;
+    Some(get(fetcher, Request::get(url, BodyLimits::keep_all(0))).await)
 }
 
 async fn get(fetcher: &Fetcher, request: Request) -> Probe {

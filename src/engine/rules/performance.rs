@@ -676,6 +676,7 @@ mod tests {
             time_ms: 1.0,
             redirects: Vec::new(),
             error: None,
+            dimensions: None,
         }
     }
 
