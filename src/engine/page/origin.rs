@@ -76,17 +76,27 @@ pub struct OriginFacts {
     pub cors_preflight: Option<Probe>,
     /// `GET /favicon.ico` (browsers request it when a page declares no icon).
     pub favicon: Option<Probe>,
+    /// `GET /.well-known/security.txt` (RFC 9116), else the legacy `/security.txt`.
+    pub security_txt: Option<Probe>,
+    /// `GET /llms.txt` (a site summary for language models).
+    pub llms_txt: Option<Probe>,
 }
 
 impl OriginFacts {
     /// Fetches only robots.txt: the facts that are the site's content rather than its
     /// server's configuration (for a directory target served by webaudit).
     pub async fn fetch_content_only(fetcher: &Fetcher, page_url: &Url) -> OriginFacts {
-        let (robots_txt, favicon) =
-            tokio::join!(robots(fetcher, page_url), favicon(fetcher, page_url));
+        let (robots_txt, favicon, security_txt, llms_txt) = tokio::join!(
+            robots(fetcher, page_url),
+            favicon(fetcher, page_url),
+            security_txt(fetcher, page_url),
+            text_file(fetcher, page_url, "/llms.txt")
+        );
         OriginFacts {
             robots_txt,
             favicon,
+            security_txt,
+            llms_txt,
             ..OriginFacts::default()
         }
     }
@@ -130,12 +140,14 @@ impl OriginFacts {
                 );
             Some(get(fetcher, request).await)
         };
-        let (robots_txt, http_probe, https_probe, cors_preflight, favicon) = tokio::join!(
+        let (robots_txt, http_probe, https_probe, cors_preflight, favicon, security_txt, llms_txt) = tokio::join!(
             robots,
             http_probe,
             https_probe,
             cors,
-            favicon(fetcher, page_url)
+            favicon(fetcher, page_url),
+            security_txt(fetcher, page_url),
+            text_file(fetcher, page_url, "/llms.txt")
         );
         OriginFacts {
             robots_txt,
@@ -143,14 +155,31 @@ impl OriginFacts {
             https_probe,
             cors_preflight,
             favicon,
+            security_txt,
+            llms_txt,
         }
     }
 }
 
-async fn robots(fetcher: &Fetcher, page_url: &Url) -> Option<Probe> {
-    let url = page_url.join("/robots.txt").ok()?;
+async fn text_file(fetcher: &Fetcher, page_url: &Url, path: &str) -> Option<Probe> {
+    let url = page_url.join(path).ok()?;
     let cap = fetcher.settings().probe_cap;
     Some(get(fetcher, Request::get(url, BodyLimits::keep_all(cap))).await)
+}
+
+async fn robots(fetcher: &Fetcher, page_url: &Url) -> Option<Probe> {
+    text_file(fetcher, page_url, "/robots.txt").await
+}
+
+async fn security_txt(fetcher: &Fetcher, page_url: &Url) -> Option<Probe> {
+    let well_known = text_file(fetcher, page_url, "/.well-known/security.txt").await?;
+    if well_known.ok() {
+        return Some(well_known);
+    }
+    match text_file(fetcher, page_url, "/security.txt").await {
+        Some(legacy) if legacy.ok() => Some(legacy),
+        _ => Some(well_known),
+    }
 }
 
 async fn favicon(fetcher: &Fetcher, page_url: &Url) -> Option<Probe> {

@@ -10,9 +10,11 @@ static CATALOGUE: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     let mut all = Vec::new();
     all.extend_from_slice(performance::RULES);
     all.extend_from_slice(seo::RULES);
+    all.extend_from_slice(seo::extras::RULES);
     all.extend_from_slice(accessibility::RULES);
     all.extend_from_slice(best_practices::RULES);
     all.extend_from_slice(security::RULES);
+    all.extend_from_slice(security::extras::RULES);
     all
 });
 

@@ -30,6 +30,7 @@
 
 mod cookies;
 mod csp;
+pub mod extras;
 mod headers;
 mod hsts;
 mod redirection;

@@ -15,6 +15,7 @@
 
 mod alternates;
 mod anchors;
+pub mod extras;
 mod indexing;
 mod langs;
 
