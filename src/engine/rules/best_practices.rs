@@ -8,9 +8,9 @@ use encoding_rs::Encoding;
 use scraper::{ElementRef, Node};
 use url::Url;
 
-use super::{Check, FixText, Refs, Rule};
+use super::{Check, FixText, Refs, Rule, element_evidence};
 use crate::engine::page::decode::{header_charset, meta_charset};
-use crate::engine::page::dom::{ancestors_inclusive, css_path, is_hidden, snippet};
+use crate::engine::page::dom::{ancestors_inclusive, is_hidden};
 use crate::engine::page::{Page, ResourceKind, Served, Subresource};
 use crate::report::{Category, Evidence, Severity};
 use crate::sel;
@@ -18,15 +18,6 @@ use crate::sel;
 /// Largest relative difference between an image's declared and natural aspect ratios
 /// (Lighthouse's image-aspect-ratio threshold).
 pub const ASPECT_RATIO_TOLERANCE: f64 = 0.05;
-
-fn element_evidence(el: ElementRef<'_>, detail: impl Into<String>) -> Evidence {
-    Evidence {
-        selector: Some(css_path(el)),
-        snippet: Some(snippet(el)),
-        detail: Some(detail.into()),
-        ..Evidence::default()
-    }
-}
 
 fn doctype(page: &Page) -> Check {
     if page.content_type.as_deref() == Some("application/xhtml+xml") {

@@ -11,7 +11,7 @@ static CATALOGUE: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     all.extend_from_slice(performance::RULES);
     all.extend_from_slice(seo::RULES);
     all.extend_from_slice(seo::extras::RULES);
-    all.extend_from_slice(accessibility::RULES);
+    all.extend_from_slice(accessibility::rules());
     all.extend_from_slice(best_practices::RULES);
     all.extend_from_slice(security::RULES);
     all.extend_from_slice(security::extras::RULES);

@@ -8,6 +8,7 @@
 //! # Layout
 //! - [`check`] — [`Check`], what a rule returns, and its constructors.
 //! - [`catalogue`] — the registry and lookups.
+//! - [`langs`] — registered language subtags, shared by the SEO and accessibility rules.
 //! - one file per category: [`performance`], [`seo`], [`accessibility`], [`best_practices`],
 //!   [`security`].
 
@@ -15,6 +16,7 @@ pub mod accessibility;
 pub mod best_practices;
 pub mod catalogue;
 mod check;
+pub mod langs;
 pub mod performance;
 pub mod security;
 pub mod seo;
@@ -27,7 +29,10 @@ pub use check::{Check, Curve};
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use scraper::ElementRef;
+
 use crate::engine::page::Page;
+use crate::engine::page::dom::{css_path, snippet};
 use crate::report::{Category, Evidence, Finding, Fix, Outcome, References, Severity, fingerprint};
 
 /// How to fix a rule's failures.
@@ -75,6 +80,16 @@ impl Refs {
     pub const fn axe(id: &'static str, wcag: &'static [&'static str]) -> Refs {
         Refs {
             lighthouse: Some(id),
+            axe: Some(id),
+            wcag,
+            observatory: None,
+        }
+    }
+
+    /// Mirrors an axe-core rule that Lighthouse does not run.
+    pub const fn axe_only(id: &'static str, wcag: &'static [&'static str]) -> Refs {
+        Refs {
+            lighthouse: None,
             axe: Some(id),
             wcag,
             observatory: None,
@@ -230,6 +245,16 @@ impl Rule {
             Check::not_applicable(format!("internal error in this rule: {message}"))
         });
         check.into_findings(&self.info(), page.final_url.as_str())
+    }
+}
+
+/// Evidence pointing at one element: its CSS path, its opening tag, and what is wrong.
+pub(crate) fn element_evidence(el: ElementRef<'_>, detail: impl Into<String>) -> Evidence {
+    Evidence {
+        selector: Some(css_path(el)),
+        snippet: Some(snippet(el)),
+        detail: Some(detail.into()),
+        ..Evidence::default()
     }
 }
 

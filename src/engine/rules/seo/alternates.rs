@@ -4,11 +4,11 @@
 use scraper::ElementRef;
 use url::Url;
 
-use super::langs::is_registered_language;
 use super::{HTML_NAMESPACE, in_namespace};
 use crate::engine::page::Page;
 use crate::engine::page::dom::{ancestors_inclusive, css_path, resolve, snippet};
 use crate::engine::rules::Check;
+use crate::engine::rules::langs::is_registered_language;
 use crate::report::Evidence;
 use crate::sel;
 

@@ -17,13 +17,12 @@ mod alternates;
 mod anchors;
 pub mod extras;
 mod indexing;
-mod langs;
 
 use scraper::ElementRef;
 
-use super::{Check, FixText, Refs, Rule};
+use super::{Check, FixText, Refs, Rule, element_evidence};
 use crate::engine::page::Page;
-use crate::engine::page::dom::{collapse_whitespace, css_path, is_hidden, snippet};
+use crate::engine::page::dom::{collapse_whitespace, is_hidden};
 use crate::report::{Category, Evidence, Severity};
 use crate::sel;
 
@@ -80,15 +79,6 @@ fn description(page: &Page) -> Option<(ElementRef<'_>, String)> {
         let content = m.attr("content").unwrap_or_default().trim().to_owned();
         (m, content)
     })
-}
-
-fn element_evidence(el: ElementRef<'_>, detail: impl Into<String>) -> Evidence {
-    Evidence {
-        selector: Some(css_path(el)),
-        snippet: Some(snippet(el)),
-        detail: Some(detail.into()),
-        ..Evidence::default()
-    }
 }
 
 fn page_evidence(detail: impl Into<String>) -> Evidence {

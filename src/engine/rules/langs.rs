@@ -1,4 +1,5 @@
-//! Registered primary language subtags, for checking `hreflang` codes the way Lighthouse does.
+//! Registered primary language subtags, for checking `hreflang` codes the way Lighthouse does
+//! and `lang` attributes the way axe-core does.
 //!
 //! Lighthouse validates only the primary subtag of an `hreflang` value (the part before the
 //! first `-`), against the language subtags of the IANA Language Subtag Registry that axe-core

@@ -1,0 +1,568 @@
+//! WAI-ARIA 1.2 vocabulary (with the DPUB and Graphics modules): which roles exist, which are
+//! abstract or deprecated, the implicit role of HTML elements, which `aria-*` attributes exist
+//! and what values each accepts, and which states a role requires.
+
+use scraper::ElementRef;
+
+use crate::engine::page::dom::{has_nonblank_attr, is_hidden};
+
+/// Every concrete role an author may use, sorted. `text` is not in ARIA 1.2 but browsers and
+/// axe-core support it (axe has a rule for it), so it is accepted.
+const CONCRETE_ROLES: &[&str] = &[
+    "alert",
+    "alertdialog",
+    "application",
+    "article",
+    "banner",
+    "blockquote",
+    "button",
+    "caption",
+    "cell",
+    "checkbox",
+    "code",
+    "columnheader",
+    "combobox",
+    "comment",
+    "complementary",
+    "contentinfo",
+    "definition",
+    "deletion",
+    "dialog",
+    "directory",
+    "doc-abstract",
+    "doc-acknowledgments",
+    "doc-afterword",
+    "doc-appendix",
+    "doc-backlink",
+    "doc-biblioentry",
+    "doc-bibliography",
+    "doc-biblioref",
+    "doc-chapter",
+    "doc-colophon",
+    "doc-conclusion",
+    "doc-cover",
+    "doc-credit",
+    "doc-credits",
+    "doc-dedication",
+    "doc-endnote",
+    "doc-endnotes",
+    "doc-epigraph",
+    "doc-epilogue",
+    "doc-errata",
+    "doc-example",
+    "doc-footnote",
+    "doc-foreword",
+    "doc-glossary",
+    "doc-glossref",
+    "doc-index",
+    "doc-introduction",
+    "doc-noteref",
+    "doc-notice",
+    "doc-pagebreak",
+    "doc-pagefooter",
+    "doc-pageheader",
+    "doc-pagelist",
+    "doc-part",
+    "doc-preface",
+    "doc-prologue",
+    "doc-pullquote",
+    "doc-qna",
+    "doc-subtitle",
+    "doc-tip",
+    "doc-toc",
+    "document",
+    "emphasis",
+    "feed",
+    "figure",
+    "form",
+    "generic",
+    "graphics-document",
+    "graphics-object",
+    "graphics-symbol",
+    "grid",
+    "gridcell",
+    "group",
+    "heading",
+    "img",
+    "insertion",
+    "link",
+    "list",
+    "listbox",
+    "listitem",
+    "log",
+    "main",
+    "mark",
+    "marquee",
+    "math",
+    "menu",
+    "menubar",
+    "menuitem",
+    "menuitemcheckbox",
+    "menuitemradio",
+    "meter",
+    "navigation",
+    "none",
+    "note",
+    "option",
+    "paragraph",
+    "presentation",
+    "progressbar",
+    "radio",
+    "radiogroup",
+    "region",
+    "row",
+    "rowgroup",
+    "rowheader",
+    "scrollbar",
+    "search",
+    "searchbox",
+    "separator",
+    "slider",
+    "spinbutton",
+    "status",
+    "strong",
+    "subscript",
+    "suggestion",
+    "superscript",
+    "switch",
+    "tab",
+    "table",
+    "tablist",
+    "tabpanel",
+    "term",
+    "text",
+    "textbox",
+    "time",
+    "timer",
+    "toolbar",
+    "tooltip",
+    "tree",
+    "treegrid",
+    "treeitem",
+];
+
+/// Abstract roles: ontology only, never for authors.
+const ABSTRACT_ROLES: &[&str] = &[
+    "command",
+    "composite",
+    "input",
+    "landmark",
+    "range",
+    "roletype",
+    "section",
+    "sectionhead",
+    "select",
+    "structure",
+    "widget",
+    "window",
+];
+
+/// Roles deprecated by ARIA 1.2 or DPUB-ARIA 1.1.
+const DEPRECATED_ROLES: &[&str] = &["directory", "doc-biblioentry", "doc-endnote"];
+
+/// True for a concrete role an author may use.
+pub fn is_concrete_role(role: &str) -> bool {
+    CONCRETE_ROLES.binary_search(&role).is_ok()
+}
+
+/// True for an abstract role.
+pub fn is_abstract_role(role: &str) -> bool {
+    ABSTRACT_ROLES.contains(&role)
+}
+
+/// True for a deprecated role.
+pub fn is_deprecated_role(role: &str) -> bool {
+    DEPRECATED_ROLES.contains(&role)
+}
+
+/// The tokens of the `role` attribute, lower-cased (roles compare case-insensitively).
+pub fn role_tokens(el: ElementRef<'_>) -> Vec<String> {
+    el.attr("role")
+        .map(|r| {
+            r.split_ascii_whitespace()
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The explicit role: the first token of `role` that is a concrete role.
+pub fn explicit_role(el: ElementRef<'_>) -> Option<String> {
+    role_tokens(el).into_iter().find(|r| is_concrete_role(r))
+}
+
+/// The role an element has without a `role` attribute (HTML-AAM, the common cases).
+pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
+    let v = el.value();
+    let input_type = || {
+        v.attr("type")
+            .map(|t| t.trim().to_ascii_lowercase())
+            .unwrap_or_else(|| "text".into())
+    };
+    Some(match v.name() {
+        "a" | "area" if v.attr("href").is_some() => "link",
+        "article" => "article",
+        "aside" => "complementary",
+        "blockquote" => "blockquote",
+        "button" => "button",
+        "caption" => "caption",
+        "code" => "code",
+        "datalist" => "listbox",
+        "dd" => "definition",
+        "del" => "deletion",
+        "details" => "group",
+        "dfn" | "dt" => "term",
+        "dialog" => "dialog",
+        "em" => "emphasis",
+        "fieldset" => "group",
+        "figure" => "figure",
+        "footer" if !in_sectioning(el) => "contentinfo",
+        "form" => "form",
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => "heading",
+        "header" if !in_sectioning(el) => "banner",
+        "hr" => "separator",
+        "img" if v.attr("alt") == Some("") => "presentation",
+        "img" => "img",
+        "input" => match input_type().as_str() {
+            "button" | "image" | "reset" | "submit" => "button",
+            "checkbox" => "checkbox",
+            "radio" => "radio",
+            "range" => "slider",
+            "number" => "spinbutton",
+            "search" if v.attr("list").is_none() => "searchbox",
+            "email" | "tel" | "text" | "url" | "search" if v.attr("list").is_some() => "combobox",
+            "email" | "tel" | "text" | "url" | "password" => "textbox",
+            _ => return None,
+        },
+        "ins" => "insertion",
+        "li" => "listitem",
+        "main" => "main",
+        "math" => "math",
+        "menu" | "ol" | "ul" => "list",
+        "meter" => "meter",
+        "nav" => "navigation",
+        "optgroup" => "group",
+        "option" => "option",
+        "output" => "status",
+        "p" => "paragraph",
+        "progress" => "progressbar",
+        "search" => "search",
+        "section"
+            if has_nonblank_attr(el, "aria-label") || has_nonblank_attr(el, "aria-labelledby") =>
+        {
+            "region"
+        }
+        "select" if v.attr("multiple").is_some() => "listbox",
+        "select" => "combobox",
+        "strong" => "strong",
+        "sub" => "subscript",
+        "sup" => "superscript",
+        "svg" => "graphics-document",
+        "table" => "table",
+        "tbody" | "thead" | "tfoot" => "rowgroup",
+        "td" => "cell",
+        "textarea" => "textbox",
+        "th" => "columnheader",
+        "time" => "time",
+        "tr" => "row",
+        "b" | "bdi" | "bdo" | "data" | "div" | "i" | "pre" | "q" | "samp" | "small" | "span"
+        | "u" => "generic",
+        _ => return None,
+    })
+}
+
+fn in_sectioning(el: ElementRef<'_>) -> bool {
+    el.ancestors().filter_map(ElementRef::wrap).any(|a| {
+        matches!(
+            a.value().name(),
+            "article" | "aside" | "main" | "nav" | "section"
+        )
+    })
+}
+
+/// The element's role: its explicit role, else its implicit one.
+pub fn role_of(el: ElementRef<'_>) -> Option<String> {
+    explicit_role(el).or_else(|| implicit_role(el).map(str::to_owned))
+}
+
+/// True when the role removes the element's semantics.
+pub fn is_presentational(role: &str) -> bool {
+    role == "none" || role == "presentation"
+}
+
+/// The kind of value an `aria-*` attribute takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    /// `true` or `false`.
+    Boolean,
+    /// `true`, `false` or `mixed`.
+    Tristate,
+    /// One of the listed tokens.
+    Token(&'static [&'static str]),
+    /// A space-separated list of the listed tokens.
+    Tokens(&'static [&'static str]),
+    /// One id.
+    IdRef,
+    /// A space-separated list of ids.
+    IdRefs,
+    /// An integer no smaller than the minimum.
+    Integer(i64),
+    /// A number.
+    Decimal,
+    /// Free text.
+    Text,
+}
+
+const TRUE_FALSE_UNDEFINED: &[&str] = &["true", "false", "undefined"];
+
+/// The value type of an `aria-*` attribute, or `None` when no such attribute exists.
+pub fn aria_attribute(name: &str) -> Option<ValueType> {
+    use ValueType::*;
+    Some(match name {
+        "aria-atomic"
+        | "aria-busy"
+        | "aria-disabled"
+        | "aria-modal"
+        | "aria-multiline"
+        | "aria-multiselectable"
+        | "aria-readonly"
+        | "aria-required" => Boolean,
+        "aria-checked" | "aria-pressed" => Tristate,
+        "aria-expanded" | "aria-grabbed" | "aria-hidden" | "aria-selected" => {
+            Token(TRUE_FALSE_UNDEFINED)
+        }
+        "aria-autocomplete" => Token(&["inline", "list", "both", "none"]),
+        "aria-current" => Token(&["page", "step", "location", "date", "time", "true", "false"]),
+        "aria-haspopup" => Token(&["true", "false", "menu", "listbox", "tree", "grid", "dialog"]),
+        "aria-invalid" => Token(&["grammar", "false", "spelling", "true"]),
+        "aria-live" => Token(&["assertive", "off", "polite"]),
+        "aria-orientation" => Token(&["horizontal", "vertical", "undefined"]),
+        "aria-sort" => Token(&["ascending", "descending", "none", "other"]),
+        "aria-dropeffect" => Tokens(&["copy", "execute", "link", "move", "none", "popup"]),
+        "aria-relevant" => Tokens(&["additions", "all", "removals", "text"]),
+        "aria-activedescendant" | "aria-errormessage" => IdRef,
+        "aria-controls" | "aria-describedby" | "aria-details" | "aria-flowto"
+        | "aria-labelledby" | "aria-owns" => IdRefs,
+        "aria-colcount" | "aria-rowcount" => Integer(-1),
+        "aria-colindex" | "aria-colspan" | "aria-level" | "aria-posinset" | "aria-rowindex"
+        | "aria-rowspan" => Integer(1),
+        "aria-setsize" => Integer(-1),
+        "aria-valuemax" | "aria-valuemin" | "aria-valuenow" => Decimal,
+        "aria-braillelabel"
+        | "aria-brailleroledescription"
+        | "aria-colindextext"
+        | "aria-description"
+        | "aria-keyshortcuts"
+        | "aria-label"
+        | "aria-placeholder"
+        | "aria-roledescription"
+        | "aria-rowindextext"
+        | "aria-valuetext" => Text,
+        _ => return None,
+    })
+}
+
+/// True when `value` is a valid value of type `kind` (ids are checked by the caller).
+pub fn value_is_valid(kind: ValueType, value: &str) -> bool {
+    let value = value.trim();
+    let lower = value.to_ascii_lowercase();
+    match kind {
+        ValueType::Boolean => matches!(lower.as_str(), "true" | "false"),
+        ValueType::Tristate => matches!(lower.as_str(), "true" | "false" | "mixed" | "undefined"),
+        ValueType::Token(allowed) => allowed.contains(&lower.as_str()),
+        ValueType::Tokens(allowed) => {
+            !lower.is_empty() && lower.split_ascii_whitespace().all(|t| allowed.contains(&t))
+        }
+        ValueType::Integer(min) => value.parse::<i64>().is_ok_and(|n| n >= min),
+        ValueType::Decimal => value.parse::<f64>().is_ok_and(f64::is_finite),
+        ValueType::IdRef | ValueType::IdRefs | ValueType::Text => true,
+    }
+}
+
+/// Roles that must have an accessible name (WAI-ARIA 1.2 "name required").
+const NAME_REQUIRED: &[&str] = &[
+    "alertdialog",
+    "button",
+    "checkbox",
+    "columnheader",
+    "combobox",
+    "dialog",
+    "grid",
+    "heading",
+    "img",
+    "link",
+    "listbox",
+    "menuitem",
+    "menuitemcheckbox",
+    "menuitemradio",
+    "meter",
+    "option",
+    "progressbar",
+    "radio",
+    "radiogroup",
+    "rowheader",
+    "scrollbar",
+    "searchbox",
+    "slider",
+    "spinbutton",
+    "switch",
+    "tab",
+    "table",
+    "textbox",
+    "tree",
+    "treegrid",
+    "treeitem",
+];
+
+/// True when elements with this role must have a name.
+pub fn requires_name(role: &str) -> bool {
+    NAME_REQUIRED.contains(&role)
+}
+
+/// ARIA attributes allowed on every element; one of them on an element with role `none` or
+/// `presentation` makes browsers ignore that role.
+const GLOBAL_ATTRIBUTES: &[&str] = &[
+    "aria-atomic",
+    "aria-braillelabel",
+    "aria-brailleroledescription",
+    "aria-busy",
+    "aria-controls",
+    "aria-current",
+    "aria-describedby",
+    "aria-description",
+    "aria-details",
+    "aria-dropeffect",
+    "aria-flowto",
+    "aria-grabbed",
+    "aria-keyshortcuts",
+    "aria-label",
+    "aria-labelledby",
+    "aria-live",
+    "aria-owns",
+    "aria-relevant",
+    "aria-roledescription",
+];
+
+/// True when the element carries a global ARIA attribute.
+pub fn has_global_attribute(el: ElementRef<'_>) -> bool {
+    el.value()
+        .attrs()
+        .any(|(name, _)| GLOBAL_ATTRIBUTES.contains(&name))
+}
+
+/// True when a keyboard user can tab to the element (from markup: links, form controls,
+/// `tabindex`, `contenteditable`; not disabled, not hidden).
+pub fn is_focusable(el: ElementRef<'_>) -> bool {
+    let v = el.value();
+    if v.attr("disabled").is_some() || is_hidden(el) {
+        return false;
+    }
+    if let Some(index) = v
+        .attr("tabindex")
+        .and_then(|t| t.trim().parse::<i64>().ok())
+    {
+        return index >= 0;
+    }
+    match v.name() {
+        "a" | "area" => v.attr("href").is_some(),
+        "button" | "select" | "textarea" | "summary" => true,
+        "details" => !el.child_elements().any(|c| c.value().name() == "summary"),
+        "input" => !v
+            .attr("type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
+        _ => v
+            .attr("contenteditable")
+            .is_some_and(|c| !c.trim().eq_ignore_ascii_case("false")),
+    }
+}
+
+/// True when the element's explicit role is `none` or `presentation` and browsers honour it:
+/// they ignore it on focusable elements and on elements with global ARIA attributes
+/// ("presentational role conflict resolution").
+pub fn is_effectively_presentational(el: ElementRef<'_>) -> bool {
+    explicit_role(el).is_some_and(|r| is_presentational(&r))
+        && !is_focusable(el)
+        && !has_global_attribute(el)
+}
+
+/// The element-name rules (button-name, image-alt…) skip elements whose explicit role neither
+/// requires a name nor makes them focusable: `<img role="separator">` is not an image.
+pub fn explicit_role_keeps_name_rule(el: ElementRef<'_>) -> bool {
+    match explicit_role(el) {
+        None => true,
+        Some(role) => is_presentational(&role) || requires_name(&role) || is_focusable(el),
+    }
+}
+
+/// The states and properties a role requires an author to set.
+pub fn required_attributes(role: &str) -> &'static [&'static str] {
+    match role {
+        "checkbox" | "menuitemcheckbox" | "menuitemradio" | "radio" | "switch" => &["aria-checked"],
+        "combobox" => &["aria-expanded"],
+        "heading" => &["aria-level"],
+        "meter" | "slider" => &["aria-valuenow"],
+        "scrollbar" => &["aria-controls", "aria-valuenow"],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::Html;
+
+    #[test]
+    fn role_lists_are_sorted_and_disjoint() {
+        assert!(CONCRETE_ROLES.windows(2).all(|w| w[0] < w[1]));
+        assert!(ABSTRACT_ROLES.iter().all(|r| !is_concrete_role(r)));
+        assert!(DEPRECATED_ROLES.iter().all(|r| is_concrete_role(r)));
+    }
+
+    #[test]
+    fn implicit_and_explicit_roles() {
+        let dom = Html::parse_document(
+            r#"<body><a href="/">x</a><a>y</a><img alt=""><input type="checkbox">
+               <div role="foo button">b</div><header>h</header><article><header>i</header></article></body>"#,
+        );
+        let roles: Vec<Option<String>> = [
+            "a[href]",
+            "a:not([href])",
+            "img",
+            "input",
+            "div",
+            "body > header",
+            "article header",
+        ]
+        .iter()
+        .map(|css| {
+            let s = scraper::Selector::parse(css).unwrap();
+            role_of(dom.select(&s).next().unwrap())
+        })
+        .collect();
+        let expected = [
+            Some("link"),
+            None,
+            Some("presentation"),
+            Some("checkbox"),
+            Some("button"),
+            Some("banner"),
+            None,
+        ];
+        assert_eq!(roles, expected.map(|r| r.map(str::to_owned)));
+    }
+
+    #[test]
+    fn attribute_values() {
+        assert_eq!(aria_attribute("aria-foo"), None);
+        let t = |name, value| value_is_valid(aria_attribute(name).unwrap(), value);
+        assert!(t("aria-hidden", "TRUE"));
+        assert!(!t("aria-busy", "yes"));
+        assert!(t("aria-checked", "mixed"));
+        assert!(!t("aria-level", "0"));
+        assert!(t("aria-level", "2"));
+        assert!(t("aria-relevant", "additions text"));
+        assert!(!t("aria-relevant", "additions words"));
+        assert!(t("aria-valuenow", "-1.5"));
+        assert!(!t("aria-valuenow", "lots"));
+    }
+}
