@@ -4,6 +4,7 @@
 //! cargo run --release --example bench                  # everything below
 //! cargo run --release --example bench -- --runs 50     # fewer single-page runs
 //! cargo run --release --example bench -- --quick       # skip the 5,000-page crawl
+//! cargo run --release --example bench -- --rules       # only the rules, slowest first
 //! ```
 //!
 //! 1. A single-page audit of a ~100 KB generated page with ~20 subresources, served on
@@ -84,6 +85,43 @@ async fn serve(site: sitegen::Site) -> anyhow::Result<std::net::SocketAddr> {
     let addr = listener.local_addr()?;
     tokio::spawn(async move { axum::serve(listener, sitegen::router(site)).await });
     Ok(addr)
+}
+
+/// Times each page rule alone on `page` and prints the slowest, for performance work.
+fn print_rule_times(
+    page: &webaudit::engine::page::Page,
+    runs: usize,
+    rules_median: Duration,
+    parse_median: Duration,
+) {
+    let mut times: Vec<(Duration, &str)> = webaudit::engine::rules::catalogue()
+        .iter()
+        .map(|rule| {
+            let samples = (0..runs)
+                .map(|_| {
+                    let started = Instant::now();
+                    std::hint::black_box((rule.check)(page));
+                    started.elapsed()
+                })
+                .collect();
+            (median(samples), rule.id)
+        })
+        .collect();
+    times.sort_by_key(|t| std::cmp::Reverse(t.0));
+    let sum: Duration = times.iter().map(|(d, _)| *d).sum();
+    println!(
+        "rules + scoring {} (sum of rule medians {}), bare parse {}; {} rules, slowest first:",
+        ms(rules_median),
+        ms(sum),
+        ms(parse_median),
+        times.len()
+    );
+    for (time, id) in times.iter().take(25) {
+        println!(
+            "  {:>9}  {id}",
+            format!("{:.1} µs", time.as_secs_f64() * 1e6)
+        );
+    }
 }
 
 /// In a child process: crawls a generated site of `pages` pages into a temporary store and
@@ -391,6 +429,10 @@ async fn main() -> anyhow::Result<()> {
         parses.push(started.elapsed());
     }
     let (rules_median, parse_median) = (median(rules), median(parses));
+    if has_flag("--rules") {
+        print_rule_times(&page, runs, rules_median, parse_median);
+        return Ok(());
+    }
 
     println!("webaudit benchmarks (medians unless stated)");
     println!();

@@ -115,7 +115,12 @@ impl Fetcher {
     /// A client with these settings and this address policy.
     pub fn new(settings: FetchSettings, policy: AddressPolicy) -> Result<Self, FetchError> {
         let policy = Arc::new(policy);
+        let tls = super::tls::client_config().map_err(|detail| FetchError::Http {
+            url: String::new(),
+            detail,
+        })?;
         let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
             .user_agent(settings.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()

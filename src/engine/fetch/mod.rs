@@ -6,6 +6,7 @@
 //! - [`guard`] — the address policy (which URLs and IPs may be fetched).
 //! - [`resolver`] — the DNS resolver that enforces the policy on resolved addresses.
 //! - [`body`] — body reading under caps, with decompression.
+//! - [`tls`] — the TLS configuration, built once per process.
 //! - [`client`] — [`Fetcher`], [`Request`], [`Response`].
 //! - [`error`] — [`FetchError`].
 
@@ -15,6 +16,7 @@ pub mod error;
 pub mod guard;
 pub mod resolver;
 pub mod settings;
+pub mod tls;
 
 pub use body::{Body, BodyLimits};
 pub use client::{Fetcher, Request, Response, media_type, millis};

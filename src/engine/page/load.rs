@@ -200,7 +200,7 @@ impl PageLoader {
             tokio::task::spawn_blocking(move || parse(response, origin, served, max_depth))
                 .await
                 .expect("parsing a page does not panic");
-        let refs = collect_refs(&page.dom, &page.base_url());
+        let refs = collect_refs(&page.dom, page.base_url());
         page.subresources_referenced = refs.len();
         if refs.len() > self.options.max_subresources {
             page.notes.push(format!(
@@ -437,5 +437,6 @@ fn parse(response: Response, origin: Arc<OriginFacts>, served: Served, max_depth
         origin,
         served,
         notes,
+        base: std::sync::OnceLock::new(),
     }
 }

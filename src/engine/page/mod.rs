@@ -17,7 +17,7 @@ pub use load::{LoadError, PageLoader, PageOptions, SubresourceCache};
 pub use origin::{CORS_PROBE_ORIGIN, OriginFacts, Probe};
 pub use refs::{ResourceKind, ResourceRef, collect_refs};
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use http::HeaderMap;
 use scraper::Html;
@@ -76,6 +76,8 @@ pub struct Page {
     pub served: Served,
     /// Things worth telling the reader about how the page was fetched (truncation, decoding).
     pub notes: Vec<String>,
+    /// The base URL, found once on first use (many rules resolve references).
+    base: OnceLock<Url>,
 }
 
 impl Page {
@@ -105,12 +107,13 @@ impl Page {
 
     /// Resolves a reference found in the page against the final URL (and `<base href>`).
     pub fn resolve(&self, reference: &str) -> Option<Url> {
-        dom::resolve(&self.base_url(), reference)
+        dom::resolve(self.base_url(), reference)
     }
 
     /// The base URL for relative references: `<base href>` when present, else the final URL.
-    pub fn base_url(&self) -> Url {
-        dom::base_url(&self.dom, &self.final_url)
+    pub fn base_url(&self) -> &Url {
+        self.base
+            .get_or_init(|| dom::base_url(&self.dom, &self.final_url))
     }
 
     /// Builds a page from HTML alone (for rule tests and the conformance runner): status 200,
@@ -146,6 +149,7 @@ impl Page {
             origin: Arc::new(OriginFacts::default()),
             served: Served::Remote,
             notes: Vec::new(),
+            base: OnceLock::new(),
         }
     }
 

@@ -243,12 +243,12 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
     let canonical = head_link("canonical")
         .next()
         .and_then(|l| l.attr("href"))
-        .and_then(|href| dom::resolve(&base, href))
+        .and_then(|href| dom::resolve(base, href))
         .map(|u| normalise(&u));
     let hreflang = head_link("alternate")
         .filter_map(|l| {
             let lang = l.attr("hreflang")?.trim().to_owned();
-            let url = dom::resolve(&base, l.attr("href")?)?;
+            let url = dom::resolve(base, l.attr("href")?)?;
             Some((lang, normalise(&url)))
         })
         .collect();
@@ -256,7 +256,7 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
     let mut links = Vec::new();
     let mut links_capped = false;
     for a in page.dom.select(sel!("a[href], area[href]")) {
-        let Some(url) = a.attr("href").and_then(|h| dom::resolve(&base, h)) else {
+        let Some(url) = a.attr("href").and_then(|h| dom::resolve(base, h)) else {
             continue;
         };
         if !matches!(url.scheme(), "http" | "https") {

@@ -193,12 +193,19 @@ fn deprecated_markup(page: &Page) -> Check {
             ));
             continue;
         }
-        let attrs: Vec<&str> = OBSOLETE_ATTRIBUTES
-            .iter()
-            .filter(|(attr, on)| {
-                el.attr(attr).is_some() && (on.contains(&"*") || on.contains(&name))
+        // One pass over the element's own attributes (most elements have one or two), rather
+        // than a lookup per obsolete attribute.
+        let attrs: Vec<&str> = el
+            .value()
+            .attrs()
+            .filter_map(|(attr, _)| {
+                OBSOLETE_ATTRIBUTES
+                    .iter()
+                    .find(|(obsolete, on)| {
+                        *obsolete == attr && (on.contains(&"*") || on.contains(&name))
+                    })
+                    .map(|(obsolete, _)| *obsolete)
             })
-            .map(|(attr, _)| *attr)
             .collect();
         if !attrs.is_empty() {
             failures.push(element_evidence(

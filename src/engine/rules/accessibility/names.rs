@@ -6,7 +6,8 @@
 //! an element referenced by `aria-labelledby` contributes even when hidden, as in browsers.
 //! Stylesheets and CSS-generated content are not seen.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
+use std::collections::HashMap;
 
 use scraper::{ElementRef, Html, Node};
 
@@ -67,6 +68,8 @@ pub struct Names<'a> {
     dom: &'a Html,
     /// True while an `aria-labelledby` reference is being followed.
     following: Cell<bool>,
+    /// `<label for>` elements by id (see [`Names::labels_for`]).
+    labels_for: OnceCell<HashMap<&'a str, Vec<ElementRef<'a>>>>,
 }
 
 impl<'a> Names<'a> {
@@ -75,6 +78,7 @@ impl<'a> Names<'a> {
         Names {
             dom,
             following: Cell::new(false),
+            labels_for: OnceCell::new(),
         }
     }
 
@@ -180,21 +184,25 @@ impl<'a> Names<'a> {
     }
 
     /// The `<label>` elements of a form control.
-    pub fn labels(&self, el: ElementRef<'a>) -> Vec<ElementRef<'a>> {
+    pub fn labels<'e>(&self, el: ElementRef<'e>) -> Vec<ElementRef<'e>>
+    where
+        'a: 'e,
+    {
         let mut labels = self.all_labels(el);
         labels.retain(|l| !is_hidden(*l));
         labels
     }
 
     /// The `<label>` elements of a form control, hidden ones included.
-    pub fn all_labels(&self, el: ElementRef<'a>) -> Vec<ElementRef<'a>> {
+    pub fn all_labels<'e>(&self, el: ElementRef<'e>) -> Vec<ElementRef<'e>>
+    where
+        'a: 'e,
+    {
         let mut labels = Vec::new();
-        if let Some(id) = el.value().id().filter(|id| !id.is_empty()) {
-            labels.extend(
-                self.dom
-                    .select(sel!("label[for]"))
-                    .filter(|l| l.attr("for") == Some(id)),
-            );
+        if let Some(id) = el.value().id().filter(|id| !id.is_empty())
+            && let Some(explicit) = self.labels_for().get(id)
+        {
+            labels.extend(explicit.iter().copied());
         }
         if let Some(wrapping) = el
             .ancestors()
@@ -205,6 +213,19 @@ impl<'a> Names<'a> {
             labels.push(wrapping);
         }
         labels
+    }
+
+    /// `<label for>` elements by the id they name, collected on first use.
+    fn labels_for(&self) -> &HashMap<&'a str, Vec<ElementRef<'a>>> {
+        self.labels_for.get_or_init(|| {
+            let mut map: HashMap<&'a str, Vec<ElementRef<'a>>> = HashMap::new();
+            for label in self.dom.select(sel!("label[for]")) {
+                if let Some(id) = label.attr("for") {
+                    map.entry(id).or_default().push(label);
+                }
+            }
+            map
+        })
     }
 
     fn child_text(&self, el: ElementRef<'_>, child: &str) -> Option<String> {

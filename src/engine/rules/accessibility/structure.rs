@@ -347,16 +347,15 @@ const ID_REFERENCES: &[&str] = &[
 
 pub fn duplicate_id_aria(page: &Page) -> Check {
     let mut referenced: HashMap<&str, ()> = HashMap::new();
+    let is_label = |el: ElementRef<'_>| el.value().name() == "label";
     for el in page.dom.tree.nodes().filter_map(ElementRef::wrap) {
-        for attr in ID_REFERENCES {
-            if let Some(ids) = el.attr(attr) {
-                referenced.extend(ids.split_ascii_whitespace().map(|id| (id, ())));
+        // One pass over the element's attributes: looking each name up would intern it.
+        for (name, value) in el.value().attrs() {
+            if ID_REFERENCES.contains(&name) {
+                referenced.extend(value.split_ascii_whitespace().map(|id| (id, ())));
+            } else if name == "for" && is_label(el) {
+                referenced.insert(value.trim(), ());
             }
-        }
-        if el.value().name() == "label"
-            && let Some(id) = el.attr("for")
-        {
-            referenced.insert(id.trim(), ());
         }
     }
     let mut counts: HashMap<&str, usize> = HashMap::new();

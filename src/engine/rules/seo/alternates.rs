@@ -75,7 +75,7 @@ pub fn head_and_header_links(page: &Page) -> Vec<LinkEntry<'_>> {
             LinkEntry {
                 rels: rel_tokens(el.attr("rel").unwrap_or_default()),
                 href: (!href_raw.is_empty())
-                    .then(|| resolve(&base, &href_raw))
+                    .then(|| resolve(base, &href_raw))
                     .flatten(),
                 href_raw,
                 hreflang: el.attr("hreflang").unwrap_or_default().to_owned(),

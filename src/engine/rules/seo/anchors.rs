@@ -264,7 +264,7 @@ pub fn link_text(page: &Page) -> Check {
     let mut checked = 0usize;
     let mut failures = Vec::new();
     for el in page.dom.select(sel!("a")) {
-        let Some(target) = outgoing_target(page, &base, el) else {
+        let Some(target) = outgoing_target(page, base, el) else {
             continue;
         };
         let text = link_text_of(el);
