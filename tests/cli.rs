@@ -146,6 +146,9 @@ fn text_summary_shows_scores_fixes_and_where_it_is_stored() {
             predicate::str::contains("Performance")
                 .and(predicate::str::contains("Overall"))
                 .and(predicate::str::contains("Fix first"))
+                .and(predicate::str::contains(
+                    "security and HTTPS checks cover its HTML only",
+                ))
                 .and(predicate::str::contains("Stored as rpt_"))
                 .and(predicate::str::contains(db.path().to_str().unwrap())),
         );

@@ -15,6 +15,10 @@ const BAR_WIDTH: usize = 20;
 /// How many recommendations the text summary shows.
 pub const FIXES_SHOWN: usize = 5;
 
+/// Shown under the scores of a local folder: its response headers are webaudit's own.
+const LOCAL_FOLDER_NOTE: &str = "Local folder: security and HTTPS checks cover its HTML only (headers, TLS\n  \
+    and redirects belong to the server); audit the deployed URL for the full grade.";
+
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
 
@@ -170,6 +174,9 @@ pub fn report(
     out.push('\n');
     if let Some(s) = &overview.report.scores {
         scores(&mut out, s, overview.report.security_grade.as_deref());
+        if overview.report.url.starts_with("file:") {
+            let _ = writeln!(out, "  {}", paint(DIM, LOCAL_FOLDER_NOTE));
+        }
     }
     let broken: Vec<&PageReport> = pages.iter().filter(|p| p.scores.is_none()).collect();
     if !broken.is_empty() && pages.len() > 1 {

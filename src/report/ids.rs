@@ -90,18 +90,41 @@ pub fn site_of(url: &str) -> String {
 /// path (not the host, so a finding keeps its fingerprint when a site moves) and the evidence
 /// key.
 pub fn fingerprint(rule_id: &str, page_url: &str, evidence_key: &str) -> String {
-    let path = url::Url::parse(page_url)
-        .map(|u| match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_owned(),
-        })
-        .unwrap_or_else(|_| page_url.to_owned());
+    let path = path_and_query(page_url);
     let mut hasher = Sha256::new();
     for part in [rule_id, &path, evidence_key] {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
     hex::encode(&hasher.finalize()[..8])
+}
+
+/// The path and query of a URL (`/p?q=1`). Page URLs are serialized [`url::Url`]s, whose text
+/// after the authority is already that (this runs for every finding, so the parser is skipped
+/// when the text cannot need normalising); anything else goes through the parser.
+fn path_and_query(url: &str) -> std::borrow::Cow<'_, str> {
+    let tail = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|slash| &rest[slash..]))
+        .map(|tail| tail.split_once('#').map_or(tail, |(before, _)| before));
+    if let Some(tail) = tail
+        && url.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+    {
+        let path = tail.split_once('?').map_or(tail, |(path, _)| path);
+        let dot_segment = path
+            .split('/')
+            .any(|segment| segment == "." || segment == "..");
+        if !dot_segment {
+            return std::borrow::Cow::Borrowed(tail);
+        }
+    }
+    url::Url::parse(url)
+        .map(|u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_owned(),
+        })
+        .unwrap_or_else(|_| url.to_owned())
+        .into()
 }
 
 #[cfg(test)]
@@ -126,5 +149,26 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a.len(), 16);
+    }
+
+    #[test]
+    fn path_and_query_agrees_with_the_parser() {
+        for url in [
+            "https://a.example/p?q=1",
+            "https://a.example/p?q=1#frag",
+            "https://a.example",
+            "http://[::1]:8080/a/b/",
+            "file:///work/site/index.html",
+            "https://a.example/a/../b/./c",
+            "https://a.example/a b",
+            "https://a.example/%41?x=%20#y",
+        ] {
+            let parsed = url::Url::parse(url).unwrap();
+            let expected = match parsed.query() {
+                Some(q) => format!("{}?{q}", parsed.path()),
+                None => parsed.path().to_owned(),
+            };
+            assert_eq!(path_and_query(url), expected, "{url}");
+        }
     }
 }

@@ -5,17 +5,19 @@
 use scraper::{ElementRef, Html, Node};
 use url::Url;
 
-/// A `scraper::Selector` parsed once and cached in a static.
+/// A selector parsed once and cached in a static: an
+/// [`IndexedSelector`](crate::engine::page::index::IndexedSelector), which works wherever a
+/// `scraper::Selector` does and lets [`Page::select`](crate::engine::page::Page::select) use
+/// the page's element index.
 ///
 /// ```ignore
-/// for img in page.dom.select(sel!("img[src]")) { … }
+/// for img in page.select(sel!("img[src]")) { … }
 /// ```
 #[macro_export]
 macro_rules! sel {
     ($css:expr) => {{
-        static SELECTOR: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
-            scraper::Selector::parse($css).expect("static selector parses")
-        });
+        static SELECTOR: std::sync::LazyLock<$crate::engine::page::index::IndexedSelector> =
+            std::sync::LazyLock::new(|| $crate::engine::page::index::IndexedSelector::new($css));
         &*SELECTOR
     }};
 }
@@ -125,36 +127,52 @@ pub fn collapse_whitespace(text: &str) -> String {
 
 /// True when the inline `style` hides the element (`display:none` or `visibility:hidden`).
 pub fn style_hides(el: ElementRef<'_>) -> bool {
-    el.attr("style").is_some_and(|style| {
-        style.split(';').any(|decl| {
-            let Some((prop, value)) = decl.split_once(':') else {
-                return false;
-            };
-            let prop = prop.trim().to_ascii_lowercase();
-            let value = value
-                .trim()
-                .trim_end_matches("!important")
-                .trim()
-                .to_ascii_lowercase();
-            (prop == "display" && value == "none")
-                || (prop == "visibility" && (value == "hidden" || value == "collapse"))
-        })
+    el.attr("style").is_some_and(style_value_hides)
+}
+
+/// True when an inline `style` value has `display: none` or `visibility: hidden|collapse`.
+fn style_value_hides(style: &str) -> bool {
+    style.split(';').any(|decl| {
+        let Some((prop, value)) = decl.split_once(':') else {
+            return false;
+        };
+        let prop = prop.trim();
+        let value = value.trim();
+        let value = value
+            .get(value.len().saturating_sub("!important".len())..)
+            .filter(|tail| tail.eq_ignore_ascii_case("!important"))
+            .map_or(value, |tail| value[..value.len() - tail.len()].trim_end());
+        (prop.eq_ignore_ascii_case("display") && value.eq_ignore_ascii_case("none"))
+            || (prop.eq_ignore_ascii_case("visibility")
+                && (value.eq_ignore_ascii_case("hidden") || value.eq_ignore_ascii_case("collapse")))
     })
 }
 
 /// True when this element itself is hidden from everyone: the `hidden` attribute, an inline
 /// style, `<input type=hidden>`, or an element that never renders (`template`, `script`…).
 pub fn self_hidden(el: ElementRef<'_>) -> bool {
+    hidden_by(el, false)
+}
+
+/// [`self_hidden`], or also `aria-hidden="true"` when `aria` is set: one pass over the
+/// attributes (this runs for every ancestor of every element rules test).
+fn hidden_by(el: ElementRef<'_>, aria: bool) -> bool {
     let v = el.value();
-    v.attr("hidden").is_some()
-        || style_hides(el)
-        || (v.name() == "input"
-            && v.attr("type")
-                .is_some_and(|t| t.eq_ignore_ascii_case("hidden")))
-        || matches!(
-            v.name(),
-            "template" | "script" | "style" | "noscript" | "head" | "title" | "meta" | "link"
-        )
+    let name = v.name();
+    if matches!(
+        name,
+        "template" | "script" | "style" | "noscript" | "head" | "title" | "meta" | "link"
+    ) {
+        return true;
+    }
+    let is_input = name == "input";
+    v.attrs().any(|(attribute, value)| match attribute {
+        "hidden" => true,
+        "style" => style_value_hides(value),
+        "type" => is_input && value.eq_ignore_ascii_case("hidden"),
+        "aria-hidden" => aria && value.trim().eq_ignore_ascii_case("true"),
+        _ => false,
+    })
 }
 
 /// True when the element or an ancestor is hidden from everyone (see [`self_hidden`]).
@@ -166,11 +184,7 @@ pub fn is_hidden(el: ElementRef<'_>) -> bool {
 /// True when the element or an ancestor is hidden from assistive technology: hidden from
 /// everyone, or `aria-hidden="true"`.
 pub fn is_hidden_from_at(el: ElementRef<'_>) -> bool {
-    ancestors_inclusive(el).any(|e| {
-        self_hidden(e)
-            || e.attr("aria-hidden")
-                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-    })
+    ancestors_inclusive(el).any(|e| hidden_by(e, true))
 }
 
 /// The element and its ancestors, nearest first.

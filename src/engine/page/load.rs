@@ -438,5 +438,6 @@ fn parse(response: Response, origin: Arc<OriginFacts>, served: Served, max_depth
         served,
         notes,
         base: std::sync::OnceLock::new(),
+        index: std::sync::OnceLock::new(),
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod decode;
 pub mod dom;
+pub mod index;
 mod load;
 pub mod nesting;
 mod origin;
@@ -78,6 +79,8 @@ pub struct Page {
     pub notes: Vec<String>,
     /// The base URL, found once on first use (many rules resolve references).
     base: OnceLock<Url>,
+    /// Elements by tag and attribute, built on first use (every rule selects elements).
+    index: OnceLock<index::ElementIndex>,
 }
 
 impl Page {
@@ -116,6 +119,14 @@ impl Page {
             .get_or_init(|| dom::base_url(&self.dom, &self.final_url))
     }
 
+    /// The elements `selector` matches, in the order of [`Html::select`], found through the
+    /// page's element index (see [`index`]) rather than a walk of the whole document.
+    pub fn select<'a>(&'a self, selector: &'a index::IndexedSelector) -> index::Selection<'a> {
+        self.index
+            .get_or_init(|| index::ElementIndex::build(&self.dom))
+            .select(&self.dom, selector)
+    }
+
     /// Builds a page from HTML alone (for rule tests and the conformance runner): status 200,
     /// `text/html`, served remotely, no subresources and no origin facts.
     pub fn from_html(url: &str, html: &str) -> Page {
@@ -150,6 +161,7 @@ impl Page {
             served: Served::Remote,
             notes: Vec::new(),
             base: OnceLock::new(),
+            index: OnceLock::new(),
         }
     }
 

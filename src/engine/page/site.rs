@@ -167,7 +167,7 @@ fn directive_noindex(value: &str) -> bool {
 /// True when meta robots (or googlebot) or an `X-Robots-Tag` for all crawlers or googlebot
 /// says `noindex`/`none`.
 pub fn is_noindex(page: &Page) -> bool {
-    let meta = page.dom.select(sel!("meta[name][content]")).any(|m| {
+    let meta = page.select(sel!("meta[name][content]")).any(|m| {
         let name = m
             .attr("name")
             .unwrap_or_default()
@@ -214,18 +214,15 @@ pub fn normalise(url: &Url) -> Url {
 pub fn extract(page: &Page, max_links: usize) -> Extracted {
     let base = page.base_url();
     let head_link = |rel: &'static str| {
-        page.dom
-            .select(sel!("head link[rel][href]"))
+        page.select(sel!("head link[rel][href]"))
             .filter(move |l| rel_has(*l, rel))
     };
     let title = page
-        .dom
         .select(sel!("title"))
         .next()
         .map(|t| dom::text_content(t))
         .filter(|t| !t.is_empty());
     let description = page
-        .dom
         .select(sel!("meta[name][content]"))
         .find(|m| {
             m.attr("name")
@@ -255,7 +252,7 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
     let mut seen = std::collections::HashSet::new();
     let mut links = Vec::new();
     let mut links_capped = false;
-    for a in page.dom.select(sel!("a[href], area[href]")) {
+    for a in page.select(sel!("a[href], area[href]")) {
         let Some(url) = a.attr("href").and_then(|h| dom::resolve(base, h)) else {
             continue;
         };
@@ -272,7 +269,7 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
         }
     }
     let mut hasher = DefaultHasher::new();
-    if let Some(body) = page.dom.select(sel!("body")).next() {
+    if let Some(body) = page.select(sel!("body")).next() {
         visible_text(body).to_lowercase().hash(&mut hasher);
     }
     Extracted {

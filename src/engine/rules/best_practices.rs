@@ -224,7 +224,6 @@ fn external_links_noopener(page: &Page) -> Check {
     let base = page.base_url();
     let mut any = false;
     let failures = page
-        .dom
         .select(sel!("a[target][href], area[target][href]"))
         .filter(|a| {
             a.attr("target")
@@ -258,7 +257,6 @@ fn external_links_noopener(page: &Page) -> Check {
 
 fn password_autocomplete(page: &Page) -> Check {
     let passwords: Vec<ElementRef<'_>> = page
-        .dom
         .select(sel!("input[type]"))
         .filter(|i| {
             i.attr("type")
@@ -297,7 +295,6 @@ fn blocks_paste(handler: &str) -> bool {
 
 fn paste_preventing_inputs(page: &Page) -> Check {
     let fields: Vec<ElementRef<'_>> = page
-        .dom
         .select(sel!("input, textarea"))
         .filter(|f| {
             let kind = f.attr("type").unwrap_or("text").trim().to_ascii_lowercase();
@@ -435,7 +432,7 @@ fn image_aspect_ratio(page: &Page) -> Check {
     let base = page.base_url();
     let mut any = false;
     let mut failures = Vec::new();
-    for img in page.dom.select(sel!("img[src][width][height]")) {
+    for img in page.select(sel!("img[src][width][height]")) {
         if is_hidden(img) {
             continue;
         }

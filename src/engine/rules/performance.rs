@@ -283,7 +283,6 @@ fn style_sizes(style: &str) -> (bool, bool, bool) {
 fn unsized_images(page: &Page) -> Check {
     let mut any = false;
     let failures = page
-        .dom
         .select(sel!("body img"))
         .filter(|img| !is_hidden(*img) && !style_hides(*img))
         .filter(|img| {

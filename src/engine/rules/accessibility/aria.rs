@@ -185,8 +185,7 @@ pub fn aria_valid_attr_value(page: &Page) -> Check {
 
 pub fn aria_roles(page: &Page) -> Check {
     judge(
-        page.dom
-            .select(sel!("[role]"))
+        page.select(sel!("[role]"))
             .filter(|el| el.attr("role").is_some_and(|r| !r.trim().is_empty())),
         "no element sets a role",
         |el| {
@@ -210,8 +209,7 @@ pub fn aria_roles(page: &Page) -> Check {
 
 pub fn aria_deprecated_role(page: &Page) -> Check {
     judge(
-        page.dom
-            .select(sel!("[role]"))
+        page.select(sel!("[role]"))
             .filter(|el| explicit_role(*el).is_some()),
         "no element sets a role",
         |el| {
@@ -273,8 +271,7 @@ fn missing_states(el: ElementRef<'_>, role: &str) -> Vec<&'static str> {
 
 pub fn aria_required_attr(page: &Page) -> Check {
     judge(
-        page.dom
-            .select(sel!("[role]"))
+        page.select(sel!("[role]"))
             .filter(|el| explicit_role(*el).is_some()),
         "no element sets a role",
         |el| {
@@ -298,7 +295,7 @@ pub fn aria_required_attr(page: &Page) -> Check {
 
 pub fn aria_hidden_focus(page: &Page) -> Check {
     judge(
-        page.dom.select(sel!("[aria-hidden]")).filter(|el| {
+        page.select(sel!("[aria-hidden]")).filter(|el| {
             el.attr("aria-hidden")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
                 && el.value().name() != "body"
@@ -352,8 +349,7 @@ const NAME_PROHIBITED: &[&str] = &[
 
 pub fn aria_prohibited_attr(page: &Page) -> Check {
     judge(
-        page.dom
-            .select(sel!("[aria-label], [aria-labelledby]"))
+        page.select(sel!("[aria-label], [aria-labelledby]"))
             .filter(|el| {
                 let role = explicit_role(*el).or_else(|| implicit_role(*el).map(str::to_owned));
                 let labelled = ["aria-label", "aria-labelledby"]

@@ -19,8 +19,7 @@ fn named(names: &Names<'_>, el: ElementRef<'_>) -> bool {
 pub fn button_name(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom
-            .select(sel!("button"))
+        page.select(sel!("button"))
             .filter(|b| explicit_role_keeps_name_rule(*b)),
         "the page has no buttons",
         |button| {
@@ -35,7 +34,7 @@ pub fn button_name(page: &Page) -> Check {
 pub fn input_button_name(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom.select(sel!("input[type]")).filter(|i| {
+        page.select(sel!("input[type]")).filter(|i| {
             matches!(input_type(*i).as_str(), "button" | "submit" | "reset")
                 && explicit_role_keeps_name_rule(*i)
         }),
@@ -52,7 +51,7 @@ pub fn input_button_name(page: &Page) -> Check {
 pub fn link_name(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom.select(sel!("a[href]")),
+        page.select(sel!("a[href]")),
         "the page has no links",
         |link| {
             require(named(&names, link), || {
@@ -64,7 +63,7 @@ pub fn link_name(page: &Page) -> Check {
 
 /// Form fields that need a label: inputs other than buttons and hidden ones, and textareas.
 fn labelable_fields(page: &Page) -> impl Iterator<Item = ElementRef<'_>> {
-    page.dom.select(sel!("input, textarea")).filter(|el| {
+    page.select(sel!("input, textarea")).filter(|el| {
         el.value().name() == "textarea"
             || !matches!(
                 input_type(*el).as_str(),
@@ -98,7 +97,7 @@ pub fn label(page: &Page) -> Check {
 pub fn select_name(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom.select(sel!("select")),
+        page.select(sel!("select")),
         "the page has no selects",
         |select| {
             require(field_has_label(&names, select), || {
@@ -111,7 +110,7 @@ pub fn select_name(page: &Page) -> Check {
 pub fn form_field_multiple_labels(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        labelable_fields(page).chain(page.dom.select(sel!("select"))),
+        labelable_fields(page).chain(page.select(sel!("select"))),
         "the page has no form fields",
         |field| {
             let count = names.labels(field).len();
@@ -129,7 +128,7 @@ pub fn form_field_multiple_labels(page: &Page) -> Check {
 pub fn frame_title(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom.select(sel!("iframe, frame")).filter(|f| {
+        page.select(sel!("iframe, frame")).filter(|f| {
             f.attr("tabindex")
                 .and_then(|t| t.trim().parse::<i64>().ok())
                 .is_none_or(|t| t >= 0)
@@ -152,7 +151,7 @@ pub fn frame_title(page: &Page) -> Check {
 pub fn summary_name(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom.select(sel!("details > summary")).filter(|s| {
+        page.select(sel!("details > summary")).filter(|s| {
             s.prev_siblings()
                 .filter_map(ElementRef::wrap)
                 .all(|e| e.value().name() != "summary")
@@ -189,8 +188,7 @@ fn natively_named(el: ElementRef<'_>) -> bool {
 
 /// Ids of the popups comboboxes control: their name comes from the combobox.
 fn combobox_popups(page: &Page) -> Vec<&str> {
-    page.dom
-        .select(sel!("[role]"))
+    page.select(sel!("[role]"))
         .filter(|el| explicit_role(*el).as_deref() == Some("combobox"))
         .flat_map(|el| {
             ["aria-controls", "aria-owns"]
@@ -206,7 +204,7 @@ fn roles_need_names(page: &Page, roles: &[&str], what: &str) -> Check {
     let names = Names::new(&page.dom);
     let popups = combobox_popups(page);
     judge(
-        page.dom.select(sel!("[role]")).filter(|el| {
+        page.select(sel!("[role]")).filter(|el| {
             !natively_named(*el)
                 && explicit_role(*el).is_some_and(|r| roles.contains(&r.as_str()))
                 && !el.value().id().is_some_and(|id| popups.contains(&id))

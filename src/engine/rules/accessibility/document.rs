@@ -37,7 +37,7 @@ fn outside_svg(el: ElementRef<'_>) -> bool {
 }
 
 pub fn document_title(page: &Page) -> Check {
-    let title = page.dom.select(sel!("title")).find(|t| outside_svg(*t));
+    let title = page.select(sel!("title")).find(|t| outside_svg(*t));
     match title {
         Some(t) if !text_content(t).is_empty() => Check::pass(),
         Some(t) => Check::fail(element_evidence(t, "the <title> element is empty")),
@@ -109,8 +109,7 @@ fn has_own_language_text(el: ElementRef<'_>) -> bool {
 pub fn valid_lang(page: &Page) -> Check {
     let html = root(page);
     judge(
-        page.dom
-            .select(sel!("[lang], [xml\\:lang]"))
+        page.select(sel!("[lang], [xml\\:lang]"))
             .filter(|el| el.id() != html.id()),
         "no element other than <html> sets a language",
         |el| {
@@ -169,7 +168,7 @@ fn viewport_properties(content: &str) -> Vec<(String, String)> {
 
 pub fn meta_viewport(page: &Page) -> Check {
     judge_all(
-        page.dom.select(sel!("meta[name]")).filter(|m| {
+        page.select(sel!("meta[name]")).filter(|m| {
             m.attr("name")
                 .is_some_and(|n| n.trim().eq_ignore_ascii_case("viewport"))
         }),
@@ -219,12 +218,10 @@ fn refresh_delay(content: &str) -> Option<f64> {
 
 pub fn meta_refresh(page: &Page) -> Check {
     judge_all(
-        page.dom
-            .select(sel!("meta[http-equiv][content]"))
-            .filter(|m| {
-                m.attr("http-equiv")
-                    .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
-            }),
+        page.select(sel!("meta[http-equiv][content]")).filter(|m| {
+            m.attr("http-equiv")
+                .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
+        }),
         "the page does not refresh itself",
         |meta| match refresh_delay(meta.attr("content").unwrap_or_default()) {
             None => Verdict::Skip,
@@ -239,7 +236,7 @@ pub fn meta_refresh(page: &Page) -> Check {
 }
 
 pub fn aria_hidden_body(page: &Page) -> Check {
-    let Some(body) = page.dom.select(sel!("body")).next() else {
+    let Some(body) = page.select(sel!("body")).next() else {
         return Check::not_applicable("the document has no <body>");
     };
     let hidden = body
@@ -256,8 +253,7 @@ pub fn aria_hidden_body(page: &Page) -> Check {
 }
 
 fn has_main_landmark(page: &Page) -> bool {
-    page.dom
-        .select(sel!("main, [role]"))
+    page.select(sel!("main, [role]"))
         .filter(|el| !is_hidden(*el))
         .any(|el| match el.attr("role") {
             Some(role) => role
@@ -269,15 +265,13 @@ fn has_main_landmark(page: &Page) -> bool {
 }
 
 pub fn bypass(page: &Page) -> Check {
-    if page.dom.select(sel!("body")).next().is_none() {
+    if page.select(sel!("body")).next().is_none() {
         return Check::not_applicable("the document has no <body>");
     }
     let heading = page
-        .dom
         .select(sel!("h1, h2, h3, h4, h5, h6, [role=heading]"))
         .any(|h| !is_hidden(h));
     let skip_link = page
-        .dom
         .select(sel!("a[href^='#']"))
         .any(|a| a.attr("href").is_some_and(|h| h.len() > 1) && !is_hidden(a));
     if heading || skip_link || has_main_landmark(page) {
@@ -291,7 +285,7 @@ pub fn bypass(page: &Page) -> Check {
 }
 
 pub fn landmark_one_main(page: &Page) -> Check {
-    if page.dom.select(sel!("body")).next().is_none() {
+    if page.select(sel!("body")).next().is_none() {
         return Check::not_applicable("the document has no <body>");
     }
     if has_main_landmark(page) {

@@ -36,8 +36,7 @@ fn native_level(name: &str) -> Option<u32> {
 }
 
 fn headings(page: &Page) -> impl Iterator<Item = ElementRef<'_>> {
-    page.dom
-        .select(sel!("h1, h2, h3, h4, h5, h6, [role]"))
+    page.select(sel!("h1, h2, h3, h4, h5, h6, [role]"))
         .filter(|h| heading_level(*h).is_some())
 }
 
@@ -76,8 +75,7 @@ fn non_blank_text_children(el: ElementRef<'_>) -> bool {
 
 pub fn list(page: &Page) -> Check {
     judge(
-        page.dom
-            .select(sel!("ul, ol"))
+        page.select(sel!("ul, ol"))
             .filter(|l| !has_role_attribute(*l)),
         "the page has no lists",
         |list| {
@@ -104,8 +102,7 @@ pub fn list(page: &Page) -> Check {
 
 pub fn listitem(page: &Page) -> Check {
     judge(
-        page.dom
-            .select(sel!("li"))
+        page.select(sel!("li"))
             .filter(|li| !has_role_attribute(*li)),
         "the page has no list items",
         |li| {
@@ -128,8 +125,7 @@ pub fn listitem(page: &Page) -> Check {
 
 pub fn definition_list(page: &Page) -> Check {
     judge(
-        page.dom
-            .select(sel!("dl"))
+        page.select(sel!("dl"))
             .filter(|dl| !has_role_attribute(*dl)),
         "the page has no definition lists",
         |dl| {
@@ -182,8 +178,7 @@ pub fn definition_list(page: &Page) -> Check {
 
 pub fn dlitem(page: &Page) -> Check {
     judge(
-        page.dom
-            .select(sel!("dt, dd"))
+        page.select(sel!("dt, dd"))
             .filter(|el| !has_role_attribute(*el)),
         "the page has no <dt> or <dd> elements",
         |item| {
@@ -224,9 +219,7 @@ fn is_header_cell(cell: ElementRef<'_>) -> bool {
 
 pub fn td_headers_attr(page: &Page) -> Check {
     judge(
-        page.dom
-            .select(sel!("table"))
-            .filter(|t| is_table_or_grid(*t)),
+        page.select(sel!("table")).filter(|t| is_table_or_grid(*t)),
         "the page has no tables",
         |table| {
             let cells: Vec<ElementRef<'_>> = table
@@ -277,7 +270,7 @@ pub fn td_headers_attr(page: &Page) -> Check {
 
 pub fn tabindex(page: &Page) -> Check {
     judge(
-        page.dom.select(sel!("[tabindex]")),
+        page.select(sel!("[tabindex]")),
         "no element sets tabindex",
         |el| match el
             .attr("tabindex")
@@ -293,11 +286,7 @@ pub fn tabindex(page: &Page) -> Check {
 
 pub fn accesskeys(page: &Page) -> Check {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for el in page
-        .dom
-        .select(sel!("[accesskey]"))
-        .filter(|e| !is_hidden(*e))
-    {
+    for el in page.select(sel!("[accesskey]")).filter(|e| !is_hidden(*e)) {
         let key = el
             .attr("accesskey")
             .unwrap_or_default()
@@ -309,7 +298,7 @@ pub fn accesskeys(page: &Page) -> Check {
     }
     let mut first_of: HashMap<String, bool> = HashMap::new();
     judge(
-        page.dom.select(sel!("[accesskey]")),
+        page.select(sel!("[accesskey]")),
         "no element sets an access key",
         |el| {
             let key = el

@@ -21,8 +21,7 @@ fn has_aria_or_title_name(names: &Names<'_>, el: ElementRef<'_>) -> bool {
 pub fn image_alt(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom
-            .select(sel!("img"))
+        page.select(sel!("img"))
             .filter(|img| explicit_role_keeps_name_rule(*img)),
         "the page has no images",
         |img| match img.attr("alt") {
@@ -46,8 +45,7 @@ fn has_nonblank_alt(el: ElementRef<'_>) -> bool {
 pub fn input_image_alt(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom
-            .select(sel!("input[type]"))
+        page.select(sel!("input[type]"))
             .filter(|i| input_type(*i) == "image" && explicit_role_keeps_name_rule(*i)),
         "the page has no image buttons",
         |input| {
@@ -64,7 +62,7 @@ pub fn input_image_alt(page: &Page) -> Check {
 pub fn area_alt(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom.select(sel!("map area[href]")),
+        page.select(sel!("map area[href]")),
         "the page has no image-map links",
         |area| {
             require(
@@ -78,8 +76,7 @@ pub fn area_alt(page: &Page) -> Check {
 pub fn object_alt(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom
-            .select(sel!("object[data]"))
+        page.select(sel!("object[data]"))
             .filter(|o| has_nonblank_attr(*o, "data") && explicit_role_keeps_name_rule(*o)),
         "the page embeds no objects",
         |object| {
@@ -105,7 +102,7 @@ fn role_is(el: ElementRef<'_>, roles: &[&str]) -> bool {
 pub fn svg_img_alt(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom.select(sel!("[role]")).filter(|el| {
+        page.select(sel!("[role]")).filter(|el| {
             in_svg(*el)
                 && !is_hidden_from_at(*el)
                 && (role_is(*el, &["img", "graphics-symbol"])
@@ -127,7 +124,7 @@ pub fn svg_img_alt(page: &Page) -> Check {
 pub fn role_img_alt(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
-        page.dom.select(sel!("[role]")).filter(|el| {
+        page.select(sel!("[role]")).filter(|el| {
             !in_svg(*el)
                 && role_is(*el, &["img"])
                 && !matches!(el.value().name(), "img" | "area" | "input" | "object")
@@ -143,7 +140,7 @@ pub fn role_img_alt(page: &Page) -> Check {
 
 pub fn server_side_image_map(page: &Page) -> Check {
     judge(
-        page.dom.select(sel!("img[ismap]")),
+        page.select(sel!("img[ismap]")),
         "the page has no server-side image maps",
         |_| {
             Verdict::Review(
@@ -157,7 +154,7 @@ pub fn server_side_image_map(page: &Page) -> Check {
 
 pub fn video_caption(page: &Page) -> Check {
     judge(
-        page.dom.select(sel!("video")),
+        page.select(sel!("video")),
         "the page has no videos",
         |video| {
             let captions = video.select(sel!("track[kind]")).any(|t| {

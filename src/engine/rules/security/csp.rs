@@ -15,8 +15,6 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use scraper::Html;
-
 use super::{LOCAL_SERVER, Verdict, header_snippet, is_js_space, joined_header, js_trim};
 use crate::engine::page::Page;
 use crate::engine::page::dom::{SNIPPET_MAX, shorten};
@@ -353,8 +351,8 @@ fn split_policies<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> 
 
 /// The contents of `<meta http-equiv="Content-Security-Policy">` tags, in document order
 /// (a meta with an empty content is skipped, as the Observatory does).
-fn meta_policies(dom: &Html) -> Vec<String> {
-    dom.select(sel!("meta[http-equiv][content]"))
+fn meta_policies(page: &Page) -> Vec<String> {
+    page.select(sel!("meta[http-equiv][content]"))
         .filter(|m| {
             m.attr("http-equiv")
                 .is_some_and(|h| js_trim(h).eq_ignore_ascii_case("content-security-policy"))
@@ -402,7 +400,7 @@ impl Inputs {
             } else {
                 Vec::new()
             },
-            metas: meta_policies(&page.dom),
+            metas: meta_policies(page),
             report_only: remote
                 && joined_header(&page.headers, "content-security-policy-report-only")
                     .is_some_and(|v| !v.is_empty()),

@@ -3,6 +3,7 @@
 //! Their failures carry webaudit's own penalties (the rule's `penalty`), which count in the
 //! 0–100 security score but not in the Observatory grade.
 
+use crate::engine::page::index::IndexedSelector;
 use chrono::{DateTime, Utc};
 use scraper::ElementRef;
 use url::Url;
@@ -33,7 +34,7 @@ fn upgrades_insecure_requests(page: &Page) -> bool {
         .iter()
         .any(|v| v.to_ascii_lowercase().contains("upgrade-insecure-requests"));
     header
-        || page.dom.select(sel!("meta[http-equiv][content]")).any(|m| {
+        || page.select(sel!("meta[http-equiv][content]")).any(|m| {
             m.attr("http-equiv")
                 .is_some_and(|h| h.trim().eq_ignore_ascii_case("content-security-policy"))
                 && m.attr("content")
@@ -44,12 +45,12 @@ fn upgrades_insecure_requests(page: &Page) -> bool {
 /// Plain-http URLs of elements matching (selector, attribute) pairs.
 fn insecure_refs<'a>(
     page: &'a Page,
-    targets: &[(&scraper::Selector, &str)],
+    targets: &[(&'static IndexedSelector, &str)],
 ) -> Vec<(ElementRef<'a>, Url)> {
     let base = page.base_url();
     let mut out = Vec::new();
     for (selector, attr) in targets {
-        for el in page.dom.select(selector) {
+        for el in page.select(selector) {
             let values: Vec<&str> = if *attr == "srcset" {
                 el.attr("srcset")
                     .map(|s| {
@@ -138,7 +139,7 @@ fn mixed_content_passive(page: &Page) -> Check {
 }
 
 fn insecure_forms(page: &Page) -> Check {
-    let forms: Vec<ElementRef<'_>> = page.dom.select(sel!("form")).collect();
+    let forms: Vec<ElementRef<'_>> = page.select(sel!("form")).collect();
     if forms.is_empty() {
         return Check::not_applicable("the page has no forms");
     }
@@ -202,7 +203,7 @@ fn version_disclosure(page: &Page) -> Check {
             }
         }
     }
-    for meta in page.dom.select(sel!("meta[name][content]")) {
+    for meta in page.select(sel!("meta[name][content]")) {
         let generator = meta
             .attr("name")
             .is_some_and(|n| n.trim().eq_ignore_ascii_case("generator"));

@@ -5,8 +5,6 @@
 //! X-Content-Type-Options is invalid), except Cross-Origin-Resource-Policy, of which the
 //! Observatory reads only the first value. An empty header counts as absent.
 
-use scraper::Html;
-
 use super::csp;
 use super::{LOCAL_SERVER, Verdict, header_snippet, joined_header, js_slice, js_trim};
 use crate::engine::page::{CORS_PROBE_ORIGIN, Page};
@@ -198,22 +196,22 @@ fn present(page: &Page, name: &str) -> Option<String> {
 
 /// The content of the last `<meta name="referrer">` with a non-empty content (a meta that
 /// also has `http-equiv` and `content` is not one, as upstream reads it).
-fn meta_referrer(dom: &Html) -> Option<String> {
-    dom.select(sel!("meta[name]"))
+fn meta_referrer(page: &Page) -> Option<String> {
+    page.select(sel!("meta[name]"))
         .filter(|m| !(m.attr("http-equiv").is_some() && m.attr("content").is_some()))
         .filter(|m| {
             m.attr("name")
                 .is_some_and(|n| js_trim(n).eq_ignore_ascii_case("referrer"))
         })
         .filter_map(|m| m.attr("content").filter(|c| !c.is_empty()))
-        .next_back()
+        .last()
         .map(str::to_owned)
 }
 
 /// The `referrer-policy` test of a page: the last valid token of the header values and the
 /// `<meta name=referrer>`, in that order.
 pub(super) fn referrer_policy(page: &Page) -> Check {
-    let meta = meta_referrer(&page.dom);
+    let meta = meta_referrer(page);
     let header = if page.is_remote() {
         joined_header(&page.headers, "referrer-policy")
     } else if meta.is_some() {

@@ -219,7 +219,6 @@ pub(super) fn subresource_integrity(page: &Page) -> Check {
     }
     let site = page.final_url.host_str().and_then(registrable_domain);
     let elements: Vec<ElementRef<'_>> = page
-        .dom
         .select(sel!("script"))
         .filter(|s| {
             ancestors_inclusive(*s)

@@ -67,7 +67,6 @@ impl LinkEntry<'_> {
 pub fn head_and_header_links(page: &Page) -> Vec<LinkEntry<'_>> {
     let base = page.base_url();
     let mut links: Vec<LinkEntry<'_>> = page
-        .dom
         .select(sel!("link"))
         .filter(|el| in_namespace(*el, HTML_NAMESPACE) && in_head(*el))
         .map(|el| {

@@ -263,7 +263,7 @@ pub fn link_text(page: &Page) -> Check {
     let single_lang = single_document_lang(page);
     let mut checked = 0usize;
     let mut failures = Vec::new();
-    for el in page.dom.select(sel!("a")) {
+    for el in page.select(sel!("a")) {
         let Some(target) = outgoing_target(page, base, el) else {
             continue;
         };
@@ -360,11 +360,11 @@ fn is_javascript_void(raw: &str) -> bool {
 
 /// `seo.crawlable-anchors`: every `<a>` meant as a link has an `href` a crawler can follow.
 pub fn crawlable_anchors(page: &Page) -> Check {
-    let has_scripts = page.dom.select(sel!("script")).next().is_some();
+    let has_scripts = page.select(sel!("script")).next().is_some();
     let mut failures = Vec::new();
     let mut reviews = Vec::new();
     let mut anchors = 0usize;
-    for el in page.dom.select(sel!("a")) {
+    for el in page.select(sel!("a")) {
         anchors += 1;
         let evidence = |detail: String| Evidence {
             selector: Some(css_path(el)),

@@ -16,8 +16,7 @@ pub const OPEN_GRAPH_REQUIRED: &[&str] = &["og:title", "og:description", "og:ima
 pub const LLMS_TXT_MIN_CHARS: usize = 50;
 
 fn meta_value<'a>(page: &'a Page, key: &str) -> Option<&'a str> {
-    page.dom
-        .select(sel!("meta[content]"))
+    page.select(sel!("meta[content]"))
         .find(|m| {
             m.attr("property")
                 .or_else(|| m.attr("name"))
@@ -66,7 +65,6 @@ fn has_context_and_type(value: &Value) -> bool {
 
 fn structured_data(page: &Page) -> Check {
     let blocks: Vec<_> = page
-        .dom
         .select(sel!("script[type]"))
         .filter(|s| {
             s.attr("type")

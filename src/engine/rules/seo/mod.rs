@@ -55,16 +55,14 @@ fn in_namespace(el: ElementRef<'_>, namespace: &str) -> bool {
 
 /// The first `<meta>` in `<head>` whose name, lower-cased, is `name` (as Lighthouse reads them).
 pub(super) fn head_meta<'a>(page: &'a Page, name: &str) -> Option<ElementRef<'a>> {
-    page.dom
-        .select(sel!("head meta[name]"))
+    page.select(sel!("head meta[name]"))
         .find(|m| m.attr("name").is_some_and(|n| n.to_lowercase() == name))
 }
 
 /// The document's title element: the first HTML `<title>` in the document, as `document.title`
 /// reads it (an SVG `<title>` does not count).
 fn title_element(page: &Page) -> Option<ElementRef<'_>> {
-    page.dom
-        .select(sel!("title"))
+    page.select(sel!("title"))
         .find(|t| in_namespace(*t, HTML_NAMESPACE))
 }
 
@@ -179,11 +177,7 @@ fn meta_description_length(page: &Page) -> Check {
 }
 
 fn single_h1(page: &Page) -> Check {
-    let h1s: Vec<ElementRef<'_>> = page
-        .dom
-        .select(sel!("h1"))
-        .filter(|h| !is_hidden(*h))
-        .collect();
+    let h1s: Vec<ElementRef<'_>> = page.select(sel!("h1")).filter(|h| !is_hidden(*h)).collect();
     match h1s.len() {
         0 => Check::fail(page_evidence("the page has no visible <h1>")),
         1 => Check::pass(),
