@@ -25,7 +25,8 @@ struct RuleFailures {
     first: Finding,
     severity: Severity,
     occurrences: u32,
-    pages: HashSet<String>,
+    /// Hashes of the pages' URLs (a crawl's pages are many; their URLs are kept elsewhere).
+    pages: HashSet<u64>,
     places: Vec<Place>,
 }
 
@@ -43,6 +44,12 @@ fn place(f: &Finding) -> Place {
         url: f.evidence.url.clone(),
         detail: f.evidence.detail.clone(),
     }
+}
+
+/// A page URL's key in a rule's set of pages.
+fn page_key(url: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(url)
 }
 
 impl RecommendationBuilder {
@@ -63,9 +70,7 @@ impl RecommendationBuilder {
             });
         entry.occurrences += 1;
         entry.severity = entry.severity.max(f.severity);
-        if !entry.pages.contains(&f.page_url) {
-            entry.pages.insert(f.page_url.clone());
-        }
+        entry.pages.insert(page_key(&f.page_url));
         if entry.places.len() < PLACES_SHOWN {
             entry.places.push(place(f));
         }

@@ -13,6 +13,7 @@
 //! - `overall` is the mean of the category scores present (equal weights).
 //! - A site's scores are the means of its pages' scores (see README).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::engine::rules;
@@ -116,8 +117,9 @@ impl ScoreCard {
 /// One rule's result on one page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleResult {
-    /// The rule.
-    pub rule_id: String,
+    /// The rule: the catalogue's own id (no allocation, a crawl keeps one state per page), or
+    /// a copy for a rule this version does not know (an older stored report).
+    pub rule_id: Cow<'static, str>,
     /// Its category.
     pub category: Category,
     /// Its weight.
@@ -214,7 +216,8 @@ impl PageScoreState {
                 None
             };
             let entry = results.entry(f.rule_id.as_str()).or_insert(RuleResult {
-                rule_id: f.rule_id.clone(),
+                rule_id: rules::find(&f.rule_id)
+                    .map_or_else(|| Cow::Owned(f.rule_id.clone()), |r| Cow::Borrowed(r.id)),
                 category: f.category,
                 weight: f.weight,
                 score,
@@ -270,7 +273,7 @@ impl PageScoreState {
         for r in self
             .imperfect
             .iter()
-            .filter(|r| fixed.contains(&r.rule_id.as_str()))
+            .filter(|r| fixed.contains(&r.rule_id.as_ref()))
         {
             if r.category == Category::Security {
                 let m = r.modifier.unwrap_or(0);

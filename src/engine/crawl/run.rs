@@ -457,7 +457,7 @@ impl Crawler<'_> {
                     for (id, state) in &mut self.states {
                         let failed = failing_pages.contains_key(id);
                         state.add(RuleResult {
-                            rule_id: info.id.to_owned(),
+                            rule_id: info.id.into(),
                             category: info.category,
                             weight: info.weight,
                             score: if failed { 0.0 } else { 1.0 },
