@@ -12,7 +12,9 @@
 //! - [`names`] — accessible names (`aria-labelledby`, `aria-label`, labels, alt, content).
 //! - [`roles`] — the ARIA vocabulary: roles, attributes, value types, required states.
 //! - [`verdict`] — the per-element test loop the rules share.
-//! - rule files: [`document`], [`text_alternatives`], [`controls`], [`structure`], [`aria`].
+//! - [`html_aria`] — ARIA in HTML: the roles each HTML element may take.
+//! - rule files: [`document`], [`text_alternatives`], [`controls`], [`structure`], [`aria`],
+//!   [`aria_allowed`] (what a role permits), [`aria_context`] (roles in their containers).
 
 /// A page rule of this category that mirrors the axe rule `$id`.
 macro_rules! axe_rule {
@@ -48,8 +50,11 @@ macro_rules! axe_rule {
 }
 
 pub mod aria;
+pub mod aria_allowed;
+pub mod aria_context;
 pub mod controls;
 pub mod document;
+pub mod html_aria;
 pub mod names;
 pub mod roles;
 pub mod structure;
@@ -66,6 +71,8 @@ static ALL: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         controls::RULES,
         structure::RULES,
         aria::RULES,
+        aria_allowed::RULES,
+        aria_context::RULES,
     ]
     .concat()
 });

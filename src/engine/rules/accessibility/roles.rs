@@ -506,6 +506,673 @@ pub fn required_attributes(role: &str) -> &'static [&'static str] {
     }
 }
 
+/// ARIA attributes axe-core allows on every element whatever its role: the ARIA 1.2 globals
+/// plus the states ARIA 1.2 took off that list (`aria-disabled`, `aria-errormessage`,
+/// `aria-haspopup`, `aria-hidden`, `aria-invalid`), which browsers still honour everywhere.
+const UNIVERSAL_ATTRIBUTES: &[&str] = &[
+    "aria-atomic",
+    "aria-braillelabel",
+    "aria-brailleroledescription",
+    "aria-busy",
+    "aria-controls",
+    "aria-current",
+    "aria-describedby",
+    "aria-description",
+    "aria-details",
+    "aria-disabled",
+    "aria-dropeffect",
+    "aria-errormessage",
+    "aria-flowto",
+    "aria-grabbed",
+    "aria-haspopup",
+    "aria-hidden",
+    "aria-invalid",
+    "aria-keyshortcuts",
+    "aria-label",
+    "aria-labelledby",
+    "aria-live",
+    "aria-owns",
+    "aria-relevant",
+    "aria-roledescription",
+];
+
+/// True for an attribute allowed on every element (see [`UNIVERSAL_ATTRIBUTES`]).
+pub fn is_universal_attribute(name: &str) -> bool {
+    UNIVERSAL_ATTRIBUTES.contains(&name)
+}
+
+/// The first universal ARIA attribute the element carries.
+pub fn universal_attribute<'a>(el: ElementRef<'a>) -> Option<&'a str> {
+    el.value()
+        .attrs()
+        .map(|(name, _)| name)
+        .find(|name| is_universal_attribute(name))
+}
+
+/// What WAI-ARIA 1.2 (as axe-core applies it) says about one role beyond its name.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RoleSpec {
+    /// A widget: an interactive control (axe's role type `widget`).
+    pub widget: bool,
+    /// Its descendants are presentational: browsers flatten them into the control.
+    pub presentational_children: bool,
+    /// Role-specific attributes it supports (required ones included), beyond the universal ones.
+    pub attributes: &'static [&'static str],
+    /// Roles one of which must contain it (its required context).
+    pub context: &'static [&'static str],
+    /// Roles it must own at least one of (its required owned elements).
+    pub owned: &'static [&'static str],
+}
+
+const EXPANDED: &[&str] = &["aria-expanded"];
+const HEADER_CELL: &[&str] = &[
+    "aria-colindex",
+    "aria-colspan",
+    "aria-expanded",
+    "aria-readonly",
+    "aria-required",
+    "aria-rowindex",
+    "aria-rowspan",
+    "aria-selected",
+    "aria-sort",
+];
+const TEXT_FIELD: &[&str] = &[
+    "aria-activedescendant",
+    "aria-autocomplete",
+    "aria-multiline",
+    "aria-placeholder",
+    "aria-readonly",
+    "aria-required",
+];
+const MENU_ITEMS: &[&str] = &[
+    "group",
+    "menu",
+    "menuitem",
+    "menuitemcheckbox",
+    "menuitemradio",
+    "separator",
+];
+const MENU_CONTEXT: &[&str] = &["group", "menu", "menubar"];
+const ROWS: &[&str] = &["row", "rowgroup"];
+const CELL_CONTEXT: &[&str] = &["row"];
+const VALUE_RANGE: &[&str] = &[
+    "aria-valuemax",
+    "aria-valuemin",
+    "aria-valuenow",
+    "aria-valuetext",
+];
+
+/// The spec of a concrete role, `None` for roles axe-core does not know (`generic`) and
+/// unknown tokens. DPUB roles share one default spec.
+pub fn role_spec(role: &str) -> Option<RoleSpec> {
+    let plain = RoleSpec::default();
+    let widget = RoleSpec {
+        widget: true,
+        ..plain
+    };
+    let expandable = RoleSpec {
+        attributes: EXPANDED,
+        ..plain
+    };
+    let expandable_widget = RoleSpec {
+        attributes: EXPANDED,
+        ..widget
+    };
+    let control = |attributes| RoleSpec {
+        widget: true,
+        presentational_children: true,
+        attributes,
+        ..plain
+    };
+    Some(match role {
+        "alert" | "link" | "log" | "marquee" | "status" | "tabpanel" | "timer" => expandable_widget,
+        "alertdialog" | "dialog" => RoleSpec {
+            attributes: &["aria-expanded", "aria-modal"],
+            ..widget
+        },
+        "application" | "group" => RoleSpec {
+            attributes: &["aria-activedescendant", "aria-expanded"],
+            ..plain
+        },
+        "article" => RoleSpec {
+            attributes: &["aria-expanded", "aria-posinset", "aria-setsize"],
+            ..plain
+        },
+        "banner" | "complementary" | "contentinfo" | "definition" | "directory" | "document"
+        | "figure" | "form" | "graphics-document" | "graphics-object" | "heading" | "main"
+        | "navigation" | "note" | "region" | "search" | "term" | "tooltip" => expandable,
+        "feed" => RoleSpec {
+            attributes: EXPANDED,
+            owned: &["article"],
+            ..plain
+        },
+        "img" | "math" => RoleSpec {
+            attributes: EXPANDED,
+            presentational_children: true,
+            ..plain
+        },
+        "graphics-symbol" => RoleSpec {
+            presentational_children: true,
+            ..plain
+        },
+        "button" => control(&["aria-expanded", "aria-pressed"]),
+        "checkbox" => control(&[
+            "aria-checked",
+            "aria-expanded",
+            "aria-readonly",
+            "aria-required",
+        ]),
+        "switch" => control(&[
+            "aria-checked",
+            "aria-expanded",
+            "aria-readonly",
+            "aria-required",
+        ]),
+        "radio" => RoleSpec {
+            attributes: &[
+                "aria-checked",
+                "aria-posinset",
+                "aria-required",
+                "aria-setsize",
+            ],
+            ..control(&[])
+        },
+        "menuitemcheckbox" | "menuitemradio" => RoleSpec {
+            context: MENU_CONTEXT,
+            ..control(&[
+                "aria-checked",
+                "aria-expanded",
+                "aria-posinset",
+                "aria-readonly",
+                "aria-setsize",
+            ])
+        },
+        "menuitem" => RoleSpec {
+            attributes: &["aria-expanded", "aria-posinset", "aria-setsize"],
+            context: MENU_CONTEXT,
+            ..widget
+        },
+        "option" => RoleSpec {
+            context: &["group", "listbox"],
+            ..control(&[
+                "aria-checked",
+                "aria-posinset",
+                "aria-selected",
+                "aria-setsize",
+            ])
+        },
+        "tab" => RoleSpec {
+            context: &["tablist"],
+            ..control(&[
+                "aria-expanded",
+                "aria-posinset",
+                "aria-selected",
+                "aria-setsize",
+            ])
+        },
+        "progressbar" => control(&[
+            "aria-expanded",
+            "aria-valuemax",
+            "aria-valuemin",
+            "aria-valuenow",
+            "aria-valuetext",
+        ]),
+        "meter" => RoleSpec {
+            widget: false,
+            ..control(VALUE_RANGE)
+        },
+        "scrollbar" => control(&[
+            "aria-controls",
+            "aria-orientation",
+            "aria-valuemax",
+            "aria-valuemin",
+            "aria-valuenow",
+            "aria-valuetext",
+        ]),
+        "separator" => RoleSpec {
+            widget: false,
+            ..control(&[
+                "aria-orientation",
+                "aria-valuemax",
+                "aria-valuemin",
+                "aria-valuenow",
+                "aria-valuetext",
+            ])
+        },
+        "slider" => control(&[
+            "aria-orientation",
+            "aria-readonly",
+            "aria-required",
+            "aria-valuemax",
+            "aria-valuemin",
+            "aria-valuenow",
+            "aria-valuetext",
+        ]),
+        "spinbutton" => RoleSpec {
+            attributes: &[
+                "aria-activedescendant",
+                "aria-readonly",
+                "aria-required",
+                "aria-valuemax",
+                "aria-valuemin",
+                "aria-valuenow",
+                "aria-valuetext",
+            ],
+            ..widget
+        },
+        "combobox" => RoleSpec {
+            attributes: &[
+                "aria-activedescendant",
+                "aria-autocomplete",
+                "aria-expanded",
+                "aria-orientation",
+                "aria-readonly",
+                "aria-required",
+            ],
+            ..widget
+        },
+        "searchbox" | "textbox" => RoleSpec {
+            attributes: TEXT_FIELD,
+            ..widget
+        },
+        "listbox" => RoleSpec {
+            attributes: &[
+                "aria-activedescendant",
+                "aria-expanded",
+                "aria-multiselectable",
+                "aria-orientation",
+                "aria-readonly",
+                "aria-required",
+            ],
+            owned: &["group", "option"],
+            ..widget
+        },
+        "list" => RoleSpec {
+            attributes: EXPANDED,
+            owned: &["group", "listitem"],
+            ..plain
+        },
+        "listitem" => RoleSpec {
+            attributes: &[
+                "aria-expanded",
+                "aria-level",
+                "aria-posinset",
+                "aria-setsize",
+            ],
+            context: &["list"],
+            ..plain
+        },
+        "menu" | "menubar" => RoleSpec {
+            attributes: &["aria-activedescendant", "aria-expanded", "aria-orientation"],
+            owned: MENU_ITEMS,
+            ..plain
+        },
+        "tablist" => RoleSpec {
+            attributes: &[
+                "aria-activedescendant",
+                "aria-expanded",
+                "aria-level",
+                "aria-multiselectable",
+                "aria-orientation",
+            ],
+            owned: &["tab"],
+            ..plain
+        },
+        "toolbar" => RoleSpec {
+            attributes: &["aria-activedescendant", "aria-expanded", "aria-orientation"],
+            ..plain
+        },
+        "radiogroup" => RoleSpec {
+            attributes: &[
+                "aria-activedescendant",
+                "aria-expanded",
+                "aria-orientation",
+                "aria-readonly",
+                "aria-required",
+            ],
+            ..plain
+        },
+        "tree" => RoleSpec {
+            attributes: &[
+                "aria-activedescendant",
+                "aria-expanded",
+                "aria-multiselectable",
+                "aria-orientation",
+                "aria-required",
+            ],
+            owned: &["group", "treeitem"],
+            ..plain
+        },
+        "treeitem" => RoleSpec {
+            attributes: &[
+                "aria-checked",
+                "aria-expanded",
+                "aria-level",
+                "aria-posinset",
+                "aria-selected",
+                "aria-setsize",
+            ],
+            context: &["group", "tree"],
+            ..widget
+        },
+        "grid" => RoleSpec {
+            attributes: &[
+                "aria-activedescendant",
+                "aria-colcount",
+                "aria-expanded",
+                "aria-level",
+                "aria-multiselectable",
+                "aria-readonly",
+                "aria-rowcount",
+            ],
+            owned: ROWS,
+            ..plain
+        },
+        "treegrid" => RoleSpec {
+            attributes: &[
+                "aria-activedescendant",
+                "aria-colcount",
+                "aria-expanded",
+                "aria-level",
+                "aria-multiselectable",
+                "aria-orientation",
+                "aria-readonly",
+                "aria-required",
+                "aria-rowcount",
+            ],
+            owned: ROWS,
+            ..plain
+        },
+        "table" => RoleSpec {
+            attributes: &["aria-colcount", "aria-rowcount"],
+            owned: ROWS,
+            ..plain
+        },
+        "rowgroup" => RoleSpec {
+            context: &["grid", "table", "treegrid"],
+            owned: &["row"],
+            ..plain
+        },
+        "row" => RoleSpec {
+            attributes: &[
+                "aria-activedescendant",
+                "aria-colindex",
+                "aria-expanded",
+                "aria-level",
+                "aria-posinset",
+                "aria-rowindex",
+                "aria-selected",
+                "aria-setsize",
+            ],
+            context: &["grid", "rowgroup", "table", "treegrid"],
+            owned: &["cell", "columnheader", "gridcell", "rowheader"],
+            ..plain
+        },
+        "cell" => RoleSpec {
+            attributes: &[
+                "aria-colindex",
+                "aria-colspan",
+                "aria-rowindex",
+                "aria-rowspan",
+            ],
+            context: CELL_CONTEXT,
+            ..plain
+        },
+        "columnheader" | "rowheader" => RoleSpec {
+            attributes: HEADER_CELL,
+            context: CELL_CONTEXT,
+            ..plain
+        },
+        "gridcell" => RoleSpec {
+            attributes: &[
+                "aria-colindex",
+                "aria-colspan",
+                "aria-expanded",
+                "aria-readonly",
+                "aria-required",
+                "aria-rowindex",
+                "aria-rowspan",
+                "aria-selected",
+            ],
+            context: CELL_CONTEXT,
+            ..widget
+        },
+        "caption" => RoleSpec {
+            context: &["figure", "grid", "table", "treegrid"],
+            ..plain
+        },
+        "comment" => RoleSpec {
+            attributes: &["aria-level", "aria-posinset", "aria-setsize"],
+            ..plain
+        },
+        "suggestion" => RoleSpec {
+            owned: &["deletion", "insertion"],
+            ..plain
+        },
+        "generic" => return None,
+        _ if is_concrete_role(role) => plain,
+        _ => return None,
+    })
+}
+
+/// The role a DPUB role falls back to where it is not supported: such a role belongs on an
+/// element whose implicit role is that one (`doc-noteref` on a link).
+pub fn dpub_fallback(role: &str) -> Option<&'static str> {
+    Some(match role {
+        "doc-backlink" | "doc-biblioref" | "doc-glossref" | "doc-noteref" => "link",
+        "doc-biblioentry" | "doc-endnote" => "listitem",
+        "doc-cover" => "img",
+        _ => return None,
+    })
+}
+
+/// The canonical spelling of a role token axe-core accepts: concrete, not `generic` (which
+/// axe does not know), and DPUB roles only when `dpub` is set.
+pub fn axe_role_token(token: &str, dpub: bool) -> Option<&'static str> {
+    let lower;
+    let token = if token.bytes().any(|b| b.is_ascii_uppercase()) {
+        lower = token.to_ascii_lowercase();
+        lower.as_str()
+    } else {
+        token
+    };
+    if token == "generic" || (!dpub && token.starts_with("doc-")) {
+        return None;
+    }
+    CONCRETE_ROLES
+        .binary_search(&token)
+        .ok()
+        .map(|i| CONCRETE_ROLES[i])
+}
+
+/// The explicit role as axe-core reads it (`getExplicitRole`): the whole trimmed `role` value
+/// must be a role, or with `fallback` its first token that is one.
+pub fn axe_explicit_role(el: ElementRef<'_>, dpub: bool, fallback: bool) -> Option<&'static str> {
+    let value = el.attr("role")?.trim();
+    if fallback {
+        value
+            .split_ascii_whitespace()
+            .find_map(|t| axe_role_token(t, dpub))
+    } else {
+        axe_role_token(value, dpub)
+    }
+}
+
+/// True when a keyboard or script can focus the element, as axe-core decides it
+/// (`isFocusable`): natively focusable controls and any element with a `tabindex` (negative
+/// ones included), unless disabled or hidden from everyone.
+pub fn accepts_focus(el: ElementRef<'_>) -> bool {
+    let v = el.value();
+    let name = v.name();
+    if (v.attr("disabled").is_some()
+        && matches!(
+            name,
+            "button" | "input" | "select" | "textarea" | "option" | "optgroup" | "fieldset"
+        ))
+        || is_hidden(el)
+    {
+        return false;
+    }
+    let native = match name {
+        "a" | "area" => v.attr("href").is_some(),
+        "button" | "select" | "textarea" | "summary" => true,
+        "details" => !el.child_elements().any(|c| c.value().name() == "summary"),
+        "input" => !v
+            .attr("type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
+        _ => false,
+    };
+    native
+        || v.attr("tabindex")
+            .is_some_and(|t| t.trim().parse::<i64>().is_ok())
+}
+
+/// True when browsers ignore a `none`/`presentation` role on the element: it is focusable or
+/// carries a universal ARIA attribute.
+fn overrides_presentation(el: ElementRef<'_>) -> bool {
+    universal_attribute(el).is_some() || accepts_focus(el)
+}
+
+/// Input types browsers know; any other value behaves as `text`.
+const INPUT_TYPES: &[&str] = &[
+    "button",
+    "checkbox",
+    "color",
+    "date",
+    "datetime-local",
+    "email",
+    "file",
+    "hidden",
+    "image",
+    "month",
+    "number",
+    "password",
+    "radio",
+    "range",
+    "reset",
+    "search",
+    "submit",
+    "tel",
+    "text",
+    "time",
+    "url",
+    "week",
+];
+
+/// The type of an `<input>` as browsers read it (lower-case; unknown values are `text`).
+pub fn input_kind(el: ElementRef<'_>) -> &'static str {
+    let raw = el.attr("type").unwrap_or_default().trim();
+    INPUT_TYPES
+        .iter()
+        .find(|t| t.eq_ignore_ascii_case(raw))
+        .copied()
+        .unwrap_or("text")
+}
+
+/// The implicit role as axe-core computes it: like [`implicit_role`], but without `generic`
+/// (axe does not know it), with table cells that depend on their table, images that keep
+/// `img` when given ARIA or focus, and the presentational role that list items and table
+/// parts inherit from a presentational list or table.
+pub fn axe_implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
+    if let Some(inherited) = inherited_presentation(el) {
+        return Some(inherited);
+    }
+    let v = el.value();
+    match v.name() {
+        "td" => {
+            let table = el
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|a| a.value().name() == "table");
+            let grid = table.and_then(|t| axe_explicit_role(t, false, false));
+            Some(if matches!(grid, Some("grid" | "treegrid")) {
+                "gridcell"
+            } else {
+                "cell"
+            })
+        }
+        "th" if v
+            .attr("scope")
+            .is_some_and(|s| s.trim().eq_ignore_ascii_case("row")) =>
+        {
+            Some("rowheader")
+        }
+        "img" if v.attr("alt") == Some("") && overrides_presentation(el) => Some("img"),
+        "section"
+            if has_nonblank_attr(el, "aria-label")
+                || has_nonblank_attr(el, "aria-labelledby")
+                || has_nonblank_attr(el, "title") =>
+        {
+            Some("region")
+        }
+        "select" => {
+            let listbox = v.attr("multiple").is_some()
+                || v.attr("size")
+                    .and_then(|s| s.trim().parse::<u32>().ok())
+                    .is_some_and(|s| s > 1);
+            Some(if listbox { "listbox" } else { "combobox" })
+        }
+        "input" => {
+            let list = v.attr("list").is_some();
+            Some(match input_kind(el) {
+                "button" | "image" | "reset" | "submit" => "button",
+                "checkbox" => "checkbox",
+                "radio" => "radio",
+                "range" => "slider",
+                "number" => "spinbutton",
+                "search" if list => "combobox",
+                "search" => "searchbox",
+                "email" | "tel" | "text" | "url" if list => "combobox",
+                _ => "textbox",
+            })
+        }
+        _ => implicit_role(el).filter(|r| *r != "generic"),
+    }
+}
+
+/// Parents through which a presentational role passes down to the element (a `<li>` of a
+/// `<ul role="none">` is not a list item either).
+fn presentation_parents(name: &str) -> &'static [&'static str] {
+    match name {
+        "td" | "th" => &["tr"],
+        "tr" => &["table", "tbody", "tfoot", "thead"],
+        "tbody" | "tfoot" | "thead" => &["table"],
+        "li" => &["ol", "ul"],
+        "dd" | "dt" => &["div", "dl"],
+        _ => &[],
+    }
+}
+
+fn inherited_presentation(el: ElementRef<'_>) -> Option<&'static str> {
+    let parents = presentation_parents(el.value().name());
+    if parents.is_empty() {
+        return None;
+    }
+    let parent = el.parent().and_then(ElementRef::wrap)?;
+    if !parents.contains(&parent.value().name()) {
+        return None;
+    }
+    match axe_explicit_role(parent, false, false) {
+        Some(role) if is_presentational(role) && !overrides_presentation(parent) => Some(role),
+        Some(_) => None,
+        None => inherited_presentation(parent),
+    }
+}
+
+/// The element's role as axe-core computes it (`getRole`): the explicit role (a DPUB role
+/// only with `dpub`), unless it is `none`/`presentation` on an element where browsers ignore
+/// that, else the implicit role. With `semantic_only`, `none` and `presentation` give `None`.
+pub fn axe_role(el: ElementRef<'_>, dpub: bool, semantic_only: bool) -> Option<&'static str> {
+    let role = match axe_explicit_role(el, dpub, false) {
+        Some(role) if is_presentational(role) && overrides_presentation(el) => {
+            axe_implicit_role(el)
+        }
+        Some(role) => Some(role),
+        None => axe_implicit_role(el),
+    };
+    role.filter(|r| !(semantic_only && is_presentational(r)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
