@@ -13,6 +13,8 @@
 //! - [`roles`] — the ARIA vocabulary: roles, attributes, value types, required states.
 //! - [`verdict`] — the per-element test loop the rules share.
 //! - rule files: [`document`], [`text_alternatives`], [`controls`], [`structure`], [`aria`].
+//! - [`tables`] (data-table heuristic, header grid), [`autocomplete`] (autofill grammar),
+//!   [`redundancy`] (names that repeat or contradict what is shown).
 
 /// A page rule of this category that mirrors the axe rule `$id`.
 macro_rules! axe_rule {
@@ -48,11 +50,14 @@ macro_rules! axe_rule {
 }
 
 pub mod aria;
+pub mod autocomplete;
 pub mod controls;
 pub mod document;
 pub mod names;
+pub mod redundancy;
 pub mod roles;
 pub mod structure;
+pub mod tables;
 pub mod text_alternatives;
 mod verdict;
 
@@ -66,6 +71,9 @@ static ALL: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         controls::RULES,
         structure::RULES,
         aria::RULES,
+        tables::RULES,
+        autocomplete::RULES,
+        redundancy::RULES,
     ]
     .concat()
 });
