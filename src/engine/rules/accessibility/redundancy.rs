@@ -252,35 +252,50 @@ fn comparable_name(name: &str) -> String {
     collapse_whitespace(&kept).to_lowercase()
 }
 
+/// True for a link axe compares: `a[href]`, `area[href]` or `role="link"`, exposed to
+/// assistive technology.
+fn is_link(el: ElementRef<'_>) -> bool {
+    let v = el.value();
+    let native = matches!(v.name(), "a" | "area") && v.attr("href").is_some();
+    // Cheap test first: most elements with a role are not links.
+    let may_be_link = native
+        || v.attr("role")
+            .is_some_and(|r| r.to_ascii_lowercase().contains("link"));
+    may_be_link && link_role(el).as_deref() == Some("link") && !is_hidden_from_at(el)
+}
+
+/// Where a link goes, when it has an address.
+fn destination(page: &Page, el: ElementRef<'_>) -> Option<Destination> {
+    el.attr("href")
+        .and_then(|href| page.resolve(href))
+        .map(|url| Destination::of(&url))
+}
+
 pub fn identical_links_same_purpose(page: &Page) -> Check {
     let names = Names::new(&page.dom);
-    let links: Vec<(ElementRef<'_>, String, Option<Destination>)> = page
+    let links: Vec<(ElementRef<'_>, String)> = page
         .dom
         .select(sel!("a[href], area[href], [role]"))
-        .filter(|el| link_role(*el).as_deref() == Some("link") && !is_hidden_from_at(*el))
+        .filter(|el| is_link(*el))
         .filter_map(|el| {
             let name = comparable_name(&names.name(el));
-            let destination = el
-                .attr("href")
-                .and_then(|href| page.resolve(href))
-                .map(|url| Destination::of(&url));
-            (!name.is_empty()).then_some((el, name, destination))
+            (!name.is_empty()).then_some((el, name))
         })
         .collect();
     // axe reports each name once, on its first link: for review when another link of that
     // name goes elsewhere (or has no address to compare).
-    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, (_, name, _)) in links.iter().enumerate() {
-        groups.entry(name.as_str()).or_default().push(i);
+    let mut groups: HashMap<&str, Vec<ElementRef<'_>>> = HashMap::new();
+    for (el, name) in &links {
+        groups.entry(name.as_str()).or_default().push(*el);
     }
     let mut verdicts = HashMap::new();
-    for members in groups.values() {
+    for (name, members) in &groups {
         let (first, others) = (members[0], &members[1..]);
-        let (el, name, destination) = &links[first];
-        let same = others.iter().all(|o| match (destination, &links[*o].2) {
-            (Some(a), Some(b)) => a == b,
-            _ => false,
-        });
+        // Addresses are parsed only for names that more than one link shares.
+        let same = others.is_empty() || {
+            let target = destination(page, first);
+            target.is_some() && others.iter().all(|o| destination(page, *o) == target)
+        };
         let verdict = if same {
             Verdict::Pass
         } else {
@@ -290,10 +305,10 @@ pub fn identical_links_same_purpose(page: &Page) -> Check {
                 others.len()
             ))
         };
-        verdicts.insert(el.id(), verdict);
+        verdicts.insert(first.id(), verdict);
     }
     judge_all(
-        links.iter().map(|(el, _, _)| *el),
+        links.iter().map(|(el, _)| *el),
         "the page has no named links",
         |el| verdicts.remove(&el.id()).unwrap_or(Verdict::Skip),
     )
