@@ -211,8 +211,7 @@ fn unallowed_roles(el: ElementRef<'_>) -> Option<Vec<&'static str>> {
 
 pub fn aria_allowed_role(page: &Page) -> Check {
     judge_all(
-        page.dom
-            .select(sel!("[role]"))
+        page.select(sel!("[role]"))
             .filter(|el| axe_explicit_role(*el, true, true).is_some()),
         "no element sets a valid role",
         |el| {

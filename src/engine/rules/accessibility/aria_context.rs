@@ -162,7 +162,7 @@ fn required_children_verdict(page: &Page, el: ElementRef<'_>) -> Verdict {
 
 pub fn aria_required_children(page: &Page) -> Check {
     judge(
-        page.dom.select(sel!("[role]")),
+        page.select(sel!("[role]")),
         "no element has a role that requires owned elements",
         |el| required_children_verdict(page, el),
     )
@@ -197,7 +197,7 @@ fn missing_context(
 /// For every id named in an `aria-owns`, the first element that owns it.
 fn owners_by_id(page: &Page) -> HashMap<&str, ElementRef<'_>> {
     let mut owners = HashMap::new();
-    for owner in page.dom.select(sel!("[aria-owns]")) {
+    for owner in page.select(sel!("[aria-owns]")) {
         for id in owner
             .attr("aria-owns")
             .unwrap_or_default()
@@ -212,7 +212,7 @@ fn owners_by_id(page: &Page) -> HashMap<&str, ElementRef<'_>> {
 pub fn aria_required_parent(page: &Page) -> Check {
     let owners: OnceCell<HashMap<&str, ElementRef<'_>>> = OnceCell::new();
     judge(
-        page.dom.select(sel!("[role]")),
+        page.select(sel!("[role]")),
         "no element has a role that requires a container",
         |el| {
             let Some(role) = axe_explicit_role(el, false, false) else {
@@ -286,7 +286,7 @@ fn no_focusable_content(el: ElementRef<'_>, what: &str) -> Verdict {
 
 pub fn aria_text(page: &Page) -> Check {
     judge(
-        page.dom.select(sel!("[role=text]")),
+        page.select(sel!("[role=text]")),
         "no element has role=\"text\"",
         |el| {
             no_focusable_content(

@@ -14,7 +14,9 @@
 //! - [`verdict`] — the per-element test loop the rules share.
 //! - [`html_aria`] — ARIA in HTML: the roles each HTML element may take.
 //! - rule files: [`document`], [`text_alternatives`], [`controls`], [`structure`], [`aria`],
-//!   [`aria_allowed`] (what a role permits), [`aria_context`] (roles in their containers).
+//!   [`aria_allowed`] (what a role permits), [`aria_context`] (roles in their containers),
+//!   [`tables`] (data-table heuristic, header grid), [`autocomplete`] (autofill grammar),
+//!   [`redundancy`] (names that repeat or contradict what is shown).
 
 /// A page rule of this category that mirrors the axe rule `$id`.
 macro_rules! axe_rule {
@@ -52,12 +54,15 @@ macro_rules! axe_rule {
 pub mod aria;
 pub mod aria_allowed;
 pub mod aria_context;
+pub mod autocomplete;
 pub mod controls;
 pub mod document;
 pub mod html_aria;
 pub mod names;
+pub mod redundancy;
 pub mod roles;
 pub mod structure;
+pub mod tables;
 pub mod text_alternatives;
 mod verdict;
 
@@ -73,6 +78,9 @@ static ALL: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         aria::RULES,
         aria_allowed::RULES,
         aria_context::RULES,
+        tables::RULES,
+        autocomplete::RULES,
+        redundancy::RULES,
     ]
     .concat()
 });
