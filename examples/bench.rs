@@ -371,8 +371,16 @@ async fn http_benchmark() -> anyhow::Result<Vec<String>> {
     ])
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    // The same allocator set-up as the `webaudit` binary, before any thread starts.
+    webaudit::cli::allocator::limit_malloc_arenas();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     if let Some(pages) = arg_value("--child-crawl") {
         return child_crawl(pages.parse()?).await;
     }

@@ -318,6 +318,19 @@ async fn a_generated_thousand_page_site_crawls_completely() {
     let audited = result.pages.iter().filter(|p| p.scores.is_some()).count();
     assert_eq!(audited, 1000);
     assert_eq!(result.pages.len(), 1000);
+    // Findings reach the sink in batches; none is lost, the last pages' included.
+    let with_findings: std::collections::HashSet<&str> = result
+        .findings
+        .iter()
+        .map(|f| f.page_url.as_str())
+        .collect();
+    for page in &result.pages {
+        assert!(
+            with_findings.contains(page.final_url.as_str()),
+            "no findings for {}",
+            page.final_url
+        );
+    }
     // No page is an orphan: the sitemap lists them all and links reach them all.
     assert!(
         !result

@@ -1,8 +1,8 @@
 //! The crawl loop: schedules page visits (bounded per host), checks each page as it arrives,
-//! streams its findings to the sink, keeps its compact facts, and finally runs the cross-page
-//! rules and scores the site.
+//! streams its findings to the sink in batches, keeps its compact facts, and finally runs the
+//! cross-page rules and scores the site.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use tokio::task::{Id, JoinSet};
@@ -43,6 +43,10 @@ pub struct CrawlInput<'a> {
     /// Where findings go.
     pub sink: &'a dyn FindingSink,
 }
+
+/// Findings handed to the sink at once: a store transaction per batch of a few pages rather
+/// than per page. A crash loses at most the current batch of an audit that is re-run anyway.
+const SINK_BATCH: usize = 512;
 
 /// An audited page.
 struct Audited {
@@ -151,17 +155,16 @@ struct Crawler<'a> {
     reports: Vec<(UrlId, PageReport)>,
     builder: RecommendationBuilder,
     findings_written: usize,
+    /// Findings not yet handed to the sink.
+    pending: Vec<Finding>,
+    /// URLs that robots.txt keeps out (counted as found, never as to visit).
+    blocked: usize,
     notes: Vec<String>,
 }
 
 impl Crawler<'_> {
     fn discovered_total(&self) -> usize {
-        self.facts
-            .facts
-            .values()
-            .filter(|f| !matches!(f.state, UrlState::BlockedByRobots))
-            .count()
-            .min(self.input.options.max_pages)
+        (self.facts.facts.len() - self.blocked).min(self.input.options.max_pages)
     }
 
     fn report_progress(&self, message: &str) {
@@ -193,6 +196,7 @@ impl Crawler<'_> {
         let mut facts = UrlFacts::discovered(depth);
         if !self.input.options.ignore_robots && !self.robots.allowed(&url) {
             facts.state = UrlState::BlockedByRobots;
+            self.blocked += 1;
         } else if self.scope.matches(&url) {
             self.queue.push_back((id, depth));
         }
@@ -315,15 +319,7 @@ impl Crawler<'_> {
                 f.state = UrlState::Page;
                 f.status = Some(report.status);
                 f.page = Some(Box::new(page));
-                for finding in &findings {
-                    self.builder.add(finding);
-                }
-                self.findings_written += findings.len();
-                self.input
-                    .sink
-                    .write(findings)
-                    .await
-                    .map_err(AuditError::Sink)?;
+                self.emit(findings).await?;
                 self.states.push((id, state));
                 let message = report.final_url.clone();
                 self.reports.push((id, report));
@@ -400,7 +396,7 @@ impl Crawler<'_> {
         let start_url = start
             .map(|s| self.facts.url(s).to_owned())
             .unwrap_or_default();
-        let audited: Vec<UrlId> = self.states.iter().map(|(id, _)| *id).collect();
+        let audited: HashSet<UrlId> = self.states.iter().map(|(id, _)| *id).collect();
         for rule in SITE_RULES {
             let info = rule.info;
             let check = if single_page {
@@ -468,23 +464,43 @@ impl Crawler<'_> {
                     }
                 }
             }
-            for finding in &findings {
-                self.builder.add(finding);
-            }
-            self.findings_written += findings.len();
-            self.input
-                .sink
-                .write(findings)
-                .await
-                .map_err(AuditError::Sink)?;
+            self.emit(findings).await?;
+        }
+        self.flush().await
+    }
+
+    /// Counts findings into the recommendations and queues them for the sink, which gets them
+    /// in batches (one store transaction per batch, not per page).
+    async fn emit(&mut self, findings: Vec<Finding>) -> Result<(), AuditError> {
+        for finding in &findings {
+            self.builder.add(finding);
+        }
+        self.findings_written += findings.len();
+        if self.pending.is_empty() {
+            self.pending = findings;
+        } else {
+            self.pending.extend(findings);
+        }
+        if self.pending.len() >= SINK_BATCH {
+            self.flush().await?;
         }
         Ok(())
     }
 
+    /// Hands the queued findings to the sink.
+    async fn flush(&mut self) -> Result<(), AuditError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.pending);
+        self.input.sink.write(batch).await.map_err(AuditError::Sink)
+    }
+
     fn finish(mut self, deadline_hit: bool) -> AuditSummary {
-        let states: Vec<PageScoreState> = self.states.iter().map(|(_, s)| s.clone()).collect();
-        let by_id: HashMap<UrlId, &PageScoreState> =
-            self.states.iter().map(|(id, s)| (*id, s)).collect();
+        // Moved out, not cloned: a crawl's states are its largest retained facts.
+        let (ids, states): (Vec<UrlId>, Vec<PageScoreState>) =
+            std::mem::take(&mut self.states).into_iter().unzip();
+        let by_id: HashMap<UrlId, &PageScoreState> = ids.into_iter().zip(&states).collect();
         let mut pages = Vec::with_capacity(self.reports.len());
         for (id, mut report) in std::mem::take(&mut self.reports) {
             if let Some(state) = by_id.get(&id) {
@@ -492,6 +508,7 @@ impl Crawler<'_> {
             }
             pages.push(report);
         }
+        drop(by_id);
         if deadline_hit {
             self.notes.push(format!(
                 "the audit deadline was reached; {} pages were audited and the report covers those \
@@ -606,6 +623,8 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         reports: Vec::new(),
         builder: RecommendationBuilder::default(),
         findings_written: 0,
+        pending: Vec::new(),
+        blocked: 0,
         notes: Vec::new(),
         input,
     };

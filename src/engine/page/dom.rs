@@ -122,7 +122,14 @@ pub fn shorten(text: &str, max: usize) -> String {
 
 /// Collapses runs of whitespace into single spaces and trims.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// True when the inline `style` hides the element (`display:none` or `visibility:hidden`).
@@ -206,7 +213,8 @@ pub fn visible_text(el: ElementRef<'_>) -> String {
     collapse_whitespace(&out)
 }
 
-fn push_visible_text(el: ElementRef<'_>, out: &mut String) {
+/// [`visible_text`] before whitespace is collapsed, appended to `out`.
+pub fn push_visible_text(el: ElementRef<'_>, out: &mut String) {
     if self_hidden(el) {
         return;
     }
