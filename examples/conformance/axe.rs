@@ -251,5 +251,53 @@ pub fn run(dir: &Path, verbose: bool) -> anyhow::Result<Tally> {
         );
     }
     println!("  axe total: {total} over {} rules", per_rule.len());
+    metadata(dir, verbose)?;
     Ok(total)
+}
+
+/// The severity axe's impact maps to (critical → critical, serious → major, moderate and
+/// minor → minor).
+fn severity_of_impact(impact: &str) -> &'static str {
+    match impact {
+        "critical" => "critical",
+        "serious" => "major",
+        _ => "minor",
+    }
+}
+
+/// Checks each rule's metadata against `rules.json`: severity from axe's impact, and the WCAG
+/// success criteria in its references.
+fn metadata(dir: &Path, verbose: bool) -> anyhow::Result<()> {
+    let path = dir.join("rules.json");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("{}", path.display()))?;
+    let rules: Value = serde_json::from_str(&text)?;
+    let Some(rules) = rules.get("rules").and_then(Value::as_object) else {
+        anyhow::bail!("{} has no \"rules\" object", path.display());
+    };
+    let (mut agreed, mut checked) = (0, 0);
+    for (id, meta) in rules {
+        let Some(rule) = rule_for(id) else { continue };
+        checked += 1;
+        let info = rule.info();
+        let impact = meta.get("impact").and_then(Value::as_str).unwrap_or("");
+        let mut wcag: Vec<&str> = meta
+            .pointer("/wcag/criteria")
+            .and_then(Value::as_array)
+            .map(|c| c.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut ours: Vec<&str> = info.refs.wcag.to_vec();
+        wcag.sort_unstable();
+        ours.sort_unstable();
+        let severity_ok = info.severity.as_str() == severity_of_impact(impact);
+        if severity_ok && wcag == ours {
+            agreed += 1;
+        } else if verbose {
+            println!(
+                "    {id}: severity {} (impact {impact}), WCAG {ours:?} (axe {wcag:?})",
+                info.severity.as_str()
+            );
+        }
+    }
+    println!("  metadata (severity from impact, WCAG criteria): {agreed}/{checked} rules agree");
+    Ok(())
 }

@@ -376,7 +376,7 @@ pub static RULES: &[Rule] = &[
         title: "Zooming is not disabled",
         description: "`user-scalable=no` or a `maximum-scale` below 2 in the viewport <meta> stops \
                       people with low vision from enlarging text on phones.",
-        severity: Critical,
+        severity: Minor,
         weight: 10.0,
         fix: "Let people zoom.",
         steps: [

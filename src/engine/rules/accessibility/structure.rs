@@ -515,7 +515,7 @@ pub static RULES: &[Rule] = &[
         id: "duplicate-id-aria",
         title: "Ids that ARIA refers to are unique",
         description: "Labels and descriptions are found by id; with duplicates only the first element is used, which may be the wrong one. Listed for review, as Lighthouse does.",
-        severity: Minor,
+        severity: Critical,
         weight: 0.0,
         fix: "Make referenced ids unique.",
         steps: [

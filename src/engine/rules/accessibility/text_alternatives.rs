@@ -282,7 +282,7 @@ pub static RULES: &[Rule] = &[
         description: "Deaf and hard-of-hearing people need captions for speech and sounds. \
                       Markup can show only whether a captions <track> exists, so a video \
                       without one is listed for review (Lighthouse does not score it either).",
-        severity: Major,
+        severity: Critical,
         weight: 0.0,
         fix: "Add a captions track.",
         steps: [
