@@ -167,6 +167,45 @@ async fn audits_a_page_and_its_subresources() {
 }
 
 #[tokio::test]
+async fn recognises_a_vulnerable_library_from_the_banner_of_its_body() {
+    let router = Router::new()
+        .route(
+            "/",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/html")],
+                    "<!doctype html><title>x</title><script src=/vendor/bundle.js></script>",
+                )
+            }),
+        )
+        .route(
+            "/vendor/bundle.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript")],
+                    format!(
+                        "/*! jQuery v3.4.1 | (c) JS Foundation and other contributors */\n{}",
+                        "var x = 1;\n".repeat(5000)
+                    ),
+                )
+            }),
+        );
+    let server = FixtureServer::start(router).await;
+    let result = run(&server, "/", &options_for(&server)).await.unwrap();
+    let found = failing(&result, "best-practices.vulnerable-libraries");
+    assert_eq!(found.len(), 1);
+    let detail = found[0].evidence.detail.as_deref().unwrap();
+    assert!(
+        detail.starts_with("jQuery 3.4.1 (recognised from its banner) has 2 known"),
+        "{detail}"
+    );
+    assert_eq!(
+        found[0].evidence.url.as_deref(),
+        Some(server.url("/vendor/bundle.js").as_str())
+    );
+}
+
+#[tokio::test]
 async fn decodes_brotli_documents() {
     let body = fixture("pages/plain.html").repeat(3);
     let encoded = brotli(body.as_bytes()).await;

@@ -8,7 +8,7 @@ use encoding_rs::Encoding;
 use scraper::{ElementRef, Node};
 use url::Url;
 
-use super::{Check, FixText, Refs, Rule, element_evidence};
+use super::{Check, FixText, Refs, Rule, element_evidence, js_libraries};
 use crate::engine::page::decode::{header_charset, meta_charset};
 use crate::engine::page::dom::{ancestors_inclusive, is_hidden};
 use crate::engine::page::{Page, ResourceKind, Served, Subresource};
@@ -704,7 +704,122 @@ pub static RULES: &[Rule] = &[
         refs: Refs::lighthouse("image-aspect-ratio"),
         check: image_aspect_ratio,
     },
+    Rule {
+        id: "best-practices.vulnerable-libraries",
+        category: Category::BestPractices,
+        title: "No JavaScript library with known vulnerabilities",
+        description: "Old versions of popular libraries (jQuery, jQuery UI, Bootstrap, AngularJS, \
+                      Lodash, Moment, Handlebars, Underscore, DOMPurify, Vue) have published \
+                      vulnerabilities, often cross-site scripting, that attackers scan for. \
+                      The library and version are read from the script URL or its banner \
+                      comment and checked against a snapshot of retire.js's advisories.",
+        severity: Severity::Major,
+        weight: 3.0,
+        penalty: 0,
+        fix: FixText {
+            summary: "Upgrade each flagged library to at least the version named in the finding.",
+            steps: &[
+                "Update the library in your package manager or change the CDN URL to the fixed version.",
+                "Read the library's upgrade notes: major versions (jQuery 1→3, Bootstrap 3→5) change APIs.",
+                "Where the library is no longer maintained (AngularJS, Vue 2), plan a migration.",
+            ],
+            minutes: 60,
+        },
+        refs: Refs::lighthouse("no-vulnerable-libraries"),
+        check: vulnerable_libraries,
+    },
 ];
+
+/// Scripts whose library and version (from the URL, else the banner comment of the body or of
+/// the inline code) fall in a known advisory.
+fn vulnerable_libraries(page: &Page) -> Check {
+    let base = page.base_url();
+    let mut recognised = 0;
+    let mut failures = Vec::new();
+    for script in page.select(sel!("script")) {
+        let detected = match script.attr("src") {
+            Some(src) => {
+                let Ok(url) = base.join(src.trim()) else {
+                    continue;
+                };
+                js_libraries::from_url(&url).or_else(|| {
+                    page.subresources
+                        .iter()
+                        .find(|s| s.reference.url == url && !s.sample.is_empty())
+                        .and_then(|s| {
+                            js_libraries::from_banner(&String::from_utf8_lossy(&s.sample))
+                        })
+                })
+            }
+            None => {
+                let text: String = script.text().collect();
+                let mut end = INLINE_BANNER_BYTES.min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                js_libraries::from_banner(&text[..end])
+            }
+        };
+        let Some(detected) = detected else {
+            continue;
+        };
+        recognised += 1;
+        let advisories = detected.advisories();
+        if advisories.is_empty() {
+            continue;
+        }
+        let fixed_in = advisories
+            .iter()
+            .filter_map(|a| js_libraries::parse_version(a.below).map(|v| (v, a.below)))
+            .max_by(|a, b| a.0.cmp(&b.0));
+        let upgrade = match fixed_in {
+            // retire.js marks "every version" with a bound like 999.999.999.
+            Some((v, _)) if v.major >= 100 => {
+                "no fixed version exists (the library is end-of-life): replace it".to_owned()
+            }
+            Some((_, text)) => format!("versions from {text} are free of these"),
+            None => String::new(),
+        };
+        let mut list: Vec<String> = advisories
+            .iter()
+            .take(MAX_ADVISORIES_LISTED)
+            .map(|a| format!("{} ({}: {})", a.id, a.severity, a.summary))
+            .collect();
+        if advisories.len() > MAX_ADVISORIES_LISTED {
+            list.push(format!(
+                "and {} more",
+                advisories.len() - MAX_ADVISORIES_LISTED
+            ));
+        }
+        let mut evidence = element_evidence(
+            script,
+            format!(
+                "{} {} (recognised from its {}) has {} known vulnerabilit{}: {}; {upgrade}",
+                detected.library.name,
+                detected.version,
+                detected.source,
+                advisories.len(),
+                if advisories.len() == 1 { "y" } else { "ies" },
+                list.join("; "),
+            ),
+        );
+        evidence.url = script
+            .attr("src")
+            .and_then(|s| base.join(s.trim()).ok())
+            .map(|u| u.to_string());
+        failures.push(evidence);
+    }
+    if recognised == 0 {
+        return Check::not_applicable("no script is a library webaudit recognises");
+    }
+    Check::from_failures(failures)
+}
+
+/// How much of an inline script is searched for a library banner.
+const INLINE_BANNER_BYTES: usize = 16 * 1024;
+
+/// Advisories named in one finding's detail; the rest are counted.
+const MAX_ADVISORIES_LISTED: usize = 4;
 
 #[cfg(test)]
 mod tests {
@@ -859,6 +974,52 @@ mod tests {
         assert_eq!(
             outcome("best-practices.paste-preventing-inputs", "<p>x</p>"),
             Outcome::NotApplicable
+        );
+    }
+
+    #[test]
+    fn vulnerable_libraries_table() {
+        let id = "best-practices.vulnerable-libraries";
+        assert_eq!(
+            outcome(id, "<script src=/app.js></script>"),
+            Outcome::NotApplicable
+        );
+        assert_eq!(
+            outcome(id, "<script src=/js/jquery-3.7.1.min.js></script>"),
+            Outcome::Pass
+        );
+        let mut p = page(
+            r#"<script id="a" src="https://code.jquery.com/jquery-1.12.4.min.js"></script>
+               <script id="e" src="https://code.jquery.com/jquery-1.8.3.min.js"></script>
+               <script id="b" src="/vendor/lib.js"></script>
+               <script id="c">/*! Bootstrap v3.3.7 (http://getbootstrap.com) */</script>
+               <script id="d" src="https://ajax.googleapis.com/ajax/libs/angularjs/1.8.3/angular.min.js"></script>"#,
+        );
+        let mut lib = sub("/vendor/lib.js", ResourceKind::Script, Some(200));
+        lib.sample = bytes::Bytes::from_static(b"/*! jQuery UI - v1.12.1 - 2016-09-14 */");
+        p.subresources = vec![lib];
+        let result = check(id, &p);
+        let details: Vec<&str> = result
+            .failures
+            .iter()
+            .filter_map(|e| e.detail.as_deref())
+            .collect();
+        assert_eq!(details.len(), 5, "{details:#?}");
+        assert!(
+            details
+                .iter()
+                .any(|d| d.starts_with("jQuery 1.8.3") && d.contains("; and "))
+        );
+        assert!(details[0].starts_with("jQuery 1.12.4 (recognised from its url)"));
+        assert!(details[0].contains("CVE-2020-11022"));
+        assert!(details[0].contains("has 4 known vulnerabilities"));
+        assert!(details[0].ends_with("; versions from 3.5.0 are free of these"));
+        assert!(details[2].starts_with("jQuery UI 1.12.1 (recognised from its banner)"));
+        assert!(details[3].starts_with("Bootstrap 3.3.7"));
+        assert!(details[4].contains("no fixed version exists"));
+        assert_eq!(
+            result.failures[0].url.as_deref(),
+            Some("https://code.jquery.com/jquery-1.12.4.min.js")
         );
     }
 

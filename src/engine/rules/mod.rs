@@ -16,6 +16,7 @@ pub mod accessibility;
 pub mod best_practices;
 pub mod catalogue;
 mod check;
+pub mod js_libraries;
 pub mod langs;
 pub mod performance;
 pub mod security;
