@@ -747,13 +747,20 @@ fn vulnerable_libraries(page: &Page) -> Check {
                         .iter()
                         .find(|s| s.reference.url == url && !s.sample.is_empty())
                         .and_then(|s| {
-                            js_libraries::from_banner(&String::from_utf8_lossy(&s.sample))
+                            let head = &s.sample[..s.sample.len().min(BANNER_BYTES)];
+                            js_libraries::from_banner(&String::from_utf8_lossy(head))
                         })
                 })
             }
             None => {
-                let text: String = script.text().collect();
-                let mut end = INLINE_BANNER_BYTES.min(text.len());
+                let mut text = String::new();
+                for chunk in script.text() {
+                    text.push_str(chunk);
+                    if text.len() >= BANNER_BYTES {
+                        break;
+                    }
+                }
+                let mut end = BANNER_BYTES.min(text.len());
                 while !text.is_char_boundary(end) {
                     end -= 1;
                 }
@@ -815,8 +822,9 @@ fn vulnerable_libraries(page: &Page) -> Check {
     Check::from_failures(failures)
 }
 
-/// How much of an inline script is searched for a library banner.
-const INLINE_BANNER_BYTES: usize = 16 * 1024;
+/// How much of the start of a script (inline, or the sample of a fetched one) is searched for
+/// a library's banner comment: banners open the file, and a bounded search keeps the rule cheap.
+const BANNER_BYTES: usize = 2048;
 
 /// Advisories named in one finding's detail; the rest are counted.
 const MAX_ADVISORIES_LISTED: usize = 4;

@@ -117,8 +117,8 @@ fn looks_like_version(text: &str) -> bool {
 
 /// The library and version a script URL names, if any.
 pub fn from_url(url: &Url) -> Option<Detected> {
-    let path = url.path();
-    let file = path.rsplit('/').next()?.to_ascii_lowercase();
+    let path = url.path().to_ascii_lowercase();
+    let file = path.rsplit('/').next()?;
     let file = file.strip_suffix(".js")?;
     let file = file
         .strip_suffix(".min")
@@ -127,14 +127,12 @@ pub fn from_url(url: &Url) -> Option<Detected> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     for library in LIBRARIES {
         // `package@version` anywhere in the path (jsDelivr, unpkg).
-        let npm_prefix = format!("{}@", library.npm);
         if let Some(version) = segments.iter().find_map(|s| {
-            s.to_ascii_lowercase()
-                .strip_prefix(&npm_prefix)
+            s.strip_prefix(library.npm)
+                .and_then(|rest| rest.strip_prefix('@'))
                 .filter(|v| looks_like_version(v))
-                .map(str::to_owned)
         }) {
-            return Some(found(library, version));
+            return Some(found(library, version.to_owned()));
         }
         for stem in library.stems {
             // `jquery-3.4.1.js`
@@ -542,7 +540,7 @@ pub static LIBRARIES: &[Library] = &[
         name: "Lodash",
         npm: "lodash",
         stems: &["lodash", "lodash.core"],
-        banners: &["@license lodash ", "* lodash ", "Lo-Dash v"],
+        banners: &["@license lodash ", "lodash ", "Lo-Dash v"],
         advisories: &[
             advisory(
                 None,
