@@ -8,7 +8,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use webaudit::engine::fetch::{AddressPolicy, FetchSettings};
+use webaudit::engine::fetch::{
+    AddressPolicy, BodyLimits, FetchError, FetchSettings, Fetcher, Request,
+};
 use webaudit::engine::page::LoadError;
 use webaudit::engine::target::Target;
 use webaudit::engine::{AuditError, AuditOptions, AuditResult, audit_collect as audit};
@@ -445,6 +447,59 @@ async fn unreachable_and_tls_failures_are_unreachable() {
         .unwrap_err();
     assert!(err.to_string().contains("TLS handshake"), "{err}");
     assert!(err.is_unreachable());
+}
+
+/// A loopback TLS server whose certificate is self-signed (`tests/fixtures/tls`): it completes
+/// the handshakes a client allows and answers nothing else.
+async fn self_signed_tls_server() -> std::net::SocketAddr {
+    let cert = include_bytes!("fixtures/tls/self-signed.der").to_vec();
+    let key = include_bytes!("fixtures/tls/self-signed.key.der").to_vec();
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.into()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.into()),
+        )
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let _ = acceptor.accept(tcp).await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn certificate_failures_are_told_apart_from_other_tls_failures() {
+    let fetch = |addr: std::net::SocketAddr| async move {
+        let fetcher = Fetcher::new(
+            FetchSettings::default(),
+            AddressPolicy::public_only().allow_socket(addr),
+        )
+        .unwrap();
+        let url = url::Url::parse(&format!("https://{addr}/")).unwrap();
+        fetcher
+            .fetch(Request::get(url, BodyLimits::keep_all(1024)))
+            .await
+            .unwrap_err()
+    };
+    let err = fetch(self_signed_tls_server().await).await;
+    assert!(matches!(err, FetchError::Tls { .. }), "{err}");
+    assert!(err.is_certificate_failure(), "{err}");
+    // https to a plain-http server: TLS fails, but not over a certificate.
+    let server = FixtureServer::start(Router::new().route("/", get(|| async { "plain" }))).await;
+    let err = fetch(server.addr).await;
+    assert!(matches!(err, FetchError::Tls { .. }), "{err}");
+    assert!(!err.is_certificate_failure(), "{err}");
 }
 
 #[tokio::test]

@@ -465,7 +465,8 @@ async fn start_audit_without_wait_returns_at_once_and_times_out_politely() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(status, "completed");
+    let report = ok(&client, "get_report", json!({"id": id})).await;
+    assert_eq!(status, "completed", "{report}");
     client.cancel().await.unwrap();
 }
 

@@ -7,7 +7,9 @@
 //!   equal the Observatory's.
 //!
 //! The captured responses become a [`Page`] and the origin probes ([`OriginFacts`]) that the
-//! real fetcher would have produced.
+//! real fetcher would have produced. An https response captured with `verified: false` becomes
+//! what webaudit sees of such a site live: the http page, with an https probe that failed
+//! certificate verification.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -125,7 +127,16 @@ fn no_answer(why: &str) -> Probe {
 fn build_page(capture: Capture<'_>) -> anyhow::Result<Page> {
     let mut headers = capture.headers;
     let mut origin = OriginFacts::default();
-    let is_https = capture.url.starts_with("https:");
+    // An https response whose certificate did not verify: webaudit refuses such TLS, so it
+    // sees this site over http, with an https probe that fails certificate verification.
+    let unverified = capture.https.get("verified") == Some(&Value::Bool(false));
+    let http_url = capture.url.replacen("https:", "http:", 1);
+    let url = if unverified {
+        http_url.as_str()
+    } else {
+        capture.url
+    };
+    let is_https = url.starts_with("https:");
     if is_https {
         // HSTS is read from the HTTPS response of the site.
         headers.retain(|(name, _)| name != "strict-transport-security");
@@ -137,7 +148,7 @@ fn build_page(capture: Capture<'_>) -> anyhow::Result<Page> {
         origin.http_probe = Some(if capture.http.is_null() {
             no_answer("connection refused")
         } else if capture.redirects.is_empty() {
-            let mut root = Url::parse(capture.url)?.join("/")?;
+            let mut root = Url::parse(url)?.join("/")?;
             root.set_scheme("http")
                 .map_err(|()| anyhow::anyhow!("cannot make {root} plain HTTP"))?;
             Probe {
@@ -150,7 +161,13 @@ fn build_page(capture: Capture<'_>) -> anyhow::Result<Page> {
             route_probe(capture.redirects, capture.http)
         });
     } else {
-        origin.https_probe = Some(if capture.https.is_null() {
+        origin.https_probe = Some(if unverified {
+            Probe {
+                error: Some("invalid peer certificate (captured response not verified)".into()),
+                certificate_invalid: true,
+                ..Probe::default()
+            }
+        } else if capture.https.is_null() {
             no_answer("no https")
         } else {
             Probe {
@@ -173,7 +190,7 @@ fn build_page(capture: Capture<'_>) -> anyhow::Result<Page> {
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    let mut page = Page::from_html(capture.url, capture.body).with_headers(&refs);
+    let mut page = Page::from_html(url, capture.body).with_headers(&refs);
     page.status = capture.status;
     page.origin = Arc::new(origin);
     Ok(page)

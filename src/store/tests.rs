@@ -289,3 +289,35 @@ fn unopenable_path_says_what_to_do() {
     let err = Store::open(&file.join("db.sqlite")).unwrap_err();
     assert!(err.to_string().contains("--db"), "{err}");
 }
+
+#[test]
+fn concurrent_writers_wait_for_each_other_instead_of_failing() {
+    let (_dir, store) = temp_store();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    let url = format!("https://site-{t}.example/{i}");
+                    let id = new_report(&store, "local", &url);
+                    assert!(store.mark_running(&id).unwrap());
+                    for _ in 0..3 {
+                        assert!(store.append_findings(&id, &sample_findings(&url)).unwrap());
+                    }
+                    complete(&store, &id, &url, 90);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join()
+            .expect("no writer fails with \"database is locked\"");
+    }
+    let filter = ListFilter {
+        owner: "local".into(),
+        ..ListFilter::default()
+    };
+    let listed = store.list_reports(&filter, 100, None).unwrap();
+    assert_eq!(listed.reports.len(), 100);
+    assert!(listed.reports.iter().all(|r| r.status == Status::Completed));
+}

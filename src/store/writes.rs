@@ -8,7 +8,7 @@
 //! cleared when the audit runs again.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params};
+use rusqlite::{Transaction, TransactionBehavior, params};
 
 use super::rows::timestamp;
 use super::{Store, StoreError};
@@ -108,7 +108,7 @@ impl Store {
     /// or already finished.
     pub fn mark_running(&self, id: &ReportId) -> Result<bool, StoreError> {
         let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE reports SET status = 'running', attempts = attempts + 1
              WHERE id = ? AND status IN ('queued', 'running')",
@@ -149,9 +149,13 @@ impl Store {
 
     /// Appends findings of a running report (one transaction). Returns false, storing
     /// nothing, when the report no longer exists (deleted while it ran).
+    ///
+    /// Every write transaction here starts `IMMEDIATE`: it takes the write lock at once, so a
+    /// concurrent writer makes it wait (up to the busy timeout) instead of failing with
+    /// "database is locked" when a deferred transaction would upgrade from read to write.
     pub fn append_findings(&self, id: &ReportId, findings: &[Finding]) -> Result<bool, StoreError> {
         let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let exists = tx
             .prepare_cached("SELECT 1 FROM reports WHERE id = ?")?
             .exists([id.as_str()])?;
@@ -167,7 +171,7 @@ impl Store {
     /// and the failing count. A report deleted while it ran is not resurrected.
     pub fn finish_report(&self, id: &ReportId, done: Completion<'_>) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let failing: i64 = tx.query_row(
             "SELECT count(*) FROM findings WHERE report_id = ? AND outcome = 'fail'",
             [id.as_str()],
@@ -234,7 +238,7 @@ impl Store {
     /// left are removed.
     pub fn fail_report(&self, id: &ReportId, message: &str) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE reports SET status = 'failed', completed_at = ?, error_message = ? WHERE id = ?",
             params![timestamp(Utc::now()), message, id.as_str()],

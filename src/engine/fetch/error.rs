@@ -107,6 +107,14 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// True when TLS failed because the server's certificate did not verify (self-signed,
+    /// expired, for another host, unknown issuer), as opposed to no TLS at all. The
+    /// Observatory's HSTS test tells these apart (`hsts-invalid-cert`).
+    pub fn is_certificate_failure(&self) -> bool {
+        matches!(self, FetchError::Tls { detail, .. }
+            if detail.to_ascii_lowercase().contains("certificate"))
+    }
+
     /// True when the error means the target could not be reached at all (as opposed to bad
     /// input). The CLI maps these to exit code 3.
     pub fn is_unreachable(&self) -> bool {

@@ -28,6 +28,8 @@ pub struct Probe {
     pub text: String,
     /// Why nothing usable came back.
     pub error: Option<String>,
+    /// True when the server spoke TLS but its certificate did not verify.
+    pub certificate_invalid: bool,
 }
 
 impl Probe {
@@ -40,6 +42,7 @@ impl Probe {
             redirects: response.redirects,
             text: String::from_utf8_lossy(&response.body.data).into_owned(),
             error: response.body.interrupted,
+            certificate_invalid: false,
         }
     }
 
@@ -191,6 +194,9 @@ async fn get(fetcher: &Fetcher, request: Request) -> Probe {
     let url = request.url.clone();
     match fetcher.fetch(request).await {
         Ok(response) => Probe::from_response(response),
-        Err(e) => Probe::failed(url, e.to_string()),
+        Err(e) => Probe {
+            certificate_invalid: e.is_certificate_failure(),
+            ..Probe::failed(url, e.to_string())
+        },
     }
 }

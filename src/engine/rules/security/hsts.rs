@@ -2,8 +2,10 @@
 //!
 //! The header is read from the https response: the page itself when it is https, else the
 //! `https://host/` probe. Only one header is valid (a repeated header arrives comma-joined and
-//! is invalid), `max-age` is required, and six months means 15,552,000 seconds. Certificates
-//! count as valid and the preload list is empty.
+//! is invalid), `max-age` is required, and six months means 15,552,000 seconds. When the page
+//! is plain http and the `https://host/` probe fails certificate verification, the result is
+//! `hsts-invalid-cert` (an https page with a bad certificate cannot be fetched at all, so its
+//! audit fails instead). The preload list is empty.
 
 use super::{LOCAL_SERVER, Verdict, header_snippet, joined_header, js_slice};
 use crate::engine::page::Page;
@@ -45,6 +47,14 @@ const HEADER_INVALID: Verdict = Verdict {
     modifier: -20,
     pass: false,
     meaning: "the Strict-Transport-Security header cannot be parsed",
+};
+const INVALID_CERT: Verdict = Verdict {
+    test: TEST,
+    id: "hsts-invalid-cert",
+    modifier: -20,
+    pass: false,
+    meaning: "https://host/ presents a certificate that does not verify, so browsers refuse the \
+              https site and HSTS cannot protect it",
 };
 const NO_HTTPS: Verdict = Verdict {
     test: TEST,
@@ -124,6 +134,13 @@ pub(super) fn analyze(page: &Page) -> Analysis {
                 None,
                 Some("https://host/ was not probed; treated as no https".to_owned()),
             ),
+            Some(probe) if probe.certificate_invalid => (
+                None,
+                Some(format!(
+                    "https://host/ did not verify: {}",
+                    probe.error.as_deref().unwrap_or("invalid certificate")
+                )),
+            ),
             Some(probe) if probe.status.is_none() => (
                 None,
                 Some(match &probe.error {
@@ -137,7 +154,14 @@ pub(super) fn analyze(page: &Page) -> Analysis {
             ),
         }
     };
+    let certificate_invalid = !page.is_https()
+        && page
+            .origin
+            .https_probe
+            .as_ref()
+            .is_some_and(|p| p.certificate_invalid);
     let (verdict, seen) = match (&header, unreachable) {
+        (_, Some(why)) if certificate_invalid => (INVALID_CERT, why),
         (_, Some(why)) => (NO_HTTPS, why),
         (None, None) => (NOT_IMPLEMENTED, String::new()),
         (Some(value), None) => judge_header(value),
@@ -259,6 +283,29 @@ mod tests {
                 .as_deref()
                 .unwrap()
                 .contains("connection refused")
+        );
+        assert_eq!(result(&p).0, "hsts-not-implemented-no-https");
+        // TLS answered, but the certificate did not verify.
+        p.origin = Arc::new(OriginFacts {
+            https_probe: Some(Probe {
+                error: Some("invalid peer certificate: UnknownIssuer".into()),
+                certificate_invalid: true,
+                ..Probe::default()
+            }),
+            ..OriginFacts::default()
+        });
+        let c = check(RULE, &p);
+        let observatory = c.observatory.unwrap();
+        assert_eq!(
+            (observatory.result.as_str(), observatory.score_modifier),
+            ("hsts-invalid-cert", -20)
+        );
+        assert!(
+            c.failures[0]
+                .detail
+                .as_deref()
+                .unwrap()
+                .contains("UnknownIssuer")
         );
     }
 
