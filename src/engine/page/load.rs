@@ -196,11 +196,15 @@ impl PageLoader {
     pub async fn build(&self, response: Response, origin: Arc<OriginFacts>) -> Page {
         let served = self.options.served;
         let max_depth = self.options.max_nesting_depth;
-        let mut page =
-            tokio::task::spawn_blocking(move || parse(response, origin, served, max_depth))
-                .await
-                .expect("parsing a page does not panic");
-        let refs = collect_refs(&page.dom, page.base_url());
+        // The references are read on the blocking thread too: walking a large DOM is CPU work
+        // that would otherwise hold an async worker.
+        let (mut page, refs) = tokio::task::spawn_blocking(move || {
+            let page = parse(response, origin, served, max_depth);
+            let refs = collect_refs(&page.dom, page.base_url());
+            (page, refs)
+        })
+        .await
+        .expect("parsing a page does not panic");
         page.subresources_referenced = refs.len();
         if refs.len() > self.options.max_subresources {
             page.notes.push(format!(
