@@ -202,13 +202,14 @@ impl PageScoreState {
                 continue;
             }
             let failed = f.outcome == Outcome::Fail;
+            let known = rules::find(&f.rule_id);
             let score = f.score.unwrap_or(if failed { 0.0 } else { 1.0 });
             let observatory = f.evidence.observatory.as_ref();
             let modifier = if let Some(o) = observatory {
                 Some(o.score_modifier)
             } else if f.category == Category::Security {
                 Some(if failed {
-                    rules::find(&f.rule_id).map_or(0, |r| r.penalty)
+                    known.map_or(0, |r| r.penalty)
                 } else {
                     0
                 })
@@ -216,7 +217,7 @@ impl PageScoreState {
                 None
             };
             let entry = results.entry(f.rule_id.as_str()).or_insert(RuleResult {
-                rule_id: rules::find(&f.rule_id)
+                rule_id: known
                     .map_or_else(|| Cow::Owned(f.rule_id.clone()), |r| Cow::Borrowed(r.id)),
                 category: f.category,
                 weight: f.weight,

@@ -476,11 +476,7 @@ impl Crawler<'_> {
             self.builder.add(finding);
         }
         self.findings_written += findings.len();
-        if self.pending.is_empty() {
-            self.pending = findings;
-        } else {
-            self.pending.extend(findings);
-        }
+        self.pending.extend(findings);
         if self.pending.len() >= SINK_BATCH {
             self.flush().await?;
         }
@@ -508,7 +504,6 @@ impl Crawler<'_> {
             }
             pages.push(report);
         }
-        drop(by_id);
         if deadline_hit {
             self.notes.push(format!(
                 "the audit deadline was reached; {} pages were audited and the report covers those \

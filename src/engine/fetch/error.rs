@@ -55,6 +55,9 @@ pub enum FetchError {
         url: String,
         /// The error.
         detail: String,
+        /// True when the handshake failed on the server's certificate (self-signed, expired,
+        /// for another host, unknown issuer) rather than on TLS itself.
+        certificate: bool,
     },
     /// Connecting, waiting or reading took too long.
     #[error(
@@ -111,8 +114,13 @@ impl FetchError {
     /// expired, for another host, unknown issuer), as opposed to no TLS at all. The
     /// Observatory's HSTS test tells these apart (`hsts-invalid-cert`).
     pub fn is_certificate_failure(&self) -> bool {
-        matches!(self, FetchError::Tls { detail, .. }
-            if detail.to_ascii_lowercase().contains("certificate"))
+        matches!(
+            self,
+            FetchError::Tls {
+                certificate: true,
+                ..
+            }
+        )
     }
 
     /// True when the error means the target could not be reached at all (as opposed to bad
@@ -170,9 +178,11 @@ impl FetchError {
             || lower.contains("invalidcontenttype")
             || lower.contains("peer is incompatible")
         {
+            let detail = last_cause(&err);
             return FetchError::Tls {
                 url: url_text,
-                detail: last_cause(&err),
+                certificate: detail.to_ascii_lowercase().contains("certificate"),
+                detail,
             };
         }
         if err.is_connect() {

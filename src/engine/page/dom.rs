@@ -213,8 +213,7 @@ pub fn visible_text(el: ElementRef<'_>) -> String {
     collapse_whitespace(&out)
 }
 
-/// [`visible_text`] before whitespace is collapsed, appended to `out`.
-pub fn push_visible_text(el: ElementRef<'_>, out: &mut String) {
+fn push_visible_text(el: ElementRef<'_>, out: &mut String) {
     if self_hidden(el) {
         return;
     }

@@ -119,6 +119,12 @@ impl Page {
             .get_or_init(|| dom::base_url(&self.dom, &self.final_url))
     }
 
+    /// Every element of the document, in document order (for rules that must look at all of
+    /// them; [`Page::select`] is faster when a tag or attribute narrows the search).
+    pub fn elements(&self) -> impl Iterator<Item = scraper::ElementRef<'_>> {
+        self.dom.tree.nodes().filter_map(scraper::ElementRef::wrap)
+    }
+
     /// The elements `selector` matches, in the order of [`Html::select`], found through the
     /// page's element index (see [`index`]) rather than a walk of the whole document.
     pub fn select<'a>(&'a self, selector: &'a index::IndexedSelector) -> index::Selection<'a> {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use url::Url;
 
-use super::dom::{attr_trimmed, push_visible_text};
+use super::dom::{attr_trimmed, visible_text};
 use super::refs::rel_has;
 use super::{Page, dom};
 use crate::sel;
@@ -270,7 +270,8 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
     }
     let mut hasher = DefaultHasher::new();
     if let Some(body) = page.select(sel!("body")).next() {
-        hasher.write(normalised_text(body).as_bytes());
+        // Duplicate content compares the visible text, whitespace collapsed and lower-cased.
+        hasher.write(visible_text(body).to_lowercase().as_bytes());
     }
     Extracted {
         title,
@@ -283,25 +284,6 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
         links_capped,
         content_hash: hasher.finish(),
     }
-}
-
-/// The visible text of `el` as duplicate-content detection compares it: lower-cased words
-/// separated by single spaces, built in one buffer.
-fn normalised_text(el: scraper::ElementRef<'_>) -> String {
-    let mut raw = String::new();
-    push_visible_text(el, &mut raw);
-    let mut out = String::with_capacity(raw.len());
-    for word in raw.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        if word.is_ascii() {
-            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        } else {
-            out.extend(word.chars().flat_map(char::to_lowercase));
-        }
-    }
-    out
 }
 
 /// Everything a crawl learned, for the cross-page rules.

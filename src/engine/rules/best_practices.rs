@@ -737,34 +737,28 @@ fn vulnerable_libraries(page: &Page) -> Check {
     let mut recognised = 0;
     let mut failures = Vec::new();
     for script in page.select(sel!("script")) {
-        let detected = match script.attr("src") {
+        let (detected, url) = match script.attr("src") {
             Some(src) => {
                 let Ok(url) = base.join(src.trim()) else {
                     continue;
                 };
-                js_libraries::from_url(&url).or_else(|| {
+                let detected = js_libraries::from_url(&url).or_else(|| {
                     page.subresources
                         .iter()
                         .find(|s| s.reference.url == url && !s.sample.is_empty())
-                        .and_then(|s| {
-                            let head = &s.sample[..s.sample.len().min(BANNER_BYTES)];
-                            js_libraries::from_banner(&String::from_utf8_lossy(head))
-                        })
-                })
+                        .and_then(|s| js_libraries::from_script_start(&s.sample))
+                });
+                (detected, Some(url))
             }
             None => {
                 let mut text = String::new();
                 for chunk in script.text() {
                     text.push_str(chunk);
-                    if text.len() >= BANNER_BYTES {
+                    if text.len() >= js_libraries::BANNER_BYTES {
                         break;
                     }
                 }
-                let mut end = BANNER_BYTES.min(text.len());
-                while !text.is_char_boundary(end) {
-                    end -= 1;
-                }
-                js_libraries::from_banner(&text[..end])
+                (js_libraries::from_script_start(text.as_bytes()), None)
             }
         };
         let Some(detected) = detected else {
@@ -775,18 +769,6 @@ fn vulnerable_libraries(page: &Page) -> Check {
         if advisories.is_empty() {
             continue;
         }
-        let fixed_in = advisories
-            .iter()
-            .filter_map(|a| js_libraries::parse_version(a.below).map(|v| (v, a.below)))
-            .max_by(|a, b| a.0.cmp(&b.0));
-        let upgrade = match fixed_in {
-            // retire.js marks "every version" with a bound like 999.999.999.
-            Some((v, _)) if v.major >= 100 => {
-                "no fixed version exists (the library is end-of-life): replace it".to_owned()
-            }
-            Some((_, text)) => format!("versions from {text} are free of these"),
-            None => String::new(),
-        };
         let mut list: Vec<String> = advisories
             .iter()
             .take(MAX_ADVISORIES_LISTED)
@@ -801,19 +783,17 @@ fn vulnerable_libraries(page: &Page) -> Check {
         let mut evidence = element_evidence(
             script,
             format!(
-                "{} {} (recognised from its {}) has {} known vulnerabilit{}: {}; {upgrade}",
+                "{} {} (recognised from its {}) has {} known vulnerabilit{}: {}; {}",
                 detected.library.name,
                 detected.version,
                 detected.source,
                 advisories.len(),
                 if advisories.len() == 1 { "y" } else { "ies" },
                 list.join("; "),
+                js_libraries::upgrade_advice(&advisories),
             ),
         );
-        evidence.url = script
-            .attr("src")
-            .and_then(|s| base.join(s.trim()).ok())
-            .map(|u| u.to_string());
+        evidence.url = url.map(|u| u.to_string());
         failures.push(evidence);
     }
     if recognised == 0 {
@@ -821,10 +801,6 @@ fn vulnerable_libraries(page: &Page) -> Check {
     }
     Check::from_failures(failures)
 }
-
-/// How much of the start of a script (inline, or the sample of a fetched one) is searched for
-/// a library's banner comment: banners open the file, and a bounded search keeps the rule cheap.
-const BANNER_BYTES: usize = 2048;
 
 /// Advisories named in one finding's detail; the rest are counted.
 const MAX_ADVISORIES_LISTED: usize = 4;

@@ -176,6 +176,35 @@ fn found(library: &'static Library, version: String) -> Detected {
     }
 }
 
+/// How much of the start of a script (inline, or the sample of a fetched one) is searched for
+/// a library's banner comment: banners open the file, and a bounded search keeps the rule cheap.
+pub const BANNER_BYTES: usize = 2048;
+
+/// The library and version the banner comment at the start of a script's text names (only its
+/// first [`BANNER_BYTES`] are read).
+pub fn from_script_start(text: &[u8]) -> Option<Detected> {
+    from_banner(&String::from_utf8_lossy(
+        &text[..text.len().min(BANNER_BYTES)],
+    ))
+}
+
+/// What to upgrade to so that none of `advisories` applies: the highest first-fixed version,
+/// or, when an advisory covers every version (retire.js writes bounds like 999.999.999), that
+/// the library must be replaced.
+pub fn upgrade_advice(advisories: &[&Advisory]) -> String {
+    let fixed_in = advisories
+        .iter()
+        .filter_map(|a| parse_version(a.below).map(|v| (v, a.below)))
+        .max_by(|a, b| a.0.cmp(&b.0));
+    match fixed_in {
+        Some((v, _)) if v.major >= 100 => {
+            "no fixed version exists (the library is end-of-life): replace it".to_owned()
+        }
+        Some((_, text)) => format!("versions from {text} are free of these"),
+        None => String::new(),
+    }
+}
+
 /// The library and version a banner comment near the start of a script names, if any.
 pub fn from_banner(text: &str) -> Option<Detected> {
     LIBRARIES.iter().find_map(|library| {

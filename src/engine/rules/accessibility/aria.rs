@@ -15,16 +15,13 @@ use crate::engine::page::dom::{element_by_id, is_hidden_from_at, visible_text};
 use crate::engine::rules::{Check, Refs, Rule};
 use crate::sel;
 
-fn elements_with_aria(page: &Page) -> impl Iterator<Item = ElementRef<'_>> {
-    page.dom
-        .tree
-        .nodes()
-        .filter_map(ElementRef::wrap)
-        .filter(|el| {
-            el.value()
-                .attrs()
-                .any(|(name, _)| name.starts_with("aria-"))
-        })
+/// Every element with at least one `aria-*` attribute.
+pub(super) fn elements_with_aria(page: &Page) -> impl Iterator<Item = ElementRef<'_>> {
+    page.elements().filter(|el| {
+        el.value()
+            .attrs()
+            .any(|(name, _)| name.starts_with("aria-"))
+    })
 }
 
 pub fn aria_valid_attr(page: &Page) -> Check {

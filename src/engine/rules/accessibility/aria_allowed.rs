@@ -4,6 +4,7 @@
 
 use scraper::ElementRef;
 
+use super::aria::elements_with_aria;
 use super::html_aria::{AllowedRoles, allowed_roles, is_html_element};
 use super::roles::{
     accepts_focus, aria_attribute, axe_explicit_role, axe_implicit_role, axe_role, axe_role_token,
@@ -28,18 +29,6 @@ const ONLY_ARIA_HIDDEN: &[&str] = &["br", "wbr"];
 
 /// ARIA 1.3 attributes axe-core does not know yet; they are not judged.
 const NOT_JUDGED: &[&str] = &["aria-colindextext", "aria-rowindextext"];
-
-fn elements_with_aria(page: &Page) -> impl Iterator<Item = ElementRef<'_>> {
-    page.dom
-        .tree
-        .nodes()
-        .filter_map(ElementRef::wrap)
-        .filter(|el| {
-            el.value()
-                .attrs()
-                .any(|(name, _)| name.starts_with("aria-"))
-        })
-}
 
 /// Values screen readers treat as absent, so the attribute does no harm anywhere.
 fn ignored_value(el: ElementRef<'_>, name: &str, value: &str) -> bool {
@@ -251,10 +240,7 @@ fn marked_presentational(el: ElementRef<'_>) -> bool {
 
 pub fn presentation_role_conflict(page: &Page) -> Check {
     judge(
-        page.dom
-            .tree
-            .nodes()
-            .filter_map(ElementRef::wrap)
+        page.select(sel!("[role], img"))
             .filter(|el| marked_presentational(*el))
             .filter(|el| {
                 axe_implicit_role(*el).is_some() || CHROMIUM_ROLES.contains(&el.value().name())

@@ -32,12 +32,6 @@ const CONTENT_ELEMENTS: &[&str] = &[
     "textarea", "video",
 ];
 
-/// Elements whose implicit role can have presentational children (buttons, checkboxes,
-/// radios, sliders, images, separators, options, meters, progress bars, math).
-const CONTROL_ELEMENTS: &[&str] = &[
-    "button", "hr", "img", "input", "math", "meter", "option", "progress",
-];
-
 /// An element a composite role owns, with the reason it counts: its role, or else a global
 /// ARIA attribute or focusability that gives it semantics of its own.
 struct Owned<'a> {
@@ -299,17 +293,17 @@ pub fn aria_text(page: &Page) -> Check {
 
 pub fn nested_interactive(page: &Page) -> Check {
     judge(
-        page.dom
-            .tree
-            .nodes()
-            .filter_map(ElementRef::wrap)
-            .filter(|el| {
-                let v = el.value();
-                (v.attr("role").is_some() || CONTROL_ELEMENTS.contains(&v.name()))
-                    && axe_role(*el, false, false)
-                        .and_then(role_spec)
-                        .is_some_and(|s| s.presentational_children)
-            }),
+        // Elements with a role, and those whose implicit role can have presentational
+        // children (buttons, checkboxes, radios, sliders, images, separators, options, meters,
+        // progress bars, math).
+        page.select(sel!(
+            "[role], button, hr, img, input, math, meter, option, progress"
+        ))
+        .filter(|el| {
+            axe_role(*el, false, false)
+                .and_then(role_spec)
+                .is_some_and(|s| s.presentational_children)
+        }),
         "no control whose children are presentational",
         |el| {
             let role = axe_role(el, false, false).unwrap_or_default();

@@ -463,17 +463,25 @@ pub fn is_focusable(el: ElementRef<'_>) -> bool {
     {
         return index >= 0;
     }
-    match v.name() {
+    natively_focusable(el).unwrap_or_else(|| {
+        v.attr("contenteditable")
+            .is_some_and(|c| !c.trim().eq_ignore_ascii_case("false"))
+    })
+}
+
+/// Whether an interactive HTML element can take focus by itself (a link needs `href`, a
+/// `<details>` its own `<summary>`…); `None` for elements that are not interactive.
+fn natively_focusable(el: ElementRef<'_>) -> Option<bool> {
+    let v = el.value();
+    Some(match v.name() {
         "a" | "area" => v.attr("href").is_some(),
         "button" | "select" | "textarea" | "summary" => true,
         "details" => !el.child_elements().any(|c| c.value().name() == "summary"),
         "input" => !v
             .attr("type")
             .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
-        _ => v
-            .attr("contenteditable")
-            .is_some_and(|c| !c.trim().eq_ignore_ascii_case("false")),
-    }
+        _ => return None,
+    })
 }
 
 /// True when the element's explicit role is `none` or `presentation` and browsers honour it:
@@ -506,39 +514,20 @@ pub fn required_attributes(role: &str) -> &'static [&'static str] {
     }
 }
 
-/// ARIA attributes axe-core allows on every element whatever its role: the ARIA 1.2 globals
-/// plus the states ARIA 1.2 took off that list (`aria-disabled`, `aria-errormessage`,
-/// `aria-haspopup`, `aria-hidden`, `aria-invalid`), which browsers still honour everywhere.
-const UNIVERSAL_ATTRIBUTES: &[&str] = &[
-    "aria-atomic",
-    "aria-braillelabel",
-    "aria-brailleroledescription",
-    "aria-busy",
-    "aria-controls",
-    "aria-current",
-    "aria-describedby",
-    "aria-description",
-    "aria-details",
+/// States ARIA 1.2 took off the global list that axe-core (and browsers) still allow on every
+/// element whatever its role.
+const LEGACY_GLOBAL_STATES: &[&str] = &[
     "aria-disabled",
-    "aria-dropeffect",
     "aria-errormessage",
-    "aria-flowto",
-    "aria-grabbed",
     "aria-haspopup",
     "aria-hidden",
     "aria-invalid",
-    "aria-keyshortcuts",
-    "aria-label",
-    "aria-labelledby",
-    "aria-live",
-    "aria-owns",
-    "aria-relevant",
-    "aria-roledescription",
 ];
 
-/// True for an attribute allowed on every element (see [`UNIVERSAL_ATTRIBUTES`]).
+/// True for an attribute axe-core allows on every element: the ARIA 1.2 globals plus the
+/// [`LEGACY_GLOBAL_STATES`].
 pub fn is_universal_attribute(name: &str) -> bool {
-    UNIVERSAL_ATTRIBUTES.contains(&name)
+    GLOBAL_ATTRIBUTES.contains(&name) || LEGACY_GLOBAL_STATES.contains(&name)
 }
 
 /// The first universal ARIA attribute the element carries.
@@ -1013,16 +1002,7 @@ pub fn accepts_focus(el: ElementRef<'_>) -> bool {
     {
         return false;
     }
-    let native = match name {
-        "a" | "area" => v.attr("href").is_some(),
-        "button" | "select" | "textarea" | "summary" => true,
-        "details" => !el.child_elements().any(|c| c.value().name() == "summary"),
-        "input" => !v
-            .attr("type")
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
-        _ => false,
-    };
-    native
+    natively_focusable(el).unwrap_or(false)
         || v.attr("tabindex")
             .is_some_and(|t| t.trim().parse::<i64>().is_ok())
 }

@@ -337,7 +337,7 @@ const ID_REFERENCES: &[&str] = &[
 pub fn duplicate_id_aria(page: &Page) -> Check {
     let mut referenced: HashMap<&str, ()> = HashMap::new();
     let is_label = |el: ElementRef<'_>| el.value().name() == "label";
-    for el in page.dom.tree.nodes().filter_map(ElementRef::wrap) {
+    for el in page.elements() {
         // One pass over the element's attributes: looking each name up would intern it.
         for (name, value) in el.value().attrs() {
             if ID_REFERENCES.contains(&name) {
@@ -348,7 +348,7 @@ pub fn duplicate_id_aria(page: &Page) -> Check {
         }
     }
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for el in page.dom.tree.nodes().filter_map(ElementRef::wrap) {
+    for el in page.elements() {
         if let Some(id) = el.value().id()
             && referenced.contains_key(id)
         {
@@ -357,15 +357,11 @@ pub fn duplicate_id_aria(page: &Page) -> Check {
     }
     let mut reported: HashMap<&str, ()> = HashMap::new();
     judge_all(
-        page.dom
-            .tree
-            .nodes()
-            .filter_map(ElementRef::wrap)
-            .filter(|el| {
-                el.value()
-                    .id()
-                    .is_some_and(|id| referenced.contains_key(id))
-            }),
+        page.elements().filter(|el| {
+            el.value()
+                .id()
+                .is_some_and(|id| referenced.contains_key(id))
+        }),
         "no id on the page is referred to by ARIA or <label for>",
         |el| {
             let id = el.value().id().unwrap_or_default();

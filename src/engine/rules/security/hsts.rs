@@ -123,7 +123,8 @@ fn judge_header(value: &str) -> (Verdict, String) {
 
 /// The Observatory's HSTS test on a page (also used by the cookies test).
 pub(super) fn analyze(page: &Page) -> Analysis {
-    let (header, unreachable) = if page.is_https() {
+    // Either the https response's header, or the verdict when there is no usable one.
+    let (header, failure) = if page.is_https() {
         (
             joined_header(&page.headers, "strict-transport-security"),
             None,
@@ -132,21 +133,30 @@ pub(super) fn analyze(page: &Page) -> Analysis {
         match page.origin.https_probe.as_ref() {
             None => (
                 None,
-                Some("https://host/ was not probed; treated as no https".to_owned()),
+                Some((
+                    NO_HTTPS,
+                    "https://host/ was not probed; treated as no https".to_owned(),
+                )),
             ),
             Some(probe) if probe.certificate_invalid => (
                 None,
-                Some(format!(
-                    "https://host/ did not verify: {}",
-                    probe.error.as_deref().unwrap_or("invalid certificate")
+                Some((
+                    INVALID_CERT,
+                    format!(
+                        "https://host/ did not verify: {}",
+                        probe.error.as_deref().unwrap_or("invalid certificate")
+                    ),
                 )),
             ),
             Some(probe) if probe.status.is_none() => (
                 None,
-                Some(match &probe.error {
-                    Some(e) => format!("https://host/ did not answer: {e}"),
-                    None => "https://host/ did not answer".to_owned(),
-                }),
+                Some((
+                    NO_HTTPS,
+                    match &probe.error {
+                        Some(e) => format!("https://host/ did not answer: {e}"),
+                        None => "https://host/ did not answer".to_owned(),
+                    },
+                )),
             ),
             Some(probe) => (
                 joined_header(&probe.headers, "strict-transport-security"),
@@ -154,15 +164,8 @@ pub(super) fn analyze(page: &Page) -> Analysis {
             ),
         }
     };
-    let certificate_invalid = !page.is_https()
-        && page
-            .origin
-            .https_probe
-            .as_ref()
-            .is_some_and(|p| p.certificate_invalid);
-    let (verdict, seen) = match (&header, unreachable) {
-        (_, Some(why)) if certificate_invalid => (INVALID_CERT, why),
-        (_, Some(why)) => (NO_HTTPS, why),
+    let (verdict, seen) = match (&header, failure) {
+        (_, Some(failure)) => failure,
         (None, None) => (NOT_IMPLEMENTED, String::new()),
         (Some(value), None) => judge_header(value),
     };
