@@ -23,12 +23,31 @@ const RAW_TEXT: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
 ];
 
+/// The first case-insensitive occurrence of `needle` (which starts with `<` or `-`) at or after
+/// `from`: candidates are found with `memchr`, so long scripts and comments are skipped fast.
 fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
+    let rest = haystack.get(from..)?;
+    memchr::memchr_iter(needle[0], rest)
+        .find(|&p| {
+            rest.get(p..p + needle.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        })
         .map(|p| from + p)
+}
+
+/// The longest tag name any of the lists holds; longer names are in none of them.
+const LONGEST_LISTED: usize = 8;
+
+/// `name` lower-cased into `buffer` when it is short enough to be in one of the lists.
+fn listed_name<'a>(name: &[u8], buffer: &'a mut [u8; LONGEST_LISTED]) -> Option<&'a [u8]> {
+    let out = buffer.get_mut(..name.len())?;
+    out.copy_from_slice(name);
+    out.make_ascii_lowercase();
+    Some(out)
+}
+
+fn contains(list: &[&str], name: Option<&[u8]>) -> bool {
+    name.is_some_and(|n| list.iter().any(|l| l.as_bytes() == n))
 }
 
 /// The end of a tag starting at `start` (index after its `>`), honouring quoted attributes.
@@ -54,10 +73,7 @@ pub fn excess_nesting_at(html: &str, max_depth: usize) -> Option<usize> {
     let bytes = html.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
-    while let Some(offset) = bytes
-        .get(i..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
-    {
+    while let Some(offset) = bytes.get(i..).and_then(|rest| memchr::memchr(b'<', rest)) {
         let start = i + offset;
         let rest = &bytes[start..];
         if rest.starts_with(b"<!--") {
@@ -78,10 +94,11 @@ pub fn excess_nesting_at(html: &str, max_depth: usize) -> Option<usize> {
             i = start + 1;
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let mut buffer = [0u8; LONGEST_LISTED];
+        let name = listed_name(&bytes[name_start..name_start + name_len], &mut buffer);
         let end = tag_end(bytes, name_start + name_len);
         let self_closing = end >= 2 && bytes[end - 2] == b'/';
-        let counted = !VOID.contains(&name.as_str()) && !IMPLIED_END.contains(&name.as_str());
+        let counted = !contains(VOID, name) && !contains(IMPLIED_END, name);
         if closing {
             if counted {
                 depth = depth.saturating_sub(1);
@@ -89,9 +106,11 @@ pub fn excess_nesting_at(html: &str, max_depth: usize) -> Option<usize> {
             i = end;
             continue;
         }
-        if RAW_TEXT.contains(&name.as_str()) && !self_closing {
-            let close = format!("</{name}");
-            i = find(bytes, end, close.as_bytes()).unwrap_or(bytes.len());
+        if let Some(raw) = name.filter(|_| contains(RAW_TEXT, name) && !self_closing) {
+            let mut close = [0u8; LONGEST_LISTED + 2];
+            close[..2].copy_from_slice(b"</");
+            close[2..2 + raw.len()].copy_from_slice(raw);
+            i = find(bytes, end, &close[..2 + raw.len()]).unwrap_or(bytes.len());
             continue;
         }
         if counted && !self_closing {
@@ -133,5 +152,18 @@ mod tests {
         let quoted = "<div title=\"a>b\"><div data-x='>'></div></div>";
         assert_eq!(excess_nesting_at(quoted, 2), None);
         assert_eq!(excess_nesting_at(quoted, 1), Some(17));
+        // Raw-text end tags match in any case; a long unlisted name is counted.
+        let upper = format!("<SCRIPT>{}</ScRiPt><div>", "<div>".repeat(10));
+        assert_eq!(excess_nesting_at(&upper, 1), None);
+        assert_eq!(excess_nesting_at(&upper, 0), Some(upper.len() - 5));
+        let long = "<custom-element-name><custom-element-name>";
+        assert_eq!(excess_nesting_at(long, 1), Some(21));
+    }
+
+    #[test]
+    fn every_listed_name_fits_the_name_buffer() {
+        for name in VOID.iter().chain(IMPLIED_END).chain(RAW_TEXT) {
+            assert!(name.len() <= LONGEST_LISTED, "{name}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! preloads, with the facts of the referencing element that rules need (in `<head>`,
 //! render-blocking, integrity).
 
+use crate::engine::page::dom::Attribute;
 use std::collections::HashSet;
 
 use scraper::{ElementRef, Html};
@@ -58,7 +59,7 @@ pub struct ResourceRef {
 
 /// True for a `rel` attribute containing `token` (case-insensitive, space-separated).
 pub fn rel_has(el: ElementRef<'_>, token: &str) -> bool {
-    el.attr("rel").is_some_and(|rel| {
+    el.attribute("rel").is_some_and(|rel| {
         rel.split_ascii_whitespace()
             .any(|t| t.eq_ignore_ascii_case(token))
     })
@@ -79,9 +80,9 @@ fn media_applies_to_screen(media: Option<&str>) -> bool {
 fn script_blocks(el: ElementRef<'_>) -> bool {
     let v = el.value();
     let is_module = v
-        .attr("type")
+        .attribute("type")
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("module"));
-    in_head(el) && v.attr("async").is_none() && v.attr("defer").is_none() && !is_module
+    in_head(el) && v.attribute("async").is_none() && v.attribute("defer").is_none() && !is_module
 }
 
 /// Every distinct http(s) subresource the document references, in document order.
@@ -89,7 +90,7 @@ pub fn collect_refs(dom: &Html, base: &Url) -> Vec<ResourceRef> {
     let mut seen = HashSet::new();
     let mut refs = Vec::new();
     let mut push = |el: ElementRef<'_>, attr: &str, kind: ResourceKind, blocking: bool| {
-        let Some(url) = el.attr(attr).and_then(|v| resolve(base, v)) else {
+        let Some(url) = el.attribute(attr).and_then(|v| resolve(base, v)) else {
             return;
         };
         if !matches!(url.scheme(), "http" | "https") {
@@ -106,7 +107,7 @@ pub fn collect_refs(dom: &Html, base: &Url) -> Vec<ResourceRef> {
             selector: css_path(el),
             in_head: in_head(el),
             render_blocking: blocking,
-            integrity: el.attr("integrity").map(str::to_owned),
+            integrity: el.attribute("integrity").map(str::to_owned),
         });
     };
     for el in dom.select(sel!(
@@ -116,8 +117,8 @@ pub fn collect_refs(dom: &Html, base: &Url) -> Vec<ResourceRef> {
             "link" => {
                 if rel_has(el, "stylesheet") {
                     let blocking = in_head(el)
-                        && el.attr("disabled").is_none()
-                        && media_applies_to_screen(el.attr("media"));
+                        && el.attribute("disabled").is_none()
+                        && media_applies_to_screen(el.attribute("media"));
                     push(el, "href", ResourceKind::Stylesheet, blocking);
                 } else if rel_has(el, "icon") || rel_has(el, "apple-touch-icon") {
                     push(el, "href", ResourceKind::Icon, false);
@@ -129,7 +130,7 @@ pub fn collect_refs(dom: &Html, base: &Url) -> Vec<ResourceRef> {
             "img" => push(el, "src", ResourceKind::Image, false),
             "input"
                 if el
-                    .attr("type")
+                    .attribute("type")
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("image")) =>
             {
                 push(el, "src", ResourceKind::Image, false);

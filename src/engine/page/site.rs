@@ -3,13 +3,13 @@
 //! outgoing links as interned ids, a content hash); the DOM is dropped as soon as its page is
 //! checked, so memory grows with the number of URLs, not with their HTML.
 
+use crate::engine::page::dom::Attribute;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
 use std::sync::Arc;
 
 use url::Url;
 
-use super::dom::{attr_trimmed, visible_text};
+use super::dom::attr_trimmed;
 use super::refs::rel_has;
 use super::{Page, dom};
 use crate::sel;
@@ -169,12 +169,12 @@ fn directive_noindex(value: &str) -> bool {
 pub fn is_noindex(page: &Page) -> bool {
     let meta = page.select(sel!("meta[name][content]")).any(|m| {
         let name = m
-            .attr("name")
+            .attribute("name")
             .unwrap_or_default()
             .trim()
             .to_ascii_lowercase();
         (name == "robots" || name == "googlebot")
-            && directive_noindex(m.attr("content").unwrap_or(""))
+            && directive_noindex(m.attribute("content").unwrap_or(""))
     });
     meta || page.header_all("x-robots-tag").iter().any(|value| {
         let (agent, directives) = match value.split_once(':') {
@@ -225,7 +225,7 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
     let description = page
         .select(sel!("meta[name][content]"))
         .find(|m| {
-            m.attr("name")
+            m.attribute("name")
                 .is_some_and(|n| n.trim().eq_ignore_ascii_case("description"))
         })
         .and_then(|m| attr_trimmed(m, "content"))
@@ -234,18 +234,18 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
     let lang = page
         .dom
         .root_element()
-        .attr("lang")
+        .attribute("lang")
         .map(|l| l.trim().to_owned())
         .filter(|l| !l.is_empty());
     let canonical = head_link("canonical")
         .next()
-        .and_then(|l| l.attr("href"))
+        .and_then(|l| l.attribute("href"))
         .and_then(|href| dom::resolve(base, href))
         .map(|u| normalise(&u));
     let hreflang = head_link("alternate")
         .filter_map(|l| {
-            let lang = l.attr("hreflang")?.trim().to_owned();
-            let url = dom::resolve(base, l.attr("href")?)?;
+            let lang = l.attribute("hreflang")?.trim().to_owned();
+            let url = dom::resolve(base, l.attribute("href")?)?;
             Some((lang, normalise(&url)))
         })
         .collect();
@@ -253,7 +253,7 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
     let mut links = Vec::new();
     let mut links_capped = false;
     for a in page.select(sel!("a[href], area[href]")) {
-        let Some(url) = a.attr("href").and_then(|h| dom::resolve(base, h)) else {
+        let Some(url) = a.attribute("href").and_then(|h| dom::resolve(base, h)) else {
             continue;
         };
         if !matches!(url.scheme(), "http" | "https") {
@@ -268,11 +268,11 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
             links.push(url);
         }
     }
-    let mut hasher = DefaultHasher::new();
-    if let Some(body) = page.select(sel!("body")).next() {
-        // Duplicate content compares the visible text, whitespace collapsed and lower-cased.
-        hasher.write(visible_text(body).to_lowercase().as_bytes());
-    }
+    // Duplicate content compares the visible text, whitespace collapsed and lower-cased.
+    let content_hash = page
+        .select(sel!("body"))
+        .next()
+        .map_or(0, dom::visible_text_hash);
     Extracted {
         title,
         description,
@@ -282,7 +282,7 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
         hreflang,
         links,
         links_capped,
-        content_hash: hasher.finish(),
+        content_hash,
     }
 }
 

@@ -4,6 +4,7 @@
 //! category also counts console errors, deprecations and permission prompts, which need a
 //! browser; broken subresources are the static part of "errors in the console".
 
+use crate::engine::page::dom::Attribute;
 use encoding_rs::Encoding;
 use scraper::{ElementRef, Node};
 use url::Url;
@@ -226,11 +227,11 @@ fn external_links_noopener(page: &Page) -> Check {
     let failures = page
         .select(sel!("a[target][href], area[target][href]"))
         .filter(|a| {
-            a.attr("target")
+            a.attribute("target")
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("_blank"))
         })
         .filter(|a| {
-            let url = a.attr("href").and_then(|h| base.join(h.trim()).ok());
+            let url = a.attribute("href").and_then(|h| base.join(h.trim()).ok());
             let cross = url.is_some_and(|u| {
                 matches!(u.scheme(), "http" | "https") && u.origin() != page.final_url.origin()
             });
@@ -238,7 +239,7 @@ fn external_links_noopener(page: &Page) -> Check {
             cross
         })
         .filter(|a| {
-            let rel = a.attr("rel").unwrap_or("").to_ascii_lowercase();
+            let rel = a.attribute("rel").unwrap_or("").to_ascii_lowercase();
             !rel.split_ascii_whitespace()
                 .any(|t| t == "noopener" || t == "noreferrer")
         })
@@ -259,7 +260,7 @@ fn password_autocomplete(page: &Page) -> Check {
     let passwords: Vec<ElementRef<'_>> = page
         .select(sel!("input[type]"))
         .filter(|i| {
-            i.attr("type")
+            i.attribute("type")
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("password"))
         })
         .collect();
@@ -270,10 +271,10 @@ fn password_autocomplete(page: &Page) -> Check {
     let failures = passwords
         .into_iter()
         .filter(|input| {
-            let own = input.attr("autocomplete");
+            let own = input.attribute("autocomplete");
             let form = ancestors_inclusive(*input)
                 .find(|e| e.value().name() == "form")
-                .and_then(|f| f.attr("autocomplete"));
+                .and_then(|f| f.attribute("autocomplete"));
             off(own) || (own.is_none() && off(form))
         })
         .map(|input| {
@@ -297,7 +298,11 @@ fn paste_preventing_inputs(page: &Page) -> Check {
     let fields: Vec<ElementRef<'_>> = page
         .select(sel!("input, textarea"))
         .filter(|f| {
-            let kind = f.attr("type").unwrap_or("text").trim().to_ascii_lowercase();
+            let kind = f
+                .attribute("type")
+                .unwrap_or("text")
+                .trim()
+                .to_ascii_lowercase();
             !matches!(
                 kind.as_str(),
                 "hidden"
@@ -319,8 +324,8 @@ fn paste_preventing_inputs(page: &Page) -> Check {
     let failures = fields
         .into_iter()
         .filter_map(|field| {
-            let blocker =
-                ancestors_inclusive(field).find(|e| e.attr("onpaste").is_some_and(blocks_paste))?;
+            let blocker = ancestors_inclusive(field)
+                .find(|e| e.attribute("onpaste").is_some_and(blocks_paste))?;
             let detail = if blocker.id() == field.id() {
                 "an inline onpaste handler cancels pasting".to_owned()
             } else {
@@ -436,11 +441,13 @@ fn image_aspect_ratio(page: &Page) -> Check {
         if is_hidden(img) {
             continue;
         }
-        let (Some(w), Some(h)) = (dimension(img.attr("width")), dimension(img.attr("height")))
-        else {
+        let (Some(w), Some(h)) = (
+            dimension(img.attribute("width")),
+            dimension(img.attribute("height")),
+        ) else {
             continue;
         };
-        let Some(url) = img.attr("src").and_then(|s| base.join(s.trim()).ok()) else {
+        let Some(url) = img.attribute("src").and_then(|s| base.join(s.trim()).ok()) else {
             continue;
         };
         let Some((nw, nh)) = page
@@ -737,7 +744,7 @@ fn vulnerable_libraries(page: &Page) -> Check {
     let mut recognised = 0;
     let mut failures = Vec::new();
     for script in page.select(sel!("script")) {
-        let (detected, url) = match script.attr("src") {
+        let (detected, url) = match script.attribute("src") {
             Some(src) => {
                 let Ok(url) = base.join(src.trim()) else {
                     continue;

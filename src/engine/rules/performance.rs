@@ -4,6 +4,7 @@
 //! Lighthouse's lab performance score, which needs a browser trace.
 
 use super::{Check, Curve, FixText, Refs, Rule};
+use crate::engine::page::dom::Attribute;
 use crate::engine::page::dom::{css_path, is_hidden, snippet, style_hides};
 use crate::engine::page::{Page, ResourceKind, Served, Subresource};
 use crate::report::{Category, Evidence, Severity};
@@ -287,9 +288,9 @@ fn unsized_images(page: &Page) -> Check {
         .filter(|img| !is_hidden(*img) && !style_hides(*img))
         .filter(|img| {
             any = true;
-            let (sw, sh, ratio) = style_sizes(img.attr("style").unwrap_or(""));
-            let width = has_dimension(img.attr("width")) || sw;
-            let height = has_dimension(img.attr("height")) || sh;
+            let (sw, sh, ratio) = style_sizes(img.attribute("style").unwrap_or(""));
+            let width = has_dimension(img.attribute("width")) || sw;
+            let height = has_dimension(img.attribute("height")) || sh;
             !((width && height) || ((width || height) && ratio))
         })
         .map(|img| Evidence {

@@ -2,6 +2,7 @@
 //! not abstract or deprecated, the states a role requires, labels where they are prohibited,
 //! and focusable content inside `aria-hidden`.
 
+use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::names::NAMED_FROM_CONTENT;
@@ -54,7 +55,7 @@ fn quote_list(items: &[&str], one: &str, many: &str) -> String {
 }
 
 fn attr_is_false(el: ElementRef<'_>, name: &str) -> bool {
-    el.attr(name)
+    el.attribute(name)
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("false"))
 }
 
@@ -71,7 +72,7 @@ fn empty_needs_review(name: &str, kind: ValueType) -> bool {
 
 /// True for a live region, which may be empty until a message is announced into it.
 fn is_live_region(el: ElementRef<'_>) -> bool {
-    el.attr("aria-live").is_some()
+    el.attribute("aria-live").is_some()
         || explicit_role(el).is_some_and(|r| matches!(r.as_str(), "alert" | "status" | "log"))
 }
 
@@ -94,7 +95,7 @@ fn attribute_verdict(page: &Page, el: ElementRef<'_>, name: &str, value: &str) -
     match kind {
         ValueType::IdRef if name == "aria-errormessage" => {
             let invalid = el
-                .attr("aria-invalid")
+                .attribute("aria-invalid")
                 .is_some_and(|v| !v.trim().is_empty() && !v.trim().eq_ignore_ascii_case("false"));
             if !invalid {
                 return Verdict::Pass;
@@ -121,7 +122,7 @@ fn attribute_verdict(page: &Page, el: ElementRef<'_>, name: &str, value: &str) -
             } else if matches!(name, "aria-labelledby" | "aria-describedby")
                 || (name == "aria-controls"
                     && el
-                        .attr("aria-haspopup")
+                        .attribute("aria-haspopup")
                         .is_some_and(|v| !v.trim().eq_ignore_ascii_case("false")))
             {
                 Verdict::Review(format!(
@@ -183,7 +184,7 @@ pub fn aria_valid_attr_value(page: &Page) -> Check {
 pub fn aria_roles(page: &Page) -> Check {
     judge(
         page.select(sel!("[role]"))
-            .filter(|el| el.attr("role").is_some_and(|r| !r.trim().is_empty())),
+            .filter(|el| el.attribute("role").is_some_and(|r| !r.trim().is_empty())),
         "no element sets a role",
         |el| {
             let tokens = role_tokens(el);
@@ -197,7 +198,7 @@ pub fn aria_roles(page: &Page) -> Check {
             } else {
                 Verdict::Fail(format!(
                     "role=\"{}\" is not an ARIA role",
-                    el.attr("role").unwrap_or_default().trim()
+                    el.attribute("role").unwrap_or_default().trim()
                 ))
             }
         },
@@ -224,7 +225,7 @@ pub fn aria_deprecated_role(page: &Page) -> Check {
 fn native_supplies(el: ElementRef<'_>, role: &str, attr: &str) -> bool {
     let name = el.value().name();
     let input_type = el
-        .attr("type")
+        .attribute("type")
         .map(|t| t.trim().to_ascii_lowercase())
         .unwrap_or_default();
     match attr {
@@ -238,7 +239,7 @@ fn native_supplies(el: ElementRef<'_>, role: &str, attr: &str) -> bool {
         }
         "aria-valuenow" => name == "input" && input_type == "range",
         "aria-expanded" => {
-            matches!(name, "select") || (name == "input" && el.attr("list").is_some())
+            matches!(name, "select") || (name == "input" && el.attribute("list").is_some())
         }
         "aria-level" => matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"),
         _ => false,
@@ -253,14 +254,14 @@ fn missing_states(el: ElementRef<'_>, role: &str) -> Vec<&'static str> {
     }
     if role == "combobox"
         && el
-            .attr("aria-expanded")
+            .attribute("aria-expanded")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
     {
         required.push("aria-controls");
     }
     required.retain(|attr| {
-        let present = el.attr(attr).is_some()
-            || (*attr == "aria-valuenow" && el.attr("aria-valuetext").is_some());
+        let present = el.attribute(attr).is_some()
+            || (*attr == "aria-valuenow" && el.attribute("aria-valuetext").is_some());
         !present && !native_supplies(el, role, attr)
     });
     required
@@ -293,7 +294,7 @@ pub fn aria_required_attr(page: &Page) -> Check {
 pub fn aria_hidden_focus(page: &Page) -> Check {
     judge(
         page.select(sel!("[aria-hidden]")).filter(|el| {
-            el.attr("aria-hidden")
+            el.attribute("aria-hidden")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
                 && el.value().name() != "body"
         }),
@@ -351,7 +352,7 @@ pub fn aria_prohibited_attr(page: &Page) -> Check {
                 let role = explicit_role(*el).or_else(|| implicit_role(*el).map(str::to_owned));
                 let labelled = ["aria-label", "aria-labelledby"]
                     .iter()
-                    .any(|a| el.attr(a).is_some_and(|v| !v.trim().is_empty()));
+                    .any(|a| el.attribute(a).is_some_and(|v| !v.trim().is_empty()));
                 labelled
                     && role.is_none_or(|r| NAME_PROHIBITED.contains(&r.as_str()))
                     && !inside_named_from_content(*el)

@@ -2,6 +2,7 @@
 //! conditions allow), explicit roles the HTML element may take, and presentational roles that
 //! browsers honour. Roles are read as axe-core reads them ([`axe_role`]).
 
+use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::aria::elements_with_aria;
@@ -33,7 +34,9 @@ const NOT_JUDGED: &[&str] = &["aria-colindextext", "aria-rowindextext"];
 /// Values screen readers treat as absent, so the attribute does no harm anywhere.
 fn ignored_value(el: ElementRef<'_>, name: &str, value: &str) -> bool {
     (name == "aria-required" && value == "false")
-        || (name == "aria-multiline" && value == "false" && el.attr("contenteditable").is_some())
+        || (name == "aria-multiline"
+            && value == "false"
+            && el.attribute("contenteditable").is_some())
 }
 
 /// The ARIA attributes on `el` that its role does not support, as `name="value"`.
@@ -100,7 +103,7 @@ fn normalised_checked(value: &str, mixed_allowed: bool) -> &'static str {
 fn row_owner(row: ElementRef<'_>) -> Option<ElementRef<'_>> {
     std::iter::once(row)
         .chain(row.ancestors().filter_map(ElementRef::wrap))
-        .find(|a| match a.attr("role") {
+        .find(|a| match a.attribute("role") {
             None => a.value().name() == "table",
             Some(roles) => roles
                 .split_ascii_whitespace()
@@ -114,7 +117,7 @@ fn conditional_verdict(el: ElementRef<'_>) -> Verdict {
             let misplaced: Vec<&str> = TREEGRID_ROW_ATTRIBUTES
                 .iter()
                 .copied()
-                .filter(|a| el.attr(a).is_some())
+                .filter(|a| el.attribute(a).is_some())
                 .collect();
             if misplaced.is_empty() {
                 return Verdict::Pass;
@@ -130,13 +133,13 @@ fn conditional_verdict(el: ElementRef<'_>) -> Verdict {
         }
         Some(role @ ("checkbox" | "radio")) if el.value().name() == "input" => {
             let kind = input_kind(el);
-            let Some(aria) = el.attr("aria-checked").filter(|v| !v.is_empty()) else {
+            let Some(aria) = el.attribute("aria-checked").filter(|v| !v.is_empty()) else {
                 return Verdict::Pass;
             };
             if kind != role {
                 return Verdict::Pass;
             }
-            let state = if el.attr("checked").is_some() {
+            let state = if el.attribute("checked").is_some() {
                 "true"
             } else {
                 "false"
@@ -177,7 +180,10 @@ fn unallowed_roles(el: ElementRef<'_>) -> Option<Vec<&'static str>> {
         "footer" => Some("contentinfo"),
         _ => None,
     });
-    let tokens = el.attr("role").unwrap_or_default().split_ascii_whitespace();
+    let tokens = el
+        .attribute("role")
+        .unwrap_or_default()
+        .split_ascii_whitespace();
     let roles = tokens.filter_map(|t| axe_role_token(t, true));
     Some(
         roles
@@ -234,8 +240,8 @@ const CHROMIUM_ROLES: &[&str] = &[
 /// `<img alt="">`, or a `role` of exactly `none` or `presentation`.
 fn marked_presentational(el: ElementRef<'_>) -> bool {
     let v = el.value();
-    matches!(v.attr("role"), Some("none" | "presentation"))
-        || (v.name() == "img" && v.attr("alt") == Some(""))
+    matches!(v.attribute("role"), Some("none" | "presentation"))
+        || (v.name() == "img" && v.attribute("alt") == Some(""))
 }
 
 pub fn presentation_role_conflict(page: &Page) -> Check {

@@ -3,6 +3,7 @@
 //! be focusable (role="text", and controls whose children are presentational). Roles are read
 //! as axe-core reads them ([`axe_role`]); `aria-owns` counts as containment.
 
+use crate::engine::page::dom::Attribute;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
@@ -48,7 +49,7 @@ impl Owned<'_> {
             format!("[role={role}]")
         } else if let Some(attr) = self.attribute {
             format!("{name}[{attr}]")
-        } else if self.el.attr("tabindex").is_some() {
+        } else if self.el.attribute("tabindex").is_some() {
             format!("{name}[tabindex]")
         } else {
             name.to_owned()
@@ -66,7 +67,7 @@ struct Ownership<'a> {
 
 fn ownership<'a>(page: &'a Page, el: ElementRef<'a>, required: &[&str]) -> Ownership<'a> {
     let mut queue: Vec<_> = el.children().collect();
-    if let Some(ids) = el.attr("aria-owns") {
+    if let Some(ids) = el.attribute("aria-owns") {
         queue.extend(
             ids.split_ascii_whitespace()
                 .filter_map(|id| element_by_id(&page.dom, id))
@@ -135,7 +136,7 @@ fn required_children_verdict(page: &Page, el: ElementRef<'_>) -> Verdict {
         ));
     }
     let busy = el
-        .attr("aria-busy")
+        .attribute("aria-busy")
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     if found.owned.iter().any(|o| o.role.is_some()) || busy {
         return Verdict::Pass;
@@ -193,7 +194,7 @@ fn owners_by_id(page: &Page) -> HashMap<&str, ElementRef<'_>> {
     let mut owners = HashMap::new();
     for owner in page.select(sel!("[aria-owns]")) {
         for id in owner
-            .attr("aria-owns")
+            .attribute("aria-owns")
             .unwrap_or_default()
             .split_ascii_whitespace()
         {
@@ -262,7 +263,7 @@ fn no_focusable_content(el: ElementRef<'_>, what: &str) -> Verdict {
         None => Verdict::Pass,
         Some(control) => {
             let hint = if control
-                .attr("tabindex")
+                .attribute("tabindex")
                 .and_then(|t| t.trim().parse::<i64>().ok())
                 .is_some_and(|t| t < 0)
             {

@@ -7,6 +7,7 @@
 //! and an optional final `webauthn`. `on`, `off` and their common misspellings are accepted
 //! as a plain switch, as axe-core does.
 
+use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::names::input_type;
@@ -228,7 +229,7 @@ pub fn autocomplete_valid(page: &Page) -> Check {
         .filter(|el| in_scope(*el)),
         "no form field sets autocomplete",
         |field| {
-            let value = field.attr("autocomplete").unwrap_or_default().trim();
+            let value = field.attribute("autocomplete").unwrap_or_default().trim();
             match parse_autofill(value) {
                 Autofill::Valid => Verdict::Pass,
                 Autofill::Invalid => Verdict::Fail(format!(

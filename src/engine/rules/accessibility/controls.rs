@@ -2,6 +2,7 @@
 //! and elements given a widget role with ARIA. Without a name a screen reader announces only
 //! "button" or "edit text", and voice control cannot target the control.
 
+use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::names::{Names, aria_label, has_presentational_role, input_type, tooltip};
@@ -129,7 +130,7 @@ pub fn frame_title(page: &Page) -> Check {
     let names = Names::new(&page.dom);
     judge(
         page.select(sel!("iframe, frame")).filter(|f| {
-            f.attr("tabindex")
+            f.attribute("tabindex")
                 .and_then(|t| t.trim().parse::<i64>().ok())
                 .is_none_or(|t| t >= 0)
         }),
@@ -141,7 +142,7 @@ pub fn frame_title(page: &Page) -> Check {
                     || names.labelledby(frame).is_some()
                     // Chrome keeps a frame with a `title` attribute (even a blank one)
                     // in the accessibility tree despite role="none".
-                    || (has_presentational_role(frame) && frame.attr("title").is_none()),
+                    || (has_presentational_role(frame) && frame.attribute("title").is_none()),
                 || "the frame has no title describing its content".into(),
             )
         },
@@ -193,7 +194,7 @@ fn combobox_popups(page: &Page) -> Vec<&str> {
         .flat_map(|el| {
             ["aria-controls", "aria-owns"]
                 .into_iter()
-                .filter_map(move |a| el.attr(a))
+                .filter_map(move |a| el.attribute(a))
                 .flat_map(str::split_ascii_whitespace)
         })
         .collect()

@@ -1,6 +1,7 @@
 //! Checks of the document as a whole: its title and language, the viewport and refresh
 //! `<meta>` tags, an `aria-hidden` body, and the ways to skip to the content.
 
+use crate::engine::page::dom::Attribute;
 use scraper::{ElementRef, Node};
 
 use super::verdict::{Verdict, judge, judge_all, require};
@@ -52,7 +53,7 @@ pub fn is_valid_lang(value: &str) -> bool {
 }
 
 fn lang_attr<'a>(el: ElementRef<'a>, name: &str) -> Option<&'a str> {
-    el.attr(name).map(str::trim).filter(|v| !v.is_empty())
+    el.attribute(name).map(str::trim).filter(|v| !v.is_empty())
 }
 
 pub fn html_has_lang(page: &Page) -> Check {
@@ -65,7 +66,7 @@ pub fn html_has_lang(page: &Page) -> Check {
     }
     let detail = if lang_attr(html, "xml:lang").is_some() {
         "<html> has only `xml:lang`, which HTML documents ignore; add `lang`"
-    } else if html.attr("lang").is_some() {
+    } else if html.attribute("lang").is_some() {
         "<html lang> is empty"
     } else {
         "<html> has no `lang` attribute"
@@ -97,8 +98,8 @@ fn has_own_language_text(el: ElementRef<'_>) -> bool {
     el.children().any(|child| match child.value() {
         Node::Text(t) => !t.trim().is_empty(),
         Node::Element(_) => ElementRef::wrap(child).is_some_and(|c| {
-            c.attr("lang").is_none()
-                && c.attr("xml:lang").is_none()
+            c.attribute("lang").is_none()
+                && c.attribute("xml:lang").is_none()
                 && !self_hidden(c)
                 && has_own_language_text(c)
         }),
@@ -116,7 +117,7 @@ pub fn valid_lang(page: &Page) -> Check {
             // An empty value means "unknown language" and is allowed; a blank one is not.
             let values: Vec<&str> = ["lang", "xml:lang"]
                 .iter()
-                .filter_map(|a| el.attr(a))
+                .filter_map(|a| el.attribute(a))
                 .filter(|v| !v.is_empty())
                 .collect();
             if values.is_empty() {
@@ -169,12 +170,12 @@ fn viewport_properties(content: &str) -> Vec<(String, String)> {
 pub fn meta_viewport(page: &Page) -> Check {
     judge_all(
         page.select(sel!("meta[name]")).filter(|m| {
-            m.attr("name")
+            m.attribute("name")
                 .is_some_and(|n| n.trim().eq_ignore_ascii_case("viewport"))
         }),
         "the page has no viewport <meta>",
         |meta| {
-            let props = viewport_properties(meta.attr("content").unwrap_or_default());
+            let props = viewport_properties(meta.attribute("content").unwrap_or_default());
             let get = |k: &str| props.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v);
             if let Some(scalable) = get("user-scalable") {
                 let blocked = scalable == "no"
@@ -219,11 +220,11 @@ fn refresh_delay(content: &str) -> Option<f64> {
 pub fn meta_refresh(page: &Page) -> Check {
     judge_all(
         page.select(sel!("meta[http-equiv][content]")).filter(|m| {
-            m.attr("http-equiv")
+            m.attribute("http-equiv")
                 .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
         }),
         "the page does not refresh itself",
-        |meta| match refresh_delay(meta.attr("content").unwrap_or_default()) {
+        |meta| match refresh_delay(meta.attribute("content").unwrap_or_default()) {
             None => Verdict::Skip,
             Some(delay) => require(delay == 0.0 || delay > REFRESH_EXCEPTION_SECONDS, || {
                 format!(
@@ -240,7 +241,7 @@ pub fn aria_hidden_body(page: &Page) -> Check {
         return Check::not_applicable("the document has no <body>");
     };
     let hidden = body
-        .attr("aria-hidden")
+        .attribute("aria-hidden")
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     if hidden {
         Check::fail(element_evidence(
@@ -255,7 +256,7 @@ pub fn aria_hidden_body(page: &Page) -> Check {
 fn has_main_landmark(page: &Page) -> bool {
     page.select(sel!("main, [role]"))
         .filter(|el| !is_hidden(*el))
-        .any(|el| match el.attr("role") {
+        .any(|el| match el.attribute("role") {
             Some(role) => role
                 .split_ascii_whitespace()
                 .next()
@@ -273,7 +274,7 @@ pub fn bypass(page: &Page) -> Check {
         .any(|h| !is_hidden(h));
     let skip_link = page
         .select(sel!("a[href^='#']"))
-        .any(|a| a.attr("href").is_some_and(|h| h.len() > 1) && !is_hidden(a));
+        .any(|a| a.attribute("href").is_some_and(|h| h.len() > 1) && !is_hidden(a));
     if heading || skip_link || has_main_landmark(page) {
         Check::pass()
     } else {

@@ -2,6 +2,7 @@
 //! are HTML at all (custom elements and foreign content are outside these rules), as axe-core
 //! applies the W3C recommendation.
 
+use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::roles::input_kind;
@@ -235,7 +236,7 @@ const SECTION_ROLES: &[&str] = &[
 pub fn allowed_roles(el: ElementRef<'_>) -> Option<AllowedRoles> {
     let v = el.value();
     Some(match v.name() {
-        "a" if v.attr("href").is_some() => Only(&[
+        "a" if v.attribute("href").is_some() => Only(&[
             "button",
             "checkbox",
             "doc-backlink",
@@ -251,7 +252,7 @@ pub fn allowed_roles(el: ElementRef<'_>) -> Option<AllowedRoles> {
             "tab",
             "treeitem",
         ]),
-        "area" if v.attr("href").is_some() => NoRole,
+        "area" if v.attribute("href").is_some() => NoRole,
         "area" => Only(&["button", "link"]),
         "article" => Only(&[
             "application",
@@ -335,7 +336,8 @@ pub fn allowed_roles(el: ElementRef<'_>) -> Option<AllowedRoles> {
         "search" => Only(&["form", "group", "none", "presentation", "region", "search"]),
         "section" => Only(SECTION_ROLES),
         "select"
-            if v.attr("multiple").is_none() && v.attr("size").is_none_or(|s| s.trim() == "1") =>
+            if v.attribute("multiple").is_none()
+                && v.attribute("size").is_none_or(|s| s.trim() == "1") =>
         {
             Only(&["menu"])
         }
@@ -351,7 +353,7 @@ pub fn allowed_roles(el: ElementRef<'_>) -> Option<AllowedRoles> {
 
 /// An image with a text alternative may act as a control; one without may only be hidden.
 fn image_is_named(el: ElementRef<'_>) -> bool {
-    el.attr("alt").is_some_and(|a| !a.is_empty())
+    el.attribute("alt").is_some_and(|a| !a.is_empty())
         || ["aria-label", "aria-labelledby", "title"]
             .iter()
             .any(|a| has_nonblank_attr(el, a))
@@ -371,7 +373,7 @@ fn input_roles(el: ElementRef<'_>) -> AllowedRoles {
             "switch",
             "tab",
         ]),
-        "checkbox" if el.attr("aria-pressed").is_some() => {
+        "checkbox" if el.attribute("aria-pressed").is_some() => {
             Only(&["button", "menuitemcheckbox", "option", "switch"])
         }
         "checkbox" => Only(&["menuitemcheckbox", "option", "switch"]),
@@ -384,7 +386,7 @@ fn input_roles(el: ElementRef<'_>) -> AllowedRoles {
             "switch",
         ]),
         "radio" => Only(&["menuitemradio"]),
-        "text" if el.attr("list").is_some() => NoRole,
+        "text" if el.attribute("list").is_some() => NoRole,
         "email" | "search" | "tel" | "text" | "url" => {
             Only(&["combobox", "searchbox", "spinbutton"])
         }

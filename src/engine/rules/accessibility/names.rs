@@ -6,6 +6,7 @@
 //! an element referenced by `aria-labelledby` contributes even when hidden, as in browsers.
 //! Stylesheets and CSS-generated content are not seen.
 
+use crate::engine::page::dom::Attribute;
 use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 
@@ -105,7 +106,7 @@ impl<'a> Names<'a> {
 
     /// The text of the elements `aria-labelledby` points at, when it gives a non-empty name.
     pub fn labelledby(&self, el: ElementRef<'_>) -> Option<String> {
-        let ids = el.attr("aria-labelledby")?;
+        let ids = el.attribute("aria-labelledby")?;
         // A reference is followed once: references met inside it are not (accname step 2B),
         // which also ends cycles.
         if self.following.get() {
@@ -145,14 +146,14 @@ impl<'a> Names<'a> {
     fn native(&self, el: ElementRef<'_>) -> String {
         let v = el.value();
         let text = match v.name() {
-            "img" | "area" => v.attr("alt").map(str::to_owned),
+            "img" | "area" => v.attribute("alt").map(str::to_owned),
             "input" => {
                 let label = self.label_text(el).filter(|t| !t.trim().is_empty());
                 label.or_else(|| match input_type(el).as_str() {
-                    "image" => v.attr("alt").map(str::to_owned),
-                    "button" => v.attr("value").map(str::to_owned),
-                    "submit" => Some(v.attr("value").unwrap_or("Submit").to_owned()),
-                    "reset" => Some(v.attr("value").unwrap_or("Reset").to_owned()),
+                    "image" => v.attribute("alt").map(str::to_owned),
+                    "button" => v.attribute("value").map(str::to_owned),
+                    "submit" => Some(v.attribute("value").unwrap_or("Submit").to_owned()),
+                    "reset" => Some(v.attribute("value").unwrap_or("Reset").to_owned()),
                     _ => None,
                 })
             }
@@ -220,7 +221,7 @@ impl<'a> Names<'a> {
         self.labels_for.get_or_init(|| {
             let mut map: HashMap<&'a str, Vec<ElementRef<'a>>> = HashMap::new();
             for label in self.dom.select(sel!("label[for]")) {
-                if let Some(id) = label.attr("for") {
+                if let Some(id) = label.attribute("for") {
                     map.entry(id).or_default().push(label);
                 }
             }
@@ -294,7 +295,7 @@ impl<'a> Names<'a> {
         let v = el.value();
         match v.name() {
             "img" | "area" => {
-                if let Some(alt) = v.attr("alt") {
+                if let Some(alt) = v.attribute("alt") {
                     out.push_str(alt);
                 } else if let Some(title) = tooltip(el) {
                     out.push_str(&title);
@@ -303,7 +304,7 @@ impl<'a> Names<'a> {
             "input" => match input_type(el).as_str() {
                 "image" | "button" | "submit" | "reset" => out.push_str(&self.native(el)),
                 "checkbox" | "radio" | "hidden" | "file" => {}
-                _ => out.push_str(v.attr("value").unwrap_or_default()),
+                _ => out.push_str(v.attribute("value").unwrap_or_default()),
             },
             "select" => {
                 if let Some(option) = el
@@ -338,7 +339,7 @@ struct Walk<'b> {
 
 /// A non-blank `aria-label`, whitespace collapsed.
 pub fn aria_label(el: ElementRef<'_>) -> Option<String> {
-    el.attr("aria-label")
+    el.attribute("aria-label")
         .map(collapse_whitespace)
         .filter(|s| !s.is_empty())
 }
@@ -346,12 +347,12 @@ pub fn aria_label(el: ElementRef<'_>) -> Option<String> {
 /// A non-blank `title` (or, for text fields, `placeholder`), whitespace collapsed.
 pub fn tooltip(el: ElementRef<'_>) -> Option<String> {
     let title = el
-        .attr("title")
+        .attribute("title")
         .map(collapse_whitespace)
         .filter(|s| !s.is_empty());
     title.or_else(|| {
         matches!(el.value().name(), "input" | "textarea")
-            .then(|| el.attr("placeholder"))
+            .then(|| el.attribute("placeholder"))
             .flatten()
             .map(collapse_whitespace)
             .filter(|s| !s.is_empty())
@@ -360,7 +361,7 @@ pub fn tooltip(el: ElementRef<'_>) -> Option<String> {
 
 /// The lower-cased `type` of an `<input>` (`text` when missing).
 pub fn input_type(el: ElementRef<'_>) -> String {
-    el.attr("type")
+    el.attribute("type")
         .map(|t| t.trim().to_ascii_lowercase())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "text".into())
@@ -370,7 +371,7 @@ pub fn input_type(el: ElementRef<'_>) -> String {
 fn is_hidden_here(el: ElementRef<'_>) -> bool {
     self_hidden(el)
         || el
-            .attr("aria-hidden")
+            .attribute("aria-hidden")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 

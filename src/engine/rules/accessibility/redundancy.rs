@@ -2,6 +2,7 @@
 //! surrounding text, frames that share a title, links that share a name but go to different
 //! places, and controls whose ARIA name leaves out their visible label.
 
+use crate::engine::page::dom::Attribute;
 use std::collections::{BTreeMap, HashMap};
 
 use scraper::{ElementRef, Node};
@@ -35,7 +36,7 @@ const DEFAULT_PORTS: &[u16] = &[80, 443];
 fn rendered_text(el: ElementRef<'_>, skip_aria_hidden: bool) -> String {
     fn push(el: ElementRef<'_>, skip_aria_hidden: bool, out: &mut String) {
         let aria_hidden = || {
-            el.attr("aria-hidden")
+            el.attribute("aria-hidden")
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
         };
         if self_hidden(el) || (skip_aria_hidden && aria_hidden()) {
@@ -109,8 +110,8 @@ pub fn image_redundant_alt(page: &Page) -> Check {
         }
         let Some(context) = img.ancestors().filter_map(ElementRef::wrap).find(|a| {
             matches!(a.value().name(), "button" | "p" | "li" | "td" | "th")
-                || (a.value().name() == "a" && a.attr("href").is_some())
-                || a.attr("role") == Some("button")
+                || (a.value().name() == "a" && a.attribute("href").is_some())
+                || a.attribute("role") == Some("button")
         }) else {
             return Verdict::Pass;
         };
@@ -128,7 +129,7 @@ pub fn image_redundant_alt(page: &Page) -> Check {
 
 /// A frame title as axe compares them: whitespace collapsed, lower-cased.
 fn frame_title(frame: ElementRef<'_>) -> Option<String> {
-    let title = collapse_whitespace(frame.attr("title")?).to_lowercase();
+    let title = collapse_whitespace(frame.attribute("title")?).to_lowercase();
     (!title.is_empty()).then_some(title)
 }
 
@@ -241,17 +242,17 @@ fn comparable_name(name: &str) -> String {
 /// assistive technology.
 fn is_link(el: ElementRef<'_>) -> bool {
     let v = el.value();
-    let native = matches!(v.name(), "a" | "area") && v.attr("href").is_some();
+    let native = matches!(v.name(), "a" | "area") && v.attribute("href").is_some();
     // Cheap test first: most elements with a role are not links.
     let may_be_link = native
-        || v.attr("role")
+        || v.attribute("role")
             .is_some_and(|r| r.to_ascii_lowercase().contains("link"));
     may_be_link && link_role(el).as_deref() == Some("link") && !is_hidden_from_at(el)
 }
 
 /// Where a link goes, when it has an address.
 fn destination(page: &Page, el: ElementRef<'_>) -> Option<Destination> {
-    el.attr("href")
+    el.attribute("href")
         .and_then(|href| page.resolve(href))
         .map(|url| Destination::of(&url))
 }
@@ -278,11 +279,12 @@ pub fn identical_links_same_purpose(page: &Page) -> Check {
         // Addresses are parsed only for names that more than one link shares.
         // Identical `href` text needs no parsing at all.
         let same = others.is_empty() || {
-            let href = first.attr("href");
+            let href = first.attribute("href");
             let target = destination(page, first);
             target.is_some()
                 && others.iter().all(|o| {
-                    (href.is_some() && o.attr("href") == href) || destination(page, *o) == target
+                    (href.is_some() && o.attribute("href") == href)
+                        || destination(page, *o) == target
                 })
         };
         let verdict = if same {

@@ -2,6 +2,7 @@
 //! abstract or deprecated, the implicit role of HTML elements, which `aria-*` attributes exist
 //! and what values each accepts, and which states a role requires.
 
+use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use crate::engine::page::dom::{has_nonblank_attr, is_hidden};
@@ -177,7 +178,7 @@ pub fn is_deprecated_role(role: &str) -> bool {
 
 /// The tokens of the `role` attribute, lower-cased (roles compare case-insensitively).
 pub fn role_tokens(el: ElementRef<'_>) -> Vec<String> {
-    el.attr("role")
+    el.attribute("role")
         .map(|r| {
             r.split_ascii_whitespace()
                 .map(str::to_ascii_lowercase)
@@ -195,12 +196,12 @@ pub fn explicit_role(el: ElementRef<'_>) -> Option<String> {
 pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
     let v = el.value();
     let input_type = || {
-        v.attr("type")
+        v.attribute("type")
             .map(|t| t.trim().to_ascii_lowercase())
             .unwrap_or_else(|| "text".into())
     };
     Some(match v.name() {
-        "a" | "area" if v.attr("href").is_some() => "link",
+        "a" | "area" if v.attribute("href").is_some() => "link",
         "article" => "article",
         "aside" => "complementary",
         "blockquote" => "blockquote",
@@ -221,7 +222,7 @@ pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => "heading",
         "header" if !in_sectioning(el) => "banner",
         "hr" => "separator",
-        "img" if v.attr("alt") == Some("") => "presentation",
+        "img" if v.attribute("alt") == Some("") => "presentation",
         "img" => "img",
         "input" => match input_type().as_str() {
             "button" | "image" | "reset" | "submit" => "button",
@@ -229,8 +230,10 @@ pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
             "radio" => "radio",
             "range" => "slider",
             "number" => "spinbutton",
-            "search" if v.attr("list").is_none() => "searchbox",
-            "email" | "tel" | "text" | "url" | "search" if v.attr("list").is_some() => "combobox",
+            "search" if v.attribute("list").is_none() => "searchbox",
+            "email" | "tel" | "text" | "url" | "search" if v.attribute("list").is_some() => {
+                "combobox"
+            }
             "email" | "tel" | "text" | "url" | "password" => "textbox",
             _ => return None,
         },
@@ -252,7 +255,7 @@ pub fn implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
         {
             "region"
         }
-        "select" if v.attr("multiple").is_some() => "listbox",
+        "select" if v.attribute("multiple").is_some() => "listbox",
         "select" => "combobox",
         "strong" => "strong",
         "sub" => "subscript",
@@ -454,17 +457,17 @@ pub fn has_global_attribute(el: ElementRef<'_>) -> bool {
 /// `tabindex`, `contenteditable`; not disabled, not hidden).
 pub fn is_focusable(el: ElementRef<'_>) -> bool {
     let v = el.value();
-    if v.attr("disabled").is_some() || is_hidden(el) {
+    if v.attribute("disabled").is_some() || is_hidden(el) {
         return false;
     }
     if let Some(index) = v
-        .attr("tabindex")
+        .attribute("tabindex")
         .and_then(|t| t.trim().parse::<i64>().ok())
     {
         return index >= 0;
     }
     natively_focusable(el).unwrap_or_else(|| {
-        v.attr("contenteditable")
+        v.attribute("contenteditable")
             .is_some_and(|c| !c.trim().eq_ignore_ascii_case("false"))
     })
 }
@@ -474,11 +477,11 @@ pub fn is_focusable(el: ElementRef<'_>) -> bool {
 fn natively_focusable(el: ElementRef<'_>) -> Option<bool> {
     let v = el.value();
     Some(match v.name() {
-        "a" | "area" => v.attr("href").is_some(),
+        "a" | "area" => v.attribute("href").is_some(),
         "button" | "select" | "textarea" | "summary" => true,
         "details" => !el.child_elements().any(|c| c.value().name() == "summary"),
         "input" => !v
-            .attr("type")
+            .attribute("type")
             .is_some_and(|t| t.trim().eq_ignore_ascii_case("hidden")),
         _ => return None,
     })
@@ -977,7 +980,7 @@ pub fn axe_role_token(token: &str, dpub: bool) -> Option<&'static str> {
 /// The explicit role as axe-core reads it (`getExplicitRole`): the whole trimmed `role` value
 /// must be a role, or with `fallback` its first token that is one.
 pub fn axe_explicit_role(el: ElementRef<'_>, dpub: bool, fallback: bool) -> Option<&'static str> {
-    let value = el.attr("role")?.trim();
+    let value = el.attribute("role")?.trim();
     if fallback {
         value
             .split_ascii_whitespace()
@@ -993,7 +996,7 @@ pub fn axe_explicit_role(el: ElementRef<'_>, dpub: bool, fallback: bool) -> Opti
 pub fn accepts_focus(el: ElementRef<'_>) -> bool {
     let v = el.value();
     let name = v.name();
-    if (v.attr("disabled").is_some()
+    if (v.attribute("disabled").is_some()
         && matches!(
             name,
             "button" | "input" | "select" | "textarea" | "option" | "optgroup" | "fieldset"
@@ -1003,7 +1006,7 @@ pub fn accepts_focus(el: ElementRef<'_>) -> bool {
         return false;
     }
     natively_focusable(el).unwrap_or(false)
-        || v.attr("tabindex")
+        || v.attribute("tabindex")
             .is_some_and(|t| t.trim().parse::<i64>().is_ok())
 }
 
@@ -1041,7 +1044,7 @@ const INPUT_TYPES: &[&str] = &[
 
 /// The type of an `<input>` as browsers read it (lower-case; unknown values are `text`).
 pub fn input_kind(el: ElementRef<'_>) -> &'static str {
-    let raw = el.attr("type").unwrap_or_default().trim();
+    let raw = el.attribute("type").unwrap_or_default().trim();
     INPUT_TYPES
         .iter()
         .find(|t| t.eq_ignore_ascii_case(raw))
@@ -1072,12 +1075,12 @@ pub fn axe_implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
             })
         }
         "th" if v
-            .attr("scope")
+            .attribute("scope")
             .is_some_and(|s| s.trim().eq_ignore_ascii_case("row")) =>
         {
             Some("rowheader")
         }
-        "img" if v.attr("alt") == Some("") && overrides_presentation(el) => Some("img"),
+        "img" if v.attribute("alt") == Some("") && overrides_presentation(el) => Some("img"),
         "section"
             if has_nonblank_attr(el, "aria-label")
                 || has_nonblank_attr(el, "aria-labelledby")
@@ -1086,14 +1089,14 @@ pub fn axe_implicit_role(el: ElementRef<'_>) -> Option<&'static str> {
             Some("region")
         }
         "select" => {
-            let listbox = v.attr("multiple").is_some()
-                || v.attr("size")
+            let listbox = v.attribute("multiple").is_some()
+                || v.attribute("size")
                     .and_then(|s| s.trim().parse::<u32>().ok())
                     .is_some_and(|s| s > 1);
             Some(if listbox { "listbox" } else { "combobox" })
         }
         "input" => {
-            let list = v.attr("list").is_some();
+            let list = v.attribute("list").is_some();
             Some(match input_kind(el) {
                 "button" | "image" | "reset" | "submit" => "button",
                 "checkbox" => "checkbox",

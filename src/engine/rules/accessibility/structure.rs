@@ -1,6 +1,7 @@
 //! Structure that assistive technology navigates by: heading levels, list and definition-list
 //! markup, table header references, tab order, access keys, and ids that ARIA refers to.
 
+use crate::engine::page::dom::Attribute;
 use std::collections::HashMap;
 
 use scraper::{ElementRef, Node};
@@ -18,7 +19,7 @@ use crate::sel;
 fn heading_level(el: ElementRef<'_>) -> Option<u32> {
     let name = el.value().name();
     let aria_level = el
-        .attr("aria-level")
+        .attribute("aria-level")
         .and_then(|l| l.trim().parse::<u32>().ok())
         .filter(|l| *l >= 1);
     match explicit_role(el).as_deref() {
@@ -65,7 +66,7 @@ pub fn empty_heading(page: &Page) -> Check {
 }
 
 fn has_role_attribute(el: ElementRef<'_>) -> bool {
-    el.attr("role").is_some()
+    el.attribute("role").is_some()
 }
 
 fn non_blank_text_children(el: ElementRef<'_>) -> bool {
@@ -233,14 +234,14 @@ pub fn td_headers_attr(page: &Page) -> Check {
                 .collect();
             let with_headers: Vec<&ElementRef<'_>> = cells
                 .iter()
-                .filter(|c| c.attr("headers").is_some() && !is_hidden(**c))
+                .filter(|c| c.attribute("headers").is_some() && !is_hidden(**c))
                 .collect();
             if with_headers.is_empty() {
                 return Verdict::Skip;
             }
             for cell in with_headers {
                 for id in cell
-                    .attr("headers")
+                    .attribute("headers")
                     .unwrap_or_default()
                     .split_ascii_whitespace()
                 {
@@ -273,7 +274,7 @@ pub fn tabindex(page: &Page) -> Check {
         page.select(sel!("[tabindex]")),
         "no element sets tabindex",
         |el| match el
-            .attr("tabindex")
+            .attribute("tabindex")
             .and_then(|t| t.trim().parse::<i64>().ok())
         {
             Some(n) if n > 0 => Verdict::Fail(format!(
@@ -288,7 +289,7 @@ pub fn accesskeys(page: &Page) -> Check {
     let mut seen: HashMap<String, usize> = HashMap::new();
     for el in page.select(sel!("[accesskey]")).filter(|e| !is_hidden(*e)) {
         let key = el
-            .attr("accesskey")
+            .attribute("accesskey")
             .unwrap_or_default()
             .trim()
             .to_lowercase();
@@ -302,7 +303,7 @@ pub fn accesskeys(page: &Page) -> Check {
         "no element sets an access key",
         |el| {
             let key = el
-                .attr("accesskey")
+                .attribute("accesskey")
                 .unwrap_or_default()
                 .trim()
                 .to_lowercase();

@@ -6,6 +6,7 @@
 //! from markup only: cell borders come from the table's `border` attribute, and differently
 //! coloured rows from `bgcolor` and inline `background` styles on rows.
 
+use crate::engine::page::dom::Attribute;
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
@@ -103,7 +104,7 @@ fn row_cells(row: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
 
 /// An HTML non-negative integer (leading digits after whitespace), if any.
 fn span_value(cell: ElementRef<'_>, name: &str) -> Option<usize> {
-    let value = cell.attr(name)?.trim_start();
+    let value = cell.attribute(name)?.trim_start();
     let digits: &str = &value[..value
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(value.len())];
@@ -192,12 +193,12 @@ impl<'a> Grid<'a> {
     /// column header, one in a column of `<th>`s a row header, and any other `<th>` both.
     fn compute_scope(&self, i: usize, th_rows: &[bool], th_columns: &[bool]) -> Option<Scope> {
         let cell = self.cells[i];
-        match cell.attr("role") {
+        match cell.attribute("role") {
             Some("columnheader") => return Some(Scope::Col),
             Some("rowheader") => return Some(Scope::Row),
             _ => {}
         }
-        match cell.attr("scope") {
+        match cell.attribute("scope") {
             Some("col") => return Some(Scope::Col),
             Some("row") => return Some(Scope::Row),
             _ => {}
@@ -296,7 +297,7 @@ impl<'a> Ids<'a> {
 /// fall back to the grid's headers otherwise.
 fn named_headers<'a>(cell: ElementRef<'_>, ids: &Ids<'a>) -> Option<Vec<ElementRef<'a>>> {
     let named: Vec<ElementRef<'a>> = cell
-        .attr("headers")?
+        .attribute("headers")?
         .split_ascii_whitespace()
         .filter_map(|id| ids.get(id))
         .collect();
@@ -313,7 +314,7 @@ fn is_header_of(grid: &Grid<'_>, i: usize, header: usize, ids: &Ids<'_>) -> bool
 
 /// The value of an inline style property (lower-cased), if set.
 fn inline_style(el: ElementRef<'_>, property: &str) -> Option<String> {
-    el.attr("style")?.split(';').find_map(|decl| {
+    el.attribute("style")?.split(';').find_map(|decl| {
         let (prop, value) = decl.split_once(':')?;
         prop.trim()
             .eq_ignore_ascii_case(property)
@@ -325,14 +326,18 @@ fn inline_style(el: ElementRef<'_>, property: &str) -> Option<String> {
 fn row_background(row: ElementRef<'_>) -> (Option<String>, Option<String>) {
     let color = inline_style(row, "background-color")
         .or_else(|| inline_style(row, "background"))
-        .or_else(|| row.attr("bgcolor").map(|c| c.trim().to_ascii_lowercase()));
+        .or_else(|| {
+            row.attribute("bgcolor")
+                .map(|c| c.trim().to_ascii_lowercase())
+        });
     let image = inline_style(row, "background-image");
     (color, image)
 }
 
 /// True when the table's `width` (attribute or inline style) is nearly the whole page.
 fn is_wide(table: ElementRef<'_>) -> bool {
-    let width = inline_style(table, "width").or_else(|| table.attr("width").map(str::to_owned));
+    let width =
+        inline_style(table, "width").or_else(|| table.attribute("width").map(str::to_owned));
     width
         .and_then(|w| w.trim().strip_suffix('%').map(|p| p.trim().parse::<f64>()))
         .and_then(Result::ok)
@@ -340,7 +345,7 @@ fn is_wide(table: ElementRef<'_>) -> bool {
 }
 
 fn nonblank(el: ElementRef<'_>, name: &str) -> bool {
-    el.attr(name).is_some_and(|v| !v.is_empty())
+    el.attribute(name).is_some_and(|v| !v.is_empty())
 }
 
 /// A cell that by itself marks the table as a data table: a `<th>`, header attributes or
@@ -353,7 +358,7 @@ fn cell_marks_data_table(cell: ElementRef<'_>) -> bool {
     {
         return true;
     }
-    let role = cell.attr("role").map(str::to_ascii_lowercase);
+    let role = cell.attribute("role").map(str::to_ascii_lowercase);
     if matches!(role.as_deref(), Some("columnheader" | "rowheader")) {
         return true;
     }
@@ -368,19 +373,19 @@ fn cell_marks_data_table(cell: ElementRef<'_>) -> bool {
 /// its role, structure, header cells, borders, row colours and size.
 fn is_data_table(table: ElementRef<'_>) -> bool {
     let role = table
-        .attr("role")
+        .attribute("role")
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     if matches!(role.as_str(), "presentation" | "none") && !is_focusable(table) {
         return false;
     }
-    if ancestors_inclusive(table).any(|e| e.attr("contenteditable") == Some("true")) {
+    if ancestors_inclusive(table).any(|e| e.attribute("contenteditable") == Some("true")) {
         return true;
     }
     if DATA_TABLE_ROLES.contains(&role.as_str()) {
         return true;
     }
-    if table.attr("datatable") == Some("0") {
+    if table.attribute("datatable") == Some("0") {
         return false;
     }
     if nonblank(table, "summary") {
@@ -417,7 +422,7 @@ fn is_data_table(table: ElementRef<'_>) -> bool {
         return true;
     }
     // Cells have borders when the table sets a non-zero `border`.
-    if table.attr("border").is_some_and(|b| b.trim() != "0") {
+    if table.attribute("border").is_some_and(|b| b.trim() != "0") {
         return true;
     }
     let backgrounds: Vec<_> = rows.iter().map(|r| row_background(*r)).collect();
@@ -452,10 +457,10 @@ fn has_content(el: ElementRef<'_>) -> bool {
         let v = e.value();
         (VISUAL_CONTENT.contains(&v.name())
             && !(v.name() == "input"
-                && v.attr("type")
+                && v.attribute("type")
                     .is_some_and(|t| t.eq_ignore_ascii_case("hidden"))))
             || aria_label(e).is_some()
-            || v.attr("aria-labelledby")
+            || v.attribute("aria-labelledby")
                 .is_some_and(|l| !l.trim().is_empty())
     })
 }
@@ -465,7 +470,7 @@ fn is_data_cell(cell: ElementRef<'_>) -> bool {
     if cell.child_elements().next().is_none() && cell.text().all(|t| t.trim().is_empty()) {
         return false;
     }
-    match cell.attr("role").filter(|r| is_concrete_role(r)) {
+    match cell.attribute("role").filter(|r| is_concrete_role(r)) {
         Some(role) => matches!(role, "cell" | "gridcell"),
         None => cell.value().name() == "td",
     }
@@ -481,7 +486,7 @@ pub fn th_has_data_cells(page: &Page) -> Check {
             .cells
             .iter()
             .flat_map(|c| {
-                let refs = [c.attr("headers"), c.attr("aria-labelledby")];
+                let refs = [c.attribute("headers"), c.attribute("aria-labelledby")];
                 refs.into_iter()
                     .flatten()
                     .flat_map(str::split_ascii_whitespace)
@@ -490,7 +495,7 @@ pub fn th_has_data_cells(page: &Page) -> Check {
         let lonely = (0..grid.cells.len()).filter(|&h| {
             let header = grid.cells[h];
             let is_header = header.value().name() == "th"
-                || matches!(header.attr("role"), Some("rowheader" | "columnheader"));
+                || matches!(header.attribute("role"), Some("rowheader" | "columnheader"));
             if !is_header || text_content(header).is_empty() {
                 return false;
             }
@@ -588,7 +593,7 @@ pub fn table_duplicate_name(page: &Page) -> Check {
         page.select(sel!("table")),
         "the page has no tables",
         |table| {
-            let summary = table.attr("summary").unwrap_or_default();
+            let summary = table.attribute("summary").unwrap_or_default();
             let caption = table
                 .child_elements()
                 .find(|c| c.value().name() == "caption");

@@ -1,6 +1,7 @@
 //! Text alternatives for non-text content: images, image buttons, image-map areas, embedded
 //! objects, SVG and `role="img"` graphics, server-side image maps, and captions for video.
 
+use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::names::{Names, aria_label, has_presentational_role, input_type};
@@ -24,7 +25,7 @@ pub fn image_alt(page: &Page) -> Check {
         page.select(sel!("img"))
             .filter(|img| explicit_role_keeps_name_rule(*img)),
         "the page has no images",
-        |img| match img.attr("alt") {
+        |img| match img.attribute("alt") {
             Some(alt) if !alt.is_empty() && alt.trim().is_empty() => Verdict::Fail(
                 "the alt text is only spaces; use alt=\"\" for decoration or describe the image"
                     .into(),
@@ -95,7 +96,7 @@ fn in_svg(el: ElementRef<'_>) -> bool {
 }
 
 fn role_is(el: ElementRef<'_>, roles: &[&str]) -> bool {
-    el.attr("role")
+    el.attribute("role")
         .is_some_and(|r| roles.iter().any(|want| r.trim().eq_ignore_ascii_case(want)))
 }
 
@@ -158,7 +159,7 @@ pub fn video_caption(page: &Page) -> Check {
         "the page has no videos",
         |video| {
             let captions = video.select(sel!("track[kind]")).any(|t| {
-                t.attr("kind")
+                t.attribute("kind")
                     .is_some_and(|k| k.trim().eq_ignore_ascii_case("captions"))
             });
             if captions {

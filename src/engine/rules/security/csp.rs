@@ -12,6 +12,7 @@
 //!   same policy is dropped;
 //! - a source directive written without sources means `'none'`.
 
+use crate::engine::page::dom::Attribute;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -354,10 +355,10 @@ fn split_policies<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> 
 fn meta_policies(page: &Page) -> Vec<String> {
     page.select(sel!("meta[http-equiv][content]"))
         .filter(|m| {
-            m.attr("http-equiv")
+            m.attribute("http-equiv")
                 .is_some_and(|h| js_trim(h).eq_ignore_ascii_case("content-security-policy"))
         })
-        .filter_map(|m| m.attr("content"))
+        .filter_map(|m| m.attribute("content"))
         .filter(|c| !c.is_empty())
         .map(str::to_owned)
         .collect()

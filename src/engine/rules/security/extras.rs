@@ -3,6 +3,7 @@
 //! Their failures carry webaudit's own penalties (the rule's `penalty`), which count in the
 //! 0–100 security score but not in the Observatory grade.
 
+use crate::engine::page::dom::Attribute;
 use crate::engine::page::index::IndexedSelector;
 use chrono::{DateTime, Utc};
 use scraper::ElementRef;
@@ -35,9 +36,9 @@ fn upgrades_insecure_requests(page: &Page) -> bool {
         .any(|v| v.to_ascii_lowercase().contains("upgrade-insecure-requests"));
     header
         || page.select(sel!("meta[http-equiv][content]")).any(|m| {
-            m.attr("http-equiv")
+            m.attribute("http-equiv")
                 .is_some_and(|h| h.trim().eq_ignore_ascii_case("content-security-policy"))
-                && m.attr("content")
+                && m.attribute("content")
                     .is_some_and(|c| c.to_ascii_lowercase().contains("upgrade-insecure-requests"))
         })
 }
@@ -52,7 +53,7 @@ fn insecure_refs<'a>(
     for (selector, attr) in targets {
         for el in page.select(selector) {
             let values: Vec<&str> = if *attr == "srcset" {
-                el.attr("srcset")
+                el.attribute("srcset")
                     .map(|s| {
                         s.split(',')
                             .filter_map(|c| c.split_whitespace().next())
@@ -60,7 +61,7 @@ fn insecure_refs<'a>(
                     })
                     .unwrap_or_default()
             } else {
-                el.attr(attr).into_iter().collect()
+                el.attribute(attr).into_iter().collect()
             };
             for value in values {
                 if let Ok(url) = base.join(value.trim())
@@ -148,7 +149,7 @@ fn insecure_forms(page: &Page) -> Check {
         .into_iter()
         .filter_map(|form| {
             let action = form
-                .attr("action")
+                .attribute("action")
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
                 .and_then(|a| base.join(a).ok())
@@ -205,9 +206,12 @@ fn version_disclosure(page: &Page) -> Check {
     }
     for meta in page.select(sel!("meta[name][content]")) {
         let generator = meta
-            .attr("name")
+            .attribute("name")
             .is_some_and(|n| n.trim().eq_ignore_ascii_case("generator"));
-        if let Some(content) = meta.attr("content").filter(|c| generator && has_version(c)) {
+        if let Some(content) = meta
+            .attribute("content")
+            .filter(|c| generator && has_version(c))
+        {
             failures.push(Evidence {
                 selector: Some(css_path(meta)),
                 snippet: Some(snippet(meta)),

@@ -7,6 +7,7 @@
 
 use super::csp;
 use super::{LOCAL_SERVER, Verdict, header_snippet, joined_header, js_slice, js_trim};
+use crate::engine::page::dom::Attribute;
 use crate::engine::page::{CORS_PROBE_ORIGIN, Page};
 use crate::engine::rules::Check;
 use crate::sel;
@@ -198,12 +199,12 @@ fn present(page: &Page, name: &str) -> Option<String> {
 /// also has `http-equiv` and `content` is not one, as upstream reads it).
 fn meta_referrer(page: &Page) -> Option<String> {
     page.select(sel!("meta[name]"))
-        .filter(|m| !(m.attr("http-equiv").is_some() && m.attr("content").is_some()))
+        .filter(|m| !(m.attribute("http-equiv").is_some() && m.attribute("content").is_some()))
         .filter(|m| {
-            m.attr("name")
+            m.attribute("name")
                 .is_some_and(|n| js_trim(n).eq_ignore_ascii_case("referrer"))
         })
-        .filter_map(|m| m.attr("content").filter(|c| !c.is_empty()))
+        .filter_map(|m| m.attribute("content").filter(|c| !c.is_empty()))
         .last()
         .map(str::to_owned)
 }

@@ -11,6 +11,7 @@
 //! list's ICANN section through tldts). A bare host (`localhost`) or an IP address has none.
 //! Pages whose `Content-Type` is not HTML pass as `sri-not-implemented-response-not-html`.
 
+use crate::engine::page::dom::Attribute;
 use std::net::IpAddr;
 
 use scraper::ElementRef;
@@ -166,7 +167,7 @@ impl Script<'_> {
 
 /// Classifies a `<script src>` (whose reflected URL is not empty).
 fn classify<'a>(element: ElementRef<'a>, page: &Page, site: &Option<String>) -> Option<Script<'a>> {
-    let src = reflected_src(element.attr("src")?);
+    let src = reflected_src(element.attribute("src")?);
     if src.is_empty() {
         return None;
     }
@@ -189,7 +190,9 @@ fn classify<'a>(element: ElementRef<'a>, page: &Page, site: &Option<String>) -> 
     };
     Some(Script {
         element,
-        integrity: element.attr("integrity").is_some_and(|i| !i.is_empty()),
+        integrity: element
+            .attribute("integrity")
+            .is_some_and(|i| !i.is_empty()),
         secure_origin: relative || (same_site && !protocol_relative),
         secure_scheme,
         protocol_relative,

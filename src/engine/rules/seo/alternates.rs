@@ -1,6 +1,7 @@
 //! `hreflang` alternates and the canonical URL, read the way Lighthouse reads them: `<link>`
 //! elements inside `<head>` (links in `<body>` are ignored) and HTTP `Link` headers.
 
+use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 use url::Url;
 
@@ -70,14 +71,14 @@ pub fn head_and_header_links(page: &Page) -> Vec<LinkEntry<'_>> {
         .select(sel!("link"))
         .filter(|el| in_namespace(*el, HTML_NAMESPACE) && in_head(*el))
         .map(|el| {
-            let href_raw = el.attr("href").unwrap_or_default().to_owned();
+            let href_raw = el.attribute("href").unwrap_or_default().to_owned();
             LinkEntry {
-                rels: rel_tokens(el.attr("rel").unwrap_or_default()),
+                rels: rel_tokens(el.attribute("rel").unwrap_or_default()),
                 href: (!href_raw.is_empty())
                     .then(|| resolve(base, &href_raw))
                     .flatten(),
                 href_raw,
-                hreflang: el.attr("hreflang").unwrap_or_default().to_owned(),
+                hreflang: el.attribute("hreflang").unwrap_or_default().to_owned(),
                 element: Some(el),
             }
         })

@@ -1,6 +1,7 @@
 //! Links as crawlers see them: descriptive link text (Lighthouse `link-text`) and anchors a
 //! crawler can follow (Lighthouse `crawlable-anchors`).
 
+use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 use url::Url;
 
@@ -210,12 +211,12 @@ fn single_document_lang(page: &Page) -> Option<String> {
         .root_element()
         .descendants()
         .filter_map(ElementRef::wrap)
-        .filter(|e| e.attr("lang").is_some());
+        .filter(|e| e.attribute("lang").is_some());
     let only = with_lang.next()?;
     if with_lang.next().is_some() || !matches!(only.value().name(), "html" | "body") {
         return None;
     }
-    only.attr("lang").map(str::to_owned)
+    only.attribute("lang").map(str::to_owned)
 }
 
 /// True when `text` (lower-case) is non-descriptive in `lang`, or in any language when the
@@ -247,8 +248,12 @@ fn without_fragment(url: &Url) -> Url {
 /// The target of a link that leaves the page for another document: `None` for links without
 /// `href`, `rel=nofollow`, `javascript:` and `mailto:` links, and links to this page.
 fn outgoing_target(page: &Page, base: &Url, el: ElementRef<'_>) -> Option<Url> {
-    let href = el.attr("href")?;
-    if !is_svg(el) && el.attr("rel").is_some_and(|rel| rel.contains("nofollow")) {
+    let href = el.attribute("href")?;
+    if !is_svg(el)
+        && el
+            .attribute("rel")
+            .is_some_and(|rel| rel.contains("nofollow"))
+    {
         return None;
     }
     let target = crate::engine::page::dom::resolve(base, href)?;
@@ -313,16 +318,16 @@ fn has_inline_listener(el: ElementRef<'_>) -> bool {
 /// link). Lighthouse's rules, in its order.
 fn uncrawlable_reason(page: &Page, el: ElementRef<'_>) -> Option<&'static str> {
     let raw: String = el
-        .attr("href")
+        .attribute("href")
         .unwrap_or_default()
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    let non_blank = |name| el.attr(name).is_some_and(|v| !v.trim().is_empty());
+    let non_blank = |name| el.attribute(name).is_some_and(|v| !v.trim().is_empty());
     if non_blank("role") || raw.starts_with("mailto:") {
         return None;
     }
-    if raw.is_empty() && el.attr("id").is_some_and(|id| !id.is_empty()) {
+    if raw.is_empty() && el.attribute("id").is_some_and(|id| !id.is_empty()) {
         return None;
     }
     if raw.starts_with("file:") {
@@ -331,8 +336,8 @@ fn uncrawlable_reason(page: &Page, el: ElementRef<'_>) -> Option<&'static str> {
     if !is_svg(el) && non_blank("name") {
         return None;
     }
-    let has_href = el.attr("href").is_some();
-    if !has_href && !HREF_ATTRIBUTES.iter().any(|a| el.attr(a).is_some()) {
+    let has_href = el.attribute("href").is_some();
+    if !has_href && !HREF_ATTRIBUTES.iter().any(|a| el.attribute(a).is_some()) {
         return has_inline_listener(el)
             .then_some("no href: the link works only through a script event handler");
     }
@@ -396,7 +401,7 @@ fn is_placeholder(el: ElementRef<'_>) -> bool {
     !is_svg(el)
         && ["href", "id", "name", "role"]
             .iter()
-            .all(|a| el.attr(a).is_none())
+            .all(|a| el.attribute(a).is_none())
         && !has_inline_listener(el)
 }
 

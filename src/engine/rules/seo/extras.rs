@@ -2,6 +2,7 @@
 //! structured data that parses and names its vocabulary and type, and `/llms.txt` (Lighthouse
 //! 13's agentic-browsing audit).
 
+use crate::engine::page::dom::Attribute;
 use serde_json::Value;
 
 use super::super::{Check, FixText, Refs, Rule};
@@ -18,11 +19,11 @@ pub const LLMS_TXT_MIN_CHARS: usize = 50;
 fn meta_value<'a>(page: &'a Page, key: &str) -> Option<&'a str> {
     page.select(sel!("meta[content]"))
         .find(|m| {
-            m.attr("property")
-                .or_else(|| m.attr("name"))
+            m.attribute("property")
+                .or_else(|| m.attribute("name"))
                 .is_some_and(|k| k.trim().eq_ignore_ascii_case(key))
         })
-        .and_then(|m| m.attr("content"))
+        .and_then(|m| m.attribute("content"))
         .map(str::trim)
         .filter(|v| !v.is_empty())
 }
@@ -67,7 +68,7 @@ fn structured_data(page: &Page) -> Check {
     let blocks: Vec<_> = page
         .select(sel!("script[type]"))
         .filter(|s| {
-            s.attr("type")
+            s.attribute("type")
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
         })
         .collect();

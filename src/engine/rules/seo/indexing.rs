@@ -1,6 +1,7 @@
 //! May search engines index the page (robots `<meta>`, `X-Robots-Tag`, robots.txt), and is
 //! robots.txt well-formed? Both follow Lighthouse's `is-crawlable` and `robots-txt` audits.
 
+use crate::engine::page::dom::Attribute;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use scraper::ElementRef;
 use texting_robots::Robot;
@@ -168,14 +169,14 @@ fn blockers(
 ) -> Vec<Evidence> {
     let mut found = Vec::new();
     if let Some(meta) = robots_meta(page, crawler) {
-        let content = meta.attr("content").unwrap_or_default();
+        let content = meta.attribute("content").unwrap_or_default();
         if has_blocking_directive(content, now) {
             found.push(Evidence {
                 selector: Some(css_path(meta)),
                 snippet: Some(snippet(meta)),
                 detail: Some(format!(
                     "<meta name=\"{}\" content=\"{content}\"> keeps the page out of the index",
-                    meta.attr("name").unwrap_or_default()
+                    meta.attribute("name").unwrap_or_default()
                 )),
                 ..Evidence::default()
             });

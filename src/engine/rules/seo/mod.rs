@@ -18,6 +18,7 @@ mod anchors;
 pub mod extras;
 mod indexing;
 
+use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::{Check, FixText, Refs, Rule, element_evidence};
@@ -55,8 +56,10 @@ fn in_namespace(el: ElementRef<'_>, namespace: &str) -> bool {
 
 /// The first `<meta>` in `<head>` whose name, lower-cased, is `name` (as Lighthouse reads them).
 pub(super) fn head_meta<'a>(page: &'a Page, name: &str) -> Option<ElementRef<'a>> {
-    page.select(sel!("head meta[name]"))
-        .find(|m| m.attr("name").is_some_and(|n| n.to_lowercase() == name))
+    page.select(sel!("head meta[name]")).find(|m| {
+        m.attribute("name")
+            .is_some_and(|n| n.to_lowercase() == name)
+    })
 }
 
 /// The document's title element: the first HTML `<title>` in the document, as `document.title`
@@ -74,7 +77,7 @@ fn title_text(page: &Page) -> Option<String> {
 /// The `<meta name=description>` element and its trimmed content.
 fn description(page: &Page) -> Option<(ElementRef<'_>, String)> {
     head_meta(page, "description").map(|m| {
-        let content = m.attr("content").unwrap_or_default().trim().to_owned();
+        let content = m.attribute("content").unwrap_or_default().trim().to_owned();
         (m, content)
     })
 }
@@ -201,7 +204,9 @@ fn sets_device_width(content: &str) -> bool {
 
 fn viewport(page: &Page) -> Check {
     match head_meta(page, "viewport") {
-        Some(meta) if sets_device_width(meta.attr("content").unwrap_or_default()) => Check::pass(),
+        Some(meta) if sets_device_width(meta.attribute("content").unwrap_or_default()) => {
+            Check::pass()
+        }
         Some(meta) => Check::fail(element_evidence(
             meta,
             "the viewport does not set width=device-width, so phones render a zoomed-out desktop page",
