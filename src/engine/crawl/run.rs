@@ -151,8 +151,13 @@ struct Crawler<'a> {
     facts: SiteFacts,
     queue: VecDeque<(UrlId, Option<u32>)>,
     fetched: usize,
-    states: Vec<(UrlId, PageScoreState)>,
-    reports: Vec<(UrlId, PageReport)>,
+    /// Scoring states of the audited pages, and their URLs (parallel vectors, so that the end
+    /// of the crawl scores the reports in place instead of copying either).
+    states: Vec<PageScoreState>,
+    state_ids: Vec<UrlId>,
+    /// Reports of the pages visited (audited or only checked), and their URLs.
+    reports: Vec<PageReport>,
+    report_ids: Vec<UrlId>,
     builder: RecommendationBuilder,
     findings_written: usize,
     /// Findings not yet handed to the sink.
@@ -227,6 +232,8 @@ impl Crawler<'_> {
                 links.push(id);
             }
         }
+        // Kept for the whole crawl: no room for the off-site links that were skipped.
+        links.shrink_to_fit();
         if follow {
             for url in extracted
                 .canonical
@@ -320,9 +327,11 @@ impl Crawler<'_> {
                 f.status = Some(report.status);
                 f.page = Some(Box::new(page));
                 self.emit(findings).await?;
-                self.states.push((id, state));
+                self.states.push(state);
+                self.state_ids.push(id);
                 let message = report.final_url.clone();
-                self.reports.push((id, report));
+                self.reports.push(report);
+                self.report_ids.push(id);
                 self.report_progress(&message);
             }
             Visit::Checked {
@@ -343,7 +352,8 @@ impl Crawler<'_> {
                 f.state = UrlState::Checked;
                 f.status = Some(report.status);
                 let message = report.final_url.clone();
-                self.reports.push((id, *report));
+                self.reports.push(*report);
+                self.report_ids.push(id);
                 self.report_progress(&message);
             }
             Visit::Failed {
@@ -396,7 +406,7 @@ impl Crawler<'_> {
         let start_url = start
             .map(|s| self.facts.url(s).to_owned())
             .unwrap_or_default();
-        let audited: HashSet<UrlId> = self.states.iter().map(|(id, _)| *id).collect();
+        let audited: HashSet<UrlId> = self.state_ids.iter().copied().collect();
         for rule in SITE_RULES {
             let info = rule.info;
             let check = if single_page {
@@ -450,7 +460,7 @@ impl Crawler<'_> {
                             },
                         ));
                     }
-                    for (id, state) in &mut self.states {
+                    for (id, state) in self.state_ids.iter().zip(&mut self.states) {
                         let failed = failing_pages.contains_key(id);
                         state.add(RuleResult {
                             rule_id: info.id.into(),
@@ -493,16 +503,16 @@ impl Crawler<'_> {
     }
 
     fn finish(mut self, deadline_hit: bool) -> AuditSummary {
-        // Moved out, not cloned: a crawl's states are its largest retained facts.
-        let (ids, states): (Vec<UrlId>, Vec<PageScoreState>) =
-            std::mem::take(&mut self.states).into_iter().unzip();
-        let by_id: HashMap<UrlId, &PageScoreState> = ids.into_iter().zip(&states).collect();
-        let mut pages = Vec::with_capacity(self.reports.len());
-        for (id, mut report) in std::mem::take(&mut self.reports) {
-            if let Some(state) = by_id.get(&id) {
+        // Scored in place and moved out, never copied: the states and reports are a crawl's
+        // largest retained facts.
+        let states = std::mem::take(&mut self.states);
+        let by_id: HashMap<UrlId, &PageScoreState> =
+            self.state_ids.iter().copied().zip(&states).collect();
+        let mut pages = std::mem::take(&mut self.reports);
+        for (id, report) in self.report_ids.iter().zip(&mut pages) {
+            if let Some(state) = by_id.get(id) {
                 report.scores = Some(state.scores().scores);
             }
-            pages.push(report);
         }
         if deadline_hit {
             self.notes.push(format!(
@@ -615,7 +625,9 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         queue: VecDeque::new(),
         fetched: 1,
         states: Vec::new(),
+        state_ids: Vec::new(),
         reports: Vec::new(),
+        report_ids: Vec::new(),
         builder: RecommendationBuilder::default(),
         findings_written: 0,
         pending: Vec::new(),

@@ -167,6 +167,16 @@ pub struct WhitespaceCollapser {
 impl WhitespaceCollapser {
     /// Feeds one fragment; `emit` receives words and the single spaces between them.
     pub fn push<'t>(&mut self, fragment: &'t str, mut emit: impl FnMut(&'t str)) {
+        if already_collapsed(fragment.as_bytes()) {
+            // Most text is: one scan, one emit.
+            if self.pending_space && self.started {
+                emit(" ");
+            }
+            self.pending_space = false;
+            self.started = true;
+            emit(fragment);
+            return;
+        }
         let mut rest = fragment;
         loop {
             let trimmed = rest.trim_start();
@@ -270,30 +280,32 @@ pub fn visible_text(el: ElementRef<'_>) -> String {
     out
 }
 
-/// A hash of [`visible_text`] lower-cased, computed as the text streams by (duplicate-content
-/// detection hashes every page's body; building the text first cost more than the hashing).
+/// A hash of [`visible_text`] lower-cased (duplicate-content detection hashes every page's
+/// body). The text is collapsed as it is gathered and lower-cased in place when it is ASCII.
 pub fn visible_text_hash(el: ElementRef<'_>) -> u64 {
+    let mut text = visible_text(el);
+    if text.is_ascii() {
+        text.make_ascii_lowercase();
+    } else {
+        text = text.to_lowercase();
+    }
     let mut hasher = std::hash::DefaultHasher::new();
-    let mut collapser = WhitespaceCollapser::default();
-    for_each_visible_text(el, &mut |fragment| {
-        collapser.push(fragment, |part| write_lowercase(&mut hasher, part));
-    });
+    hasher.write(text.as_bytes());
     hasher.finish()
 }
 
-/// Feeds `text` lower-cased to `hasher` (ASCII through a stack buffer, without allocating).
-fn write_lowercase(hasher: &mut impl Hasher, text: &str) {
-    if !text.is_ascii() {
-        hasher.write(text.to_lowercase().as_bytes());
-        return;
+/// True for ASCII text with single spaces between words only (nothing to collapse or trim).
+fn already_collapsed(bytes: &[u8]) -> bool {
+    let mut after_space = true;
+    for &b in bytes {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            0x09..=0x0d | 0x80.. => return false,
+            _ => after_space = false,
+        }
     }
-    let mut buffer = [0u8; 64];
-    for chunk in text.as_bytes().chunks(buffer.len()) {
-        let lower = &mut buffer[..chunk.len()];
-        lower.copy_from_slice(chunk);
-        lower.make_ascii_lowercase();
-        hasher.write(lower);
-    }
+    !after_space
 }
 
 /// Calls `f` with the text fragments a reader sees, in order, with a space around block
@@ -415,9 +427,17 @@ mod tests {
                <input type=checkbox checked><math><mi mathvariant="bold">x</mi></math></body>"##,
         );
         let mut compared = 0;
-        for el in dom.root_element().descendants().filter_map(ElementRef::wrap) {
+        for el in dom
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+        {
             let names: Vec<String> = el.value().attrs().map(|(n, _)| n.to_owned()).collect();
-            for name in names.iter().map(String::as_str).chain(["missing", "xlink:href"]) {
+            for name in names
+                .iter()
+                .map(String::as_str)
+                .chain(["missing", "xlink:href"])
+            {
                 assert_eq!(el.attribute(name), el.value().attr(name), "{name}");
                 compared += 1;
             }
@@ -438,6 +458,17 @@ mod tests {
             collapser.push(fragment, |part| out.push_str(part));
         }
         assert_eq!(out, "onetwo three four");
+        for (text, collapsed) in [
+            ("a b", true),
+            ("", false),
+            (" a", false),
+            ("a ", false),
+            ("a  b", false),
+            ("a\tb", false),
+            ("a\u{a0}b", false),
+        ] {
+            assert_eq!(already_collapsed(text.as_bytes()), collapsed, "{text:?}");
+        }
     }
 
     #[test]
