@@ -229,7 +229,7 @@ async fn crawls_a_site_and_finds_every_cross_page_problem() {
         })
         .map(|f| {
             (
-                f.rule_id.clone(),
+                f.rule_id.to_string(),
                 path(&f.page_url),
                 f.evidence.url.as_deref().map(path).unwrap_or_default(),
             )

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::score::{PageScoreState, score_site};
-use crate::report::{Finding, Gain, Place, Recommendation, Severity};
+use crate::report::{Finding, Gain, Place, Recommendation, Severity, Text};
 
 /// How many places are listed per recommendation.
 pub const PLACES_SHOWN: usize = 5;
@@ -33,7 +33,7 @@ struct RuleFailures {
 /// Aggregates failing findings into recommendations.
 #[derive(Debug, Clone, Default)]
 pub struct RecommendationBuilder {
-    rules: BTreeMap<String, RuleFailures>,
+    rules: BTreeMap<Text, RuleFailures>,
 }
 
 fn place(f: &Finding) -> Place {
@@ -84,7 +84,7 @@ impl RecommendationBuilder {
             .into_iter()
             .map(|(rule_id, failures)| {
                 let first = failures.first;
-                let fixed = score_site(pages, &[rule_id.as_str()]).scores;
+                let fixed = score_site(pages, &[rule_id.as_ref()]).scores;
                 let delta = |after: Option<u8>, before: Option<u8>| {
                     i32::from(after.unwrap_or(0)) - i32::from(before.unwrap_or(0))
                 };
@@ -99,11 +99,11 @@ impl RecommendationBuilder {
                 let hours = (f64::from(estimated_minutes) / 60.0).max(MIN_EFFORT_HOURS);
                 Recommendation {
                     rank: 0,
-                    rule_id,
-                    title: first.title,
+                    rule_id: rule_id.into_owned(),
+                    title: first.title.into_owned(),
                     category: first.category,
                     severity: failures.severity,
-                    why: first.description,
+                    why: first.description.into_owned(),
                     fix: first.recommendation,
                     estimated_minutes,
                     occurrences,

@@ -216,9 +216,8 @@ impl PageScoreState {
             } else {
                 None
             };
-            let entry = results.entry(f.rule_id.as_str()).or_insert(RuleResult {
-                rule_id: known
-                    .map_or_else(|| Cow::Owned(f.rule_id.clone()), |r| Cow::Borrowed(r.id)),
+            let entry = results.entry(f.rule_id.as_ref()).or_insert(RuleResult {
+                rule_id: known.map_or_else(|| f.rule_id.clone(), |r| Cow::Borrowed(r.id)),
                 category: f.category,
                 weight: f.weight,
                 score,
@@ -233,6 +232,8 @@ impl PageScoreState {
         for result in results.into_values() {
             state.add(result);
         }
+        // A crawl keeps one state per page: no spare capacity.
+        state.imperfect.shrink_to_fit();
         state
     }
 

@@ -21,11 +21,11 @@ const HEADER: [&str; 13] = [
 fn row(f: &Finding) -> [String; 13] {
     let e = &f.evidence;
     [
-        f.rule_id.clone(),
+        f.rule_id.to_string(),
         f.category.to_string(),
         f.severity.to_string(),
         f.outcome.as_str().to_owned(),
-        f.title.clone(),
+        f.title.to_string(),
         f.page_url.clone(),
         e.selector.clone().unwrap_or_default(),
         e.url.clone().unwrap_or_default(),

@@ -1,17 +1,24 @@
 //! A finding: one rule's outcome on one page (or on one element of a page), with its evidence,
 //! the fix and the references to the audits it mirrors.
 
+use std::borrow::Cow;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Category, Severity};
+
+/// Text that is usually the rule catalogue's own (borrowed, so an audit that makes a hundred
+/// findings per page does not copy the catalogue's titles and fixes into each), or owned when
+/// read back from JSON.
+pub type Text = Cow<'static, str>;
 
 /// One rule's outcome on one page. A failing rule gives one finding per offending element (or
 /// value); a passing or not-applicable rule gives one finding per page.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Finding {
     /// Stable rule id `category.kebab-name`, e.g. `seo.meta-description`.
-    pub rule_id: String,
+    pub rule_id: Text,
     /// The rule's category.
     pub category: Category,
     /// How much this matters (`info`, `minor`, `major`, `critical`).
@@ -22,9 +29,9 @@ pub struct Finding {
     /// person; never counted as a failure).
     pub outcome: Outcome,
     /// The rule's title.
-    pub title: String,
+    pub title: Text,
     /// What the rule checks and why it matters.
-    pub description: String,
+    pub description: Text,
     /// The page the finding is about (for site-wide rules, the page it was found on).
     pub page_url: String,
     /// Where and what: selector, snippet, URL, measured value, as fits the rule.
@@ -156,9 +163,9 @@ pub struct Observatory {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Fix {
     /// The fix in one sentence.
-    pub summary: String,
+    pub summary: Text,
     /// Concrete steps.
-    pub steps: Vec<String>,
+    pub steps: Vec<Text>,
     /// A rough estimate of the work for one occurrence, in minutes.
     pub estimated_minutes: u32,
 }
@@ -167,11 +174,11 @@ pub struct Fix {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
 pub struct References {
     /// Lighthouse audit id, e.g. `meta-description`.
-    pub lighthouse: Option<String>,
+    pub lighthouse: Option<Text>,
     /// axe-core rule id, e.g. `image-alt`.
-    pub axe: Option<String>,
+    pub axe: Option<Text>,
     /// WCAG success criteria, e.g. `1.1.1`.
-    pub wcag: Vec<String>,
+    pub wcag: Vec<Text>,
     /// Mozilla HTTP Observatory test, e.g. `strict-transport-security`.
-    pub observatory: Option<String>,
+    pub observatory: Option<Text>,
 }

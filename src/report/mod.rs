@@ -10,7 +10,7 @@ mod ids;
 mod recommendation;
 mod vocabulary;
 
-pub use finding::{Evidence, Finding, Fix, Observatory, Outcome, References};
+pub use finding::{Evidence, Finding, Fix, Observatory, Outcome, References, Text};
 pub use ids::{ReportId, fingerprint, site_of};
 pub use recommendation::{Gain, Place, Recommendation};
 pub use vocabulary::{Category, Severity, Status};

@@ -59,8 +59,8 @@ impl FindingBrief {
     /// The brief of a finding.
     pub fn of(f: &Finding) -> FindingBrief {
         FindingBrief {
-            rule_id: f.rule_id.clone(),
-            title: f.title.clone(),
+            rule_id: f.rule_id.to_string(),
+            title: f.title.to_string(),
             category: f.category,
             severity: f.severity,
             place: Place {
@@ -70,7 +70,7 @@ impl FindingBrief {
                 url: f.evidence.url.clone(),
                 detail: f.evidence.detail.clone(),
             },
-            fix: f.recommendation.summary.clone(),
+            fix: f.recommendation.summary.to_string(),
         }
     }
 }

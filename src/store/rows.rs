@@ -7,7 +7,7 @@ use super::StoreError;
 use super::queries::ReportSummary;
 use crate::engine::rules;
 use crate::report::{
-    Category, Evidence, Finding, Fix, Outcome, References, ReportId, Scores, Severity, Status,
+    Category, Evidence, Finding, Fix, Outcome, References, ReportId, Scores, Severity, Status, Text,
 };
 
 /// The columns a [`ReportSummary`] is read from, in order.
@@ -92,23 +92,27 @@ pub fn finding(report: &ReportId, row: &Row<'_>) -> Result<Finding, StoreError> 
         .ok_or_else(|| corrupt(id, format!("unknown outcome `{outcome_text}`")))?;
     let evidence: Evidence = serde_json::from_str(&row.get::<_, String>(8)?)
         .map_err(|e| corrupt(id, format!("bad evidence JSON: {e}")))?;
-    let (title, description, recommendation, references) = match rules::find(&rule_id) {
-        Some(rule) => (
-            rule.title.to_owned(),
-            rule.description.to_owned(),
-            rule.fix(),
-            rule.references(),
-        ),
-        None => (
-            rule_id.clone(),
-            format!(
-                "The rule {rule_id} is not in this version of webaudit ({}); its text is not available.",
-                env!("CARGO_PKG_VERSION")
+    let (rule_id, title, description, recommendation, references): (Text, Text, Text, _, _) =
+        match rules::find(&rule_id) {
+            Some(rule) => (
+                rule.id.into(),
+                rule.title.into(),
+                rule.description.into(),
+                rule.fix(),
+                rule.references(),
             ),
-            Fix::default(),
-            References::default(),
-        ),
-    };
+            None => (
+                rule_id.clone().into(),
+                rule_id.clone().into(),
+                format!(
+                    "The rule {rule_id} is not in this version of webaudit ({}); its text is not available.",
+                    env!("CARGO_PKG_VERSION")
+                )
+                .into(),
+                Fix::default(),
+                References::default(),
+            ),
+        };
     Ok(Finding {
         rule_id,
         category,

@@ -133,8 +133,8 @@ impl RuleInfo {
     /// The fix as report JSON.
     pub fn fix(&self) -> Fix {
         Fix {
-            summary: self.fix.summary.to_owned(),
-            steps: self.fix.steps.iter().map(|s| (*s).to_owned()).collect(),
+            summary: self.fix.summary.into(),
+            steps: self.fix.steps.iter().map(|s| (*s).into()).collect(),
             estimated_minutes: self.fix.minutes,
         }
     }
@@ -142,10 +142,10 @@ impl RuleInfo {
     /// The references as report JSON.
     pub fn references(&self) -> References {
         References {
-            lighthouse: self.refs.lighthouse.map(str::to_owned),
-            axe: self.refs.axe.map(str::to_owned),
-            wcag: self.refs.wcag.iter().map(|s| (*s).to_owned()).collect(),
-            observatory: self.refs.observatory.map(str::to_owned),
+            lighthouse: self.refs.lighthouse.map(Into::into),
+            axe: self.refs.axe.map(Into::into),
+            wcag: self.refs.wcag.iter().map(|s| (*s).into()).collect(),
+            observatory: self.refs.observatory.map(Into::into),
         }
     }
 
@@ -159,13 +159,13 @@ impl RuleInfo {
         evidence: Evidence,
     ) -> Finding {
         Finding {
-            rule_id: self.id.to_owned(),
+            rule_id: self.id.into(),
             category: self.category,
             severity,
             passed: outcome.passed(),
             outcome,
-            title: self.title.to_owned(),
-            description: self.description.to_owned(),
+            title: self.title.into(),
+            description: self.description.into(),
             page_url: page_url.to_owned(),
             fingerprint: fingerprint(self.id, page_url, &evidence.key()),
             evidence,
