@@ -382,8 +382,6 @@ async fn http_benchmark() -> anyhow::Result<Vec<String>> {
 }
 
 fn main() -> anyhow::Result<()> {
-    // The same allocator set-up as the `webaudit` binary, before any thread starts.
-    webaudit::cli::allocator::limit_malloc_arenas();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?

@@ -139,7 +139,7 @@ fn page_path(i: usize) -> String {
 }
 
 fn sentence(rng: &mut Rng, words: usize) -> String {
-    let mut s = String::new();
+    let mut s = String::with_capacity(words * 12);
     for i in 0..words {
         if i > 0 {
             s.push(' ');

@@ -11,7 +11,7 @@
 //! - [`render`] — terminal rendering (scores with bars, fixes).
 //! - [`fail_under`] — the `--fail-under` threshold syntax.
 //! - [`progress`] — the progress spinner on stderr.
-//! - [`allocator`] — malloc arena limit applied at start-up.
+//! - [`allocator`] — jemalloc as the process allocator, with its options.
 
 pub mod allocator;
 pub mod audit;
@@ -256,7 +256,6 @@ pub fn open_service(db: Option<&PathBuf>, options: AuditOptions) -> Result<Servi
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    allocator::limit_malloc_arenas();
     let cli = Cli::parse();
     init_logging(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
