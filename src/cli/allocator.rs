@@ -6,8 +6,8 @@
 //! more on the 1,000-page crawl benchmark). jemalloc's per-thread caches avoid the lock, and a
 //! background thread returns freed pages to the system. Measured with
 //! `cargo run --release --example bench` on the 2-core machine: CPU per crawled page fell from
-//! 6.8–7.5 ms (glibc, two arenas) to 4.5–5.4 ms, with peak RSS within 4 MiB of glibc's
-//! (37 against 34 MiB at 1,000 pages, 50 against 46 MiB at 5,000).
+//! 6.8–7.5 ms (glibc, two arenas) to 4.5–6.3 ms, for 3–7 MiB more peak RSS (37–38 against
+//! 34–35 MiB at 1,000 pages, 50–54 against 45–48 MiB at 5,000).
 //!
 //! Built into the library so that the binary, the tests and the benchmarks run on the same
 //! allocator. Options can be changed at run time with `_RJEM_MALLOC_CONF` (jemalloc's

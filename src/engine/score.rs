@@ -13,11 +13,10 @@
 //! - `overall` is the mean of the category scores present (equal weights).
 //! - A site's scores are the means of its pages' scores (see README).
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::engine::rules;
-use crate::report::{Category, Finding, Outcome, Scores};
+use crate::report::{Category, Finding, Outcome, Scores, Text};
 
 /// The Observatory scoring algorithm version these scores follow.
 pub const OBSERVATORY_ALGORITHM_VERSION: u32 = 5;
@@ -117,9 +116,9 @@ impl ScoreCard {
 /// One rule's result on one page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleResult {
-    /// The rule: the catalogue's own id (no allocation, a crawl keeps one state per page), or
-    /// a copy for a rule this version does not know (an older stored report).
-    pub rule_id: Cow<'static, str>,
+    /// The rule: a finding's id, which borrows the catalogue's (no allocation; a crawl keeps
+    /// one state per page), or a copy for a rule this version does not know.
+    pub rule_id: Text,
     /// Its category.
     pub category: Category,
     /// Its weight.
@@ -202,14 +201,13 @@ impl PageScoreState {
                 continue;
             }
             let failed = f.outcome == Outcome::Fail;
-            let known = rules::find(&f.rule_id);
             let score = f.score.unwrap_or(if failed { 0.0 } else { 1.0 });
             let observatory = f.evidence.observatory.as_ref();
             let modifier = if let Some(o) = observatory {
                 Some(o.score_modifier)
             } else if f.category == Category::Security {
                 Some(if failed {
-                    known.map_or(0, |r| r.penalty)
+                    rules::find(&f.rule_id).map_or(0, |r| r.penalty)
                 } else {
                     0
                 })
@@ -217,7 +215,7 @@ impl PageScoreState {
                 None
             };
             let entry = results.entry(f.rule_id.as_ref()).or_insert(RuleResult {
-                rule_id: known.map_or_else(|| f.rule_id.clone(), |r| Cow::Borrowed(r.id)),
+                rule_id: f.rule_id.clone(),
                 category: f.category,
                 weight: f.weight,
                 score,

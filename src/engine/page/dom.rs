@@ -148,33 +148,34 @@ impl<'a> Attribute<'a> for ElementRef<'a> {
 
 /// Collapses runs of whitespace into single spaces and trims.
 pub fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    WhitespaceCollapser::default().push(text, |part| out.push_str(part));
-    out
+    let mut collapsed = Collapsed::with_capacity(text.len());
+    collapsed.push(text);
+    collapsed.text
 }
 
-/// Collapses whitespace across text fragments as they stream by: each run (within a fragment
-/// or across fragments) becomes one space, and none leads or trails. Text can so be joined,
-/// collapsed and consumed in one pass, without building the raw text first.
+/// Text joined from fragments with whitespace collapsed as they arrive: each run (within a
+/// fragment or across fragments) becomes one space, and none leads or trails. Text is so
+/// joined and collapsed in one pass, without building the raw text first.
 #[derive(Debug, Default)]
-pub struct WhitespaceCollapser {
+struct Collapsed {
+    text: String,
     /// Whitespace was seen since the last word.
     pending_space: bool,
-    /// A word was emitted.
-    started: bool,
 }
 
-impl WhitespaceCollapser {
-    /// Feeds one fragment; `emit` receives words and the single spaces between them.
-    pub fn push<'t>(&mut self, fragment: &'t str, mut emit: impl FnMut(&'t str)) {
+impl Collapsed {
+    fn with_capacity(capacity: usize) -> Self {
+        Collapsed {
+            text: String::with_capacity(capacity),
+            pending_space: false,
+        }
+    }
+
+    /// Appends one fragment.
+    fn push(&mut self, fragment: &str) {
         if already_collapsed(fragment.as_bytes()) {
-            // Most text is: one scan, one emit.
-            if self.pending_space && self.started {
-                emit(" ");
-            }
-            self.pending_space = false;
-            self.started = true;
-            emit(fragment);
+            // Most text is: one scan, one copy.
+            self.push_word(fragment);
             return;
         }
         let mut rest = fragment;
@@ -185,14 +186,19 @@ impl WhitespaceCollapser {
                 return;
             }
             let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
-            if self.pending_space && self.started {
-                emit(" ");
-            }
-            self.pending_space = false;
-            self.started = true;
-            emit(&trimmed[..end]);
+            self.push_word(&trimmed[..end]);
             rest = &trimmed[end..];
         }
+    }
+
+    /// Appends text without leading or trailing whitespace, after a space when whitespace
+    /// came before it.
+    fn push_word(&mut self, word: &str) {
+        if self.pending_space && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.pending_space = false;
+        self.text.push_str(word);
     }
 }
 
@@ -272,12 +278,9 @@ pub fn text_content(el: ElementRef<'_>) -> String {
 /// hidden by attribute or inline style, skipping `script`, `style`, `template` and images'
 /// `alt`; whitespace collapsed.
 pub fn visible_text(el: ElementRef<'_>) -> String {
-    let mut out = String::new();
-    let mut collapser = WhitespaceCollapser::default();
-    for_each_visible_text(el, &mut |fragment| {
-        collapser.push(fragment, |part| out.push_str(part));
-    });
-    out
+    let mut collapsed = Collapsed::default();
+    for_each_visible_text(el, &mut |fragment| collapsed.push(fragment));
+    collapsed.text
 }
 
 /// A hash of [`visible_text`] lower-cased (duplicate-content detection hashes every page's
@@ -310,7 +313,7 @@ fn already_collapsed(bytes: &[u8]) -> bool {
 
 /// Calls `f` with the text fragments a reader sees, in order, with a space around block
 /// elements (see [`visible_text`]).
-fn for_each_visible_text<'a>(el: ElementRef<'a>, f: &mut impl FnMut(&'a str)) {
+fn for_each_visible_text(el: ElementRef<'_>, f: &mut impl FnMut(&str)) {
     if self_hidden(el) {
         return;
     }
@@ -452,12 +455,11 @@ mod tests {
     fn whitespace_collapses_within_and_across_fragments() {
         assert_eq!(collapse_whitespace("  a \n\t b  c "), "a b c");
         assert_eq!(collapse_whitespace(" \u{a0} "), "");
-        let mut out = String::new();
-        let mut collapser = WhitespaceCollapser::default();
+        let mut collapsed = Collapsed::default();
         for fragment in [" one", "two ", "  ", "three", " ", "four  "] {
-            collapser.push(fragment, |part| out.push_str(part));
+            collapsed.push(fragment);
         }
-        assert_eq!(out, "onetwo three four");
+        assert_eq!(collapsed.text, "onetwo three four");
         for (text, collapsed) in [
             ("a b", true),
             ("", false),

@@ -2,13 +2,12 @@
 //! preloads, with the facts of the referencing element that rules need (in `<head>`,
 //! render-blocking, integrity).
 
-use crate::engine::page::dom::Attribute;
 use std::collections::HashSet;
 
 use scraper::{ElementRef, Html};
 use url::Url;
 
-use super::dom::{css_path, resolve};
+use super::dom::{Attribute, css_path, resolve};
 use crate::sel;
 
 /// What a subresource is for.

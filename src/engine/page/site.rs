@@ -3,13 +3,12 @@
 //! outgoing links as interned ids, a content hash); the DOM is dropped as soon as its page is
 //! checked, so memory grows with the number of URLs, not with their HTML.
 
-use crate::engine::page::dom::Attribute;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use url::Url;
 
-use super::dom::attr_trimmed;
+use super::dom::{Attribute, attr_trimmed};
 use super::refs::rel_has;
 use super::{Page, dom};
 use crate::sel;

@@ -4,14 +4,13 @@
 //! category also counts console errors, deprecations and permission prompts, which need a
 //! browser; broken subresources are the static part of "errors in the console".
 
-use crate::engine::page::dom::Attribute;
 use encoding_rs::Encoding;
 use scraper::{ElementRef, Node};
 use url::Url;
 
 use super::{Check, FixText, Refs, Rule, element_evidence, js_libraries};
 use crate::engine::page::decode::{header_charset, meta_charset};
-use crate::engine::page::dom::{ancestors_inclusive, is_hidden};
+use crate::engine::page::dom::{Attribute, ancestors_inclusive, is_hidden};
 use crate::engine::page::{Page, ResourceKind, Served, Subresource};
 use crate::report::{Category, Evidence, Severity};
 use crate::sel;

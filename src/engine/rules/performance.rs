@@ -4,8 +4,7 @@
 //! Lighthouse's lab performance score, which needs a browser trace.
 
 use super::{Check, Curve, FixText, Refs, Rule};
-use crate::engine::page::dom::Attribute;
-use crate::engine::page::dom::{css_path, is_hidden, snippet, style_hides};
+use crate::engine::page::dom::{Attribute, css_path, is_hidden, snippet, style_hides};
 use crate::engine::page::{Page, ResourceKind, Served, Subresource};
 use crate::report::{Category, Evidence, Severity};
 use crate::sel;

@@ -2,7 +2,6 @@
 //! not abstract or deprecated, the states a role requires, labels where they are prohibited,
 //! and focusable content inside `aria-hidden`.
 
-use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::names::NAMED_FROM_CONTENT;
@@ -12,7 +11,7 @@ use super::roles::{
 };
 use super::verdict::{Verdict, judge, require};
 use crate::engine::page::Page;
-use crate::engine::page::dom::{element_by_id, is_hidden_from_at, visible_text};
+use crate::engine::page::dom::{Attribute, element_by_id, is_hidden_from_at, visible_text};
 use crate::engine::rules::{Check, Refs, Rule};
 use crate::sel;
 

@@ -2,7 +2,6 @@
 //! conditions allow), explicit roles the HTML element may take, and presentational roles that
 //! browsers honour. Roles are read as axe-core reads them ([`axe_role`]).
 
-use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::aria::elements_with_aria;
@@ -13,7 +12,7 @@ use super::roles::{
 };
 use super::verdict::{Verdict, judge, judge_all};
 use crate::engine::page::Page;
-use crate::engine::page::dom::is_hidden_from_at;
+use crate::engine::page::dom::{Attribute, is_hidden_from_at};
 use crate::engine::rules::{Check, Refs, Rule};
 use crate::sel;
 

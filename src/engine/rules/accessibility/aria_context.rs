@@ -3,7 +3,6 @@
 //! be focusable (role="text", and controls whose children are presentational). Roles are read
 //! as axe-core reads them ([`axe_role`]); `aria-owns` counts as containment.
 
-use crate::engine::page::dom::Attribute;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
@@ -12,7 +11,7 @@ use scraper::{ElementRef, Node};
 use super::roles::{accepts_focus, axe_explicit_role, axe_role, role_spec, universal_attribute};
 use super::verdict::{Verdict, judge};
 use crate::engine::page::Page;
-use crate::engine::page::dom::{element_by_id, is_hidden_from_at, visible_text};
+use crate::engine::page::dom::{Attribute, element_by_id, is_hidden_from_at, visible_text};
 use crate::engine::rules::{Check, Refs, Rule};
 use crate::sel;
 

@@ -7,13 +7,12 @@
 //! and an optional final `webauthn`. `on`, `off` and their common misspellings are accepted
 //! as a plain switch, as axe-core does.
 
-use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::names::input_type;
 use super::verdict::{Verdict, judge};
 use crate::engine::page::Page;
-use crate::engine::page::dom::is_hidden_from_at;
+use crate::engine::page::dom::{Attribute, is_hidden_from_at};
 use crate::engine::rules::{Check, Refs, Rule};
 use crate::sel;
 

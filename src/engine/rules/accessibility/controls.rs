@@ -2,14 +2,13 @@
 //! and elements given a widget role with ARIA. Without a name a screen reader announces only
 //! "button" or "edit text", and voice control cannot target the control.
 
-use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::names::{Names, aria_label, has_presentational_role, input_type, tooltip};
 use super::roles::{explicit_role, explicit_role_keeps_name_rule};
 use super::verdict::{Verdict, judge, require};
 use crate::engine::page::Page;
-use crate::engine::page::dom::has_nonblank_attr;
+use crate::engine::page::dom::{Attribute, has_nonblank_attr};
 use crate::engine::rules::{Check, Refs, Rule};
 use crate::sel;
 

@@ -1,12 +1,11 @@
 //! Checks of the document as a whole: its title and language, the viewport and refresh
 //! `<meta>` tags, an `aria-hidden` body, and the ways to skip to the content.
 
-use crate::engine::page::dom::Attribute;
 use scraper::{ElementRef, Node};
 
 use super::verdict::{Verdict, judge, judge_all, require};
 use crate::engine::page::Page;
-use crate::engine::page::dom::{is_hidden, self_hidden, text_content};
+use crate::engine::page::dom::{Attribute, is_hidden, self_hidden, text_content};
 use crate::engine::rules::langs::is_registered_language;
 use crate::engine::rules::{Check, Refs, Rule, element_evidence};
 use crate::report::Evidence;

@@ -2,11 +2,10 @@
 //! are HTML at all (custom elements and foreign content are outside these rules), as axe-core
 //! applies the W3C recommendation.
 
-use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::roles::input_kind;
-use crate::engine::page::dom::has_nonblank_attr;
+use crate::engine::page::dom::{Attribute, has_nonblank_attr};
 
 /// The roles an element may be given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

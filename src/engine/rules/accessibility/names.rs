@@ -6,14 +6,15 @@
 //! an element referenced by `aria-labelledby` contributes even when hidden, as in browsers.
 //! Stylesheets and CSS-generated content are not seen.
 
-use crate::engine::page::dom::Attribute;
 use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 
 use scraper::{ElementRef, Html, Node};
 
 use super::roles::{explicit_role, is_effectively_presentational};
-use crate::engine::page::dom::{collapse_whitespace, element_by_id, is_hidden, self_hidden};
+use crate::engine::page::dom::{
+    Attribute, collapse_whitespace, element_by_id, is_hidden, self_hidden,
+};
 use crate::sel;
 
 /// Roles whose name comes from their content.

@@ -2,7 +2,6 @@
 //! surrounding text, frames that share a title, links that share a name but go to different
 //! places, and controls whose ARIA name leaves out their visible label.
 
-use crate::engine::page::dom::Attribute;
 use std::collections::{BTreeMap, HashMap};
 
 use scraper::{ElementRef, Node};
@@ -15,7 +14,9 @@ use super::roles::{
 };
 use super::verdict::{Verdict, judge, judge_all, require};
 use crate::engine::page::Page;
-use crate::engine::page::dom::{collapse_whitespace, is_hidden, is_hidden_from_at, self_hidden};
+use crate::engine::page::dom::{
+    Attribute, collapse_whitespace, is_hidden, is_hidden_from_at, self_hidden,
+};
 use crate::engine::rules::{Check, Refs, Rule};
 use crate::sel;
 

@@ -2,10 +2,9 @@
 //! abstract or deprecated, the implicit role of HTML elements, which `aria-*` attributes exist
 //! and what values each accepts, and which states a role requires.
 
-use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
-use crate::engine::page::dom::{has_nonblank_attr, is_hidden};
+use crate::engine::page::dom::{Attribute, has_nonblank_attr, is_hidden};
 
 /// Every concrete role an author may use, sorted. `text` is not in ARIA 1.2 but browsers and
 /// axe-core support it (axe has a rule for it), so it is accepted.

@@ -1,7 +1,6 @@
 //! Structure that assistive technology navigates by: heading levels, list and definition-list
 //! markup, table header references, tab order, access keys, and ids that ARIA refers to.
 
-use crate::engine::page::dom::Attribute;
 use std::collections::HashMap;
 
 use scraper::{ElementRef, Node};
@@ -10,7 +9,7 @@ use super::names::Names;
 use super::roles::{explicit_role, is_effectively_presentational, is_presentational};
 use super::verdict::{Verdict, judge, judge_all, require};
 use crate::engine::page::Page;
-use crate::engine::page::dom::is_hidden;
+use crate::engine::page::dom::{Attribute, is_hidden};
 use crate::engine::rules::{Check, Refs, Rule};
 use crate::sel;
 

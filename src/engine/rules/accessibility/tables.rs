@@ -6,7 +6,6 @@
 //! from markup only: cell borders come from the table's `border` attribute, and differently
 //! coloured rows from `bgcolor` and inline `background` styles on rows.
 
-use crate::engine::page::dom::Attribute;
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
@@ -16,7 +15,7 @@ use super::names::{Names, aria_label};
 use super::roles::{is_concrete_role, is_focusable};
 use super::verdict::{Verdict, judge, require};
 use crate::engine::page::Page;
-use crate::engine::page::dom::{ancestors_inclusive, text_content, visible_text};
+use crate::engine::page::dom::{Attribute, ancestors_inclusive, text_content, visible_text};
 use crate::engine::rules::{Check, Refs, Rule};
 use crate::sel;
 

@@ -1,14 +1,13 @@
 //! Text alternatives for non-text content: images, image buttons, image-map areas, embedded
 //! objects, SVG and `role="img"` graphics, server-side image maps, and captions for video.
 
-use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::names::{Names, aria_label, has_presentational_role, input_type};
 use super::roles::explicit_role_keeps_name_rule;
 use super::verdict::{Verdict, judge, require};
 use crate::engine::page::Page;
-use crate::engine::page::dom::{has_nonblank_attr, is_hidden_from_at};
+use crate::engine::page::dom::{Attribute, has_nonblank_attr, is_hidden_from_at};
 use crate::engine::rules::{Check, Refs, Rule};
 use crate::sel;
 

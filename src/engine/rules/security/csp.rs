@@ -12,13 +12,12 @@
 //!   same policy is dropped;
 //! - a source directive written without sources means `'none'`.
 
-use crate::engine::page::dom::Attribute;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{LOCAL_SERVER, Verdict, header_snippet, is_js_space, joined_header, js_trim};
 use crate::engine::page::Page;
-use crate::engine::page::dom::{SNIPPET_MAX, shorten};
+use crate::engine::page::dom::{Attribute, SNIPPET_MAX, shorten};
 use crate::engine::rules::Check;
 use crate::sel;
 

@@ -3,14 +3,13 @@
 //! Their failures carry webaudit's own penalties (the rule's `penalty`), which count in the
 //! 0–100 security score but not in the Observatory grade.
 
-use crate::engine::page::dom::Attribute;
 use crate::engine::page::index::IndexedSelector;
 use chrono::{DateTime, Utc};
 use scraper::ElementRef;
 use url::Url;
 
 use super::super::{Check, FixText, Refs, Rule};
-use crate::engine::page::dom::{css_path, snippet};
+use crate::engine::page::dom::{Attribute, css_path, snippet};
 use crate::engine::page::{Page, Served};
 use crate::report::{Category, Evidence, Severity};
 use crate::sel;

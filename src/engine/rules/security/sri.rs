@@ -11,7 +11,6 @@
 //! list's ICANN section through tldts). A bare host (`localhost`) or an IP address has none.
 //! Pages whose `Content-Type` is not HTML pass as `sri-not-implemented-response-not-html`.
 
-use crate::engine::page::dom::Attribute;
 use std::net::IpAddr;
 
 use scraper::ElementRef;
@@ -19,7 +18,7 @@ use url::Url;
 
 use super::Verdict;
 use crate::engine::page::Page;
-use crate::engine::page::dom::{ancestors_inclusive, css_path, snippet};
+use crate::engine::page::dom::{Attribute, ancestors_inclusive, css_path, snippet};
 use crate::engine::rules::Check;
 use crate::report::Evidence;
 use crate::sel;

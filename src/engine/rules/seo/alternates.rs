@@ -1,13 +1,12 @@
 //! `hreflang` alternates and the canonical URL, read the way Lighthouse reads them: `<link>`
 //! elements inside `<head>` (links in `<body>` are ignored) and HTTP `Link` headers.
 
-use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 use url::Url;
 
 use super::{HTML_NAMESPACE, in_namespace};
 use crate::engine::page::Page;
-use crate::engine::page::dom::{ancestors_inclusive, css_path, resolve, snippet};
+use crate::engine::page::dom::{Attribute, ancestors_inclusive, css_path, resolve, snippet};
 use crate::engine::rules::Check;
 use crate::engine::rules::langs::is_registered_language;
 use crate::report::Evidence;

@@ -1,12 +1,12 @@
 //! Links as crawlers see them: descriptive link text (Lighthouse `link-text`) and anchors a
 //! crawler can follow (Lighthouse `crawlable-anchors`).
 
-use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 use url::Url;
 
 use super::{SVG_NAMESPACE, in_namespace};
 use crate::engine::page::Page;
+use crate::engine::page::dom::Attribute;
 use crate::engine::page::dom::{
     collapse_whitespace, css_path, is_hidden, lang_of, snippet, text_content, visible_text,
 };

@@ -2,12 +2,11 @@
 //! structured data that parses and names its vocabulary and type, and `/llms.txt` (Lighthouse
 //! 13's agentic-browsing audit).
 
-use crate::engine::page::dom::Attribute;
 use serde_json::Value;
 
 use super::super::{Check, FixText, Refs, Rule};
 use crate::engine::page::Page;
-use crate::engine::page::dom::{css_path, shorten};
+use crate::engine::page::dom::{Attribute, css_path, shorten};
 use crate::report::{Category, Evidence, Severity};
 use crate::sel;
 

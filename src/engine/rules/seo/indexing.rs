@@ -1,13 +1,12 @@
 //! May search engines index the page (robots `<meta>`, `X-Robots-Tag`, robots.txt), and is
 //! robots.txt well-formed? Both follow Lighthouse's `is-crawlable` and `robots-txt` audits.
 
-use crate::engine::page::dom::Attribute;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use scraper::ElementRef;
 use texting_robots::Robot;
 
 use super::head_meta;
-use crate::engine::page::dom::{css_path, shorten, snippet};
+use crate::engine::page::dom::{Attribute, css_path, shorten, snippet};
 use crate::engine::page::{Page, Probe};
 use crate::engine::rules::Check;
 use crate::report::Evidence;

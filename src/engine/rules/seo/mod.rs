@@ -18,12 +18,11 @@ mod anchors;
 pub mod extras;
 mod indexing;
 
-use crate::engine::page::dom::Attribute;
 use scraper::ElementRef;
 
 use super::{Check, FixText, Refs, Rule, element_evidence};
 use crate::engine::page::Page;
-use crate::engine::page::dom::{collapse_whitespace, is_hidden};
+use crate::engine::page::dom::{Attribute, collapse_whitespace, is_hidden};
 use crate::report::{Category, Evidence, Severity};
 use crate::sel;
 
