@@ -60,9 +60,12 @@ fn write_forever(db: &str) {
             error: None,
             notes: vec![],
         }];
-        // Findings stream in page-sized batches, then the completion flips the status.
-        for batch in findings.chunks(500) {
-            assert!(store.append_findings(&id, batch).unwrap());
+        // Findings and pages stream in page-sized batches, then the completion flips the
+        // status.
+        let pages: Vec<(usize, PageReport)> = pages.into_iter().enumerate().collect();
+        for (i, batch) in findings.chunks(500).enumerate() {
+            let pages = if i == 0 { &pages[..] } else { &[] };
+            assert!(store.append(&id, batch, pages).unwrap());
         }
         store
             .finish_report(
@@ -71,7 +74,8 @@ fn write_forever(db: &str) {
                     scores: Scores::default(),
                     security_grade: None,
                     observatory_score: None,
-                    pages: &pages,
+                    page_count: pages.len(),
+                    page_scores: &[(0, Scores::default())],
                     recommendations: &[],
                 },
             )

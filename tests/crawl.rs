@@ -15,7 +15,9 @@ use axum::routing::get;
 use webaudit::engine::fetch::AddressPolicy;
 use webaudit::engine::target::Target;
 use webaudit::engine::{AuditOptions, AuditResult, audit_collect};
-use webaudit::report::Outcome;
+use webaudit::report::{Outcome, PageReport, Scores};
+use webaudit::service::Service;
+use webaudit::store::{LOCAL_OWNER, Store};
 
 use crate::common::{FixtureServer, gzip};
 
@@ -157,21 +159,39 @@ async fn sitemap_gz(port: u16) -> Vec<u8> {
     gzip(xml.as_bytes()).await
 }
 
-async fn crawl_fixture(max_pages: usize) -> (FixtureServer, AuditResult) {
+async fn fixture_server() -> FixtureServer {
     // The sitemap needs the port; bind first, then serve the router with it.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let gz = sitemap_gz(port).await;
-    let server = FixtureServer::start_on(port, fixture_site(gz)).await;
-    let options = AuditOptions {
+    FixtureServer::start_on(port, fixture_site(gz)).await
+}
+
+fn fixture_options(server: &FixtureServer, max_pages: usize) -> AuditOptions {
+    AuditOptions {
         policy: AddressPolicy::public_only().allow_socket(server.addr),
         max_pages: Some(max_pages),
         ..AuditOptions::default()
-    };
+    }
+}
+
+async fn crawl_fixture(max_pages: usize) -> (FixtureServer, AuditResult) {
+    let server = fixture_server().await;
     let target = Target::parse(&server.url("/")).unwrap();
+    let options = fixture_options(&server, max_pages);
     let result = audit_collect(&target, &options, &()).await.unwrap();
     (server, result)
+}
+
+/// What a page list says, apart from timings: URL, status and final scores, in URL order.
+fn page_outcomes(pages: &[PageReport]) -> Vec<(String, u16, Option<Scores>)> {
+    let mut outcomes: Vec<_> = pages
+        .iter()
+        .map(|p| (p.final_url.clone(), p.status, p.scores))
+        .collect();
+    outcomes.sort_by(|a, b| a.0.cmp(&b.0));
+    outcomes
 }
 
 #[tokio::test]
@@ -274,6 +294,49 @@ async fn crawls_a_site_and_finds_every_cross_page_problem() {
         .unwrap();
     assert_eq!((titles.occurrences, titles.pages), (2, 2));
     assert_eq!(titles.summary, "2 occurrences on 2 pages");
+}
+
+#[tokio::test]
+async fn a_stored_crawl_keeps_every_page_with_its_final_scores() {
+    // Pages reach the store while the crawl runs, with the scores of their own rules; the
+    // cross-page rules change them at the end, and the completion stores the final ones.
+    let server = fixture_server().await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let options = fixture_options(&server, 50);
+    let in_memory = audit_collect(&target, &options, &()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("crawl.db")).unwrap();
+    let service = Service::new(store.clone(), options);
+    let summary = service
+        .audit_now(&target, LOCAL_OWNER, Some(50), &())
+        .await
+        .unwrap();
+    let stored = store.pages(&summary.id).unwrap();
+    assert_eq!(summary.pages, stored.len() as u64);
+    assert_eq!(page_outcomes(&stored), page_outcomes(&in_memory.pages));
+    assert_eq!(stored[0].final_url, server.url("/"));
+    // Site scores are the mean of the stored pages' scores.
+    let seo: Vec<f64> = stored
+        .iter()
+        .filter_map(|p| p.scores.and_then(|s| s.seo))
+        .map(f64::from)
+        .collect();
+    let mean = (seo.iter().sum::<f64>() / seo.len() as f64).round() as u8;
+    assert_eq!(summary.scores.and_then(|s| s.seo), Some(mean));
+
+    // The start page comes first and carries the crawl's notes (written last).
+    let capped = service
+        .audit_now(&target, LOCAL_OWNER, Some(3), &())
+        .await
+        .unwrap();
+    let stored = store.pages(&capped.id).unwrap();
+    assert_eq!(stored.len(), 3);
+    assert_eq!(stored[0].final_url, server.url("/"));
+    assert!(
+        stored[0].notes.iter().any(|n| n.contains("max_pages 3")),
+        "{:?}",
+        stored[0].notes
+    );
 }
 
 #[tokio::test]

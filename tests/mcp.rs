@@ -822,11 +822,13 @@ async fn default_answers_stay_small_on_a_huge_report() {
         .complete_report(
             &id,
             &findings,
+            &pages,
             Completion {
                 scores: Scores::default(),
                 security_grade: Some("F"),
                 observatory_score: Some(0),
-                pages: &pages,
+                page_count: pages.len(),
+                page_scores: &[],
                 recommendations: &recommendations,
             },
         )

@@ -71,42 +71,68 @@ impl Default for AuditOptions {
     }
 }
 
-/// Receives findings as pages are checked, so an audit does not hold them all.
-pub trait FindingSink: Send + Sync {
-    /// Takes the findings of one page (or of one site rule).
-    fn write(&self, findings: Vec<Finding>) -> BoxFuture<'_, Result<(), String>>;
+/// What an audit hands its sink at once: findings, and the reports of pages checked.
+#[derive(Debug, Default)]
+pub struct SinkBatch {
+    /// Findings (of several pages, or of site rules).
+    pub findings: Vec<Finding>,
+    /// Page reports, each with its position in the report's page list (the start page, 0,
+    /// comes last: it carries the crawl's notes). An audited page's scores are those of its
+    /// own rules; [`AuditSummary::page_scores`] has them with the cross-page rules.
+    pub pages: Vec<(usize, PageReport)>,
 }
 
-/// Keeps every finding in memory (single pages, tests, benchmarks).
+/// Receives an audit's findings and page reports as pages are checked, so an audit does not
+/// hold them.
+pub trait AuditSink: Send + Sync {
+    /// Takes a batch.
+    fn write(&self, batch: SinkBatch) -> BoxFuture<'_, Result<(), String>>;
+}
+
+/// Keeps everything in memory (single pages, tests, benchmarks).
 #[derive(Debug, Default)]
 pub struct CollectSink {
-    findings: Mutex<Vec<Finding>>,
+    collected: Mutex<SinkBatch>,
 }
 
 impl CollectSink {
-    /// The findings collected.
-    pub fn into_findings(self) -> Vec<Finding> {
-        self.findings
+    /// The findings, and the page reports in page-list order with `summary`'s final scores.
+    pub fn into_parts(self, summary: &AuditSummary) -> (Vec<Finding>, Vec<PageReport>) {
+        let SinkBatch {
+            findings,
+            mut pages,
+        } = self
+            .collected
             .into_inner()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(|p| p.into_inner());
+        pages.sort_by_key(|(seq, _)| *seq);
+        let mut pages: Vec<PageReport> = pages.into_iter().map(|(_, page)| page).collect();
+        for (seq, scores) in &summary.page_scores {
+            if let Some(page) = pages.get_mut(*seq) {
+                page.scores = Some(*scores);
+            }
+        }
+        (findings, pages)
     }
 }
 
-impl FindingSink for CollectSink {
-    fn write(&self, findings: Vec<Finding>) -> BoxFuture<'_, Result<(), String>> {
-        self.findings
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend(findings);
+impl AuditSink for CollectSink {
+    fn write(&self, batch: SinkBatch) -> BoxFuture<'_, Result<(), String>> {
+        let mut collected = self.collected.lock().unwrap_or_else(|p| p.into_inner());
+        collected.findings.extend(batch.findings);
+        collected.pages.extend(batch.pages);
         Box::pin(async { Ok(()) })
     }
 }
 
-/// What an audit produced, apart from the findings (which went to the sink).
+/// What an audit produced, apart from what went to the sink.
 #[derive(Debug, Clone)]
 pub struct AuditSummary {
-    /// Every URL fetched as a page, with its status, timings and scores.
-    pub pages: Vec<PageReport>,
+    /// How many page reports went to the sink (every URL fetched as a page).
+    pub page_count: usize,
+    /// The final scores of the audited pages (cross-page rules included), by position in the
+    /// page list.
+    pub page_scores: Vec<(usize, Scores)>,
     /// Site scores.
     pub scores: Scores,
     /// Observatory score of the start page's security tests (uncapped).
@@ -155,8 +181,8 @@ pub enum AuditError {
     /// Bad options.
     #[error("{0}")]
     Options(String),
-    /// Findings could not be stored.
-    #[error("could not store the findings: {0}")]
+    /// Findings or page reports could not be stored.
+    #[error("could not store the audit's findings and pages: {0}")]
     Sink(String),
 }
 
@@ -214,12 +240,12 @@ fn directory_pages(dir: &Path, root: &Url, limit: usize) -> Vec<Url> {
 }
 
 /// Audits a target: its start page, and with `max_pages` above 1 the site around it. Findings
-/// go to `sink` as pages are checked.
+/// and page reports go to `sink` as pages are checked.
 pub async fn audit(
     target: &Target,
     options: &AuditOptions,
     progress: &dyn Progress,
-    sink: &dyn FindingSink,
+    sink: &dyn AuditSink,
 ) -> Result<AuditSummary, AuditError> {
     let deadline = tokio::time::Instant::now() + options.deadline;
     progress.report(ProgressEvent {
@@ -289,9 +315,10 @@ pub async fn audit_collect(
 ) -> Result<AuditResult, AuditError> {
     let sink = CollectSink::default();
     let summary = audit(target, options, progress, &sink).await?;
+    let (findings, pages) = sink.into_parts(&summary);
     Ok(AuditResult {
-        pages: summary.pages,
-        findings: sink.into_findings(),
+        pages,
+        findings,
         scores: summary.scores,
         observatory_score: summary.observatory_score,
         security_grade: summary.security_grade,

@@ -25,8 +25,8 @@ struct RuleFailures {
     first: Finding,
     severity: Severity,
     occurrences: u32,
-    /// Hashes of the pages' URLs (a crawl's pages are many; their URLs are kept elsewhere).
-    pages: HashSet<u64>,
+    /// Distinct pages: counted per batch, whose pages no other batch has for this rule.
+    pages: u32,
     places: Vec<Place>,
 }
 
@@ -46,33 +46,31 @@ fn place(f: &Finding) -> Place {
     }
 }
 
-/// A page URL's key in a rule's set of pages.
-fn page_key(url: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(url)
-}
-
 impl RecommendationBuilder {
-    /// Counts a finding (only failures count).
-    pub fn add(&mut self, f: &Finding) {
-        if !f.is_failure() {
-            return;
-        }
-        let entry = self
-            .rules
-            .entry(f.rule_id.clone())
-            .or_insert_with(|| RuleFailures {
-                first: f.clone(),
-                severity: f.severity,
-                occurrences: 0,
-                pages: HashSet::new(),
-                places: Vec::new(),
-            });
-        entry.occurrences += 1;
-        entry.severity = entry.severity.max(f.severity);
-        entry.pages.insert(page_key(&f.page_url));
-        if entry.places.len() < PLACES_SHOWN {
-            entry.places.push(place(f));
+    /// Counts a batch of findings (only failures count). The pages a batch has findings of for
+    /// a rule must not appear in another batch for that rule: a crawl hands over one batch per
+    /// page and one per site rule, so distinct pages are counted without keeping them.
+    pub fn add_batch(&mut self, findings: &[Finding]) {
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
+        for f in findings.iter().filter(|f| f.is_failure()) {
+            let entry = self
+                .rules
+                .entry(f.rule_id.clone())
+                .or_insert_with(|| RuleFailures {
+                    first: f.clone(),
+                    severity: f.severity,
+                    occurrences: 0,
+                    pages: 0,
+                    places: Vec::new(),
+                });
+            entry.occurrences += 1;
+            entry.severity = entry.severity.max(f.severity);
+            if seen.insert((&f.rule_id, &f.page_url)) {
+                entry.pages += 1;
+            }
+            if entry.places.len() < PLACES_SHOWN {
+                entry.places.push(place(f));
+            }
         }
     }
 
@@ -93,7 +91,7 @@ impl RecommendationBuilder {
                     overall_points: delta(fixed.overall, baseline.overall),
                 };
                 let occurrences = failures.occurrences;
-                let pages = failures.pages.len() as u32;
+                let pages = failures.pages;
                 let estimated_minutes =
                     first.recommendation.estimated_minutes * occurrences.min(EFFORT_OCCURRENCE_CAP);
                 let hours = (f64::from(estimated_minutes) / 60.0).max(MIN_EFFORT_HOURS);
@@ -156,9 +154,7 @@ pub fn page_states(findings: &[Finding]) -> Vec<PageScoreState> {
 /// Recommendations of a list of findings (all outcomes: passes are needed to re-score).
 pub fn recommendations(findings: &[Finding]) -> Vec<Recommendation> {
     let mut builder = RecommendationBuilder::default();
-    for f in findings {
-        builder.add(f);
-    }
+    builder.add_batch(findings);
     builder.build(&page_states(findings))
 }
 
@@ -197,5 +193,25 @@ mod tests {
         let ranks: Vec<u32> = recs.iter().map(|r| r.rank).collect();
         assert_eq!(ranks, (1..=recs.len() as u32).collect::<Vec<_>>());
         assert!(recs.windows(2).all(|w| w[0].priority >= w[1].priority));
+    }
+
+    #[test]
+    fn pages_are_counted_per_batch() {
+        let html = r#"<!doctype html><html lang="en"><head><title>T</title></head>
+               <body><img src="a.png"><img src="b.png"></body></html>"#;
+        let mut builder = RecommendationBuilder::default();
+        let mut states = Vec::new();
+        for url in ["https://site.example/", "https://site.example/b"] {
+            let result = check_page(&Page::from_html(url, html));
+            builder.add_batch(&result.findings);
+            states.push(PageScoreState::from_findings(&result.findings));
+        }
+        let recs = builder.build(&states);
+        let images = recs
+            .iter()
+            .find(|r| r.rule_id == "performance.unsized-images")
+            .expect("unsized images recommended");
+        assert_eq!((images.occurrences, images.pages), (4, 2));
+        assert_eq!(images.summary, "4 occurrences on 2 pages");
     }
 }

@@ -174,6 +174,68 @@ impl Modifiers {
     }
 }
 
+/// A rule that did not fully pass, as a page's state keeps it: 16 bytes, the rule named by its
+/// index in the catalogue and its weight read from there (a crawl keeps these for every page).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Imperfect {
+    score: f64,
+    /// Index in [`rules::all_rules`].
+    rule: u16,
+    /// Security modifier; [`Imperfect::NO_MODIFIER`] when there is none.
+    modifier: i16,
+    category: Category,
+    failed: bool,
+    observatory: bool,
+}
+
+impl Imperfect {
+    const NO_MODIFIER: i16 = i16::MIN;
+
+    /// The compact form of a result, when the catalogue knows its rule with the same category
+    /// and weight and its modifier fits.
+    fn compact(result: &RuleResult) -> Option<Imperfect> {
+        let rule = rules::index_of(&result.rule_id)?;
+        let info = &rules::all_rules()[usize::from(rule)];
+        let modifier = match result.modifier {
+            None => Imperfect::NO_MODIFIER,
+            Some(m) => i16::try_from(m)
+                .ok()
+                .filter(|m| *m != Imperfect::NO_MODIFIER)?,
+        };
+        (info.category == result.category && info.weight == result.weight).then_some(Imperfect {
+            score: result.score,
+            rule,
+            modifier,
+            category: result.category,
+            failed: result.failed,
+            observatory: result.observatory,
+        })
+    }
+
+    fn weight(&self) -> f64 {
+        rules::all_rules()[usize::from(self.rule)].weight
+    }
+
+    fn modifier(&self) -> Option<i32> {
+        (self.modifier != Imperfect::NO_MODIFIER).then_some(i32::from(self.modifier))
+    }
+}
+
+/// Rule ids treated as fixed, with their catalogue indices (resolved once per site score).
+struct Fixed<'a> {
+    ids: &'a [&'a str],
+    indices: Vec<u16>,
+}
+
+impl<'a> Fixed<'a> {
+    fn new(ids: &'a [&'a str]) -> Self {
+        Fixed {
+            ids,
+            indices: ids.iter().filter_map(|id| rules::index_of(id)).collect(),
+        }
+    }
+}
+
 /// One page's scoring state: per-category sums plus the rules that did not fully pass, which
 /// is enough to re-score the page exactly with any rules treated as fixed. Compact, so a crawl
 /// can keep one per page.
@@ -182,7 +244,11 @@ pub struct PageScoreState {
     sums: [(f64, f64); 5],
     security: Modifiers,
     observatory: Modifiers,
-    imperfect: Vec<RuleResult>,
+    /// Imperfect results of catalogue rules, without spare capacity.
+    imperfect: Box<[Imperfect]>,
+    /// Imperfect results the compact form cannot hold (a rule this version does not know, as
+    /// in a report stored by another version); usually empty.
+    others: Vec<RuleResult>,
 }
 
 fn category_index(category: Category) -> usize {
@@ -227,16 +293,27 @@ impl PageScoreState {
             entry.failed |= failed;
         }
         let mut state = PageScoreState::default();
+        let mut imperfect = Vec::new();
         for result in results.into_values() {
-            state.add(result);
+            state.count(&result, &mut imperfect);
         }
-        // A crawl keeps one state per page: no spare capacity.
-        state.imperfect.shrink_to_fit();
+        state.imperfect = imperfect.into_boxed_slice();
         state
     }
 
     /// Adds one rule's result.
     pub fn add(&mut self, result: RuleResult) {
+        let mut imperfect = Vec::new();
+        self.count(&result, &mut imperfect);
+        if !imperfect.is_empty() {
+            let mut all = std::mem::take(&mut self.imperfect).into_vec();
+            all.append(&mut imperfect);
+            self.imperfect = all.into_boxed_slice();
+        }
+    }
+
+    /// Adds a result to the sums; an imperfect one is pushed to `imperfect` (or kept in full).
+    fn count(&mut self, result: &RuleResult, imperfect: &mut Vec<Imperfect>) {
         if result.category == Category::Security {
             let m = result.modifier.unwrap_or(0);
             self.security.add(m);
@@ -248,42 +325,54 @@ impl PageScoreState {
             sum.0 += result.score * result.weight;
             sum.1 += result.weight;
         }
-        let imperfect =
-            result.failed || result.score < 1.0 || result.modifier.is_some_and(|m| m < 0);
-        if imperfect {
-            self.imperfect.push(result);
+        if result.failed || result.score < 1.0 || result.modifier.is_some_and(|m| m < 0) {
+            match Imperfect::compact(result) {
+                Some(compact) => imperfect.push(compact),
+                None => self.others.push(result.clone()),
+            }
         }
-    }
-
-    /// The rules that did not fully pass.
-    pub fn imperfect(&self) -> &[RuleResult] {
-        &self.imperfect
     }
 
     /// The page's scores.
     pub fn scores(&self) -> ScoreCard {
-        self.scores_fixing(&[])
+        self.scores_with(&Fixed::new(&[]))
     }
 
     /// The page's scores if the rules in `fixed` passed.
     pub fn scores_fixing(&self, fixed: &[&str]) -> ScoreCard {
+        self.scores_with(&Fixed::new(fixed))
+    }
+
+    fn scores_with(&self, fixed: &Fixed<'_>) -> ScoreCard {
         let mut sums = self.sums;
         let mut security = self.security;
         let mut observatory = self.observatory;
-        for r in self
-            .imperfect
-            .iter()
-            .filter(|r| fixed.contains(&r.rule_id.as_ref()))
-        {
-            if r.category == Category::Security {
-                let m = r.modifier.unwrap_or(0);
+        let mut fix = |category: Category, score: f64, weight: f64, m: Option<i32>, obs: bool| {
+            if category == Category::Security {
+                let m = m.unwrap_or(0);
                 security = security.fixing(m);
-                if r.observatory {
+                if obs {
                     observatory = observatory.fixing(m);
                 }
             } else {
-                sums[category_index(r.category)].0 += (1.0 - r.score) * r.weight;
+                sums[category_index(category)].0 += (1.0 - score) * weight;
             }
+        };
+        if !fixed.indices.is_empty() {
+            for r in self
+                .imperfect
+                .iter()
+                .filter(|r| fixed.indices.contains(&r.rule))
+            {
+                fix(r.category, r.score, r.weight(), r.modifier(), r.observatory);
+            }
+        }
+        for r in self
+            .others
+            .iter()
+            .filter(|r| fixed.ids.contains(&r.rule_id.as_ref()))
+        {
+            fix(r.category, r.score, r.weight, r.modifier, r.observatory);
         }
         let mut card = ScoreCard::default();
         for (i, category) in Category::ALL.into_iter().enumerate() {
@@ -310,7 +399,8 @@ pub fn score_page(findings: &[&Finding], treat_as_passed: &[&str]) -> ScoreCard 
 /// A site's scores from its pages' states (with some rules treated as fixed): per category the
 /// mean of the pages' scores; the Observatory score is the first (start) page's.
 pub fn score_site(pages: &[PageScoreState], fixed: &[&str]) -> ScoreCard {
-    let cards: Vec<ScoreCard> = pages.iter().map(|p| p.scores_fixing(fixed)).collect();
+    let fixed = Fixed::new(fixed);
+    let cards: Vec<ScoreCard> = pages.iter().map(|p| p.scores_with(&fixed)).collect();
     let scores: Vec<Scores> = cards.iter().map(|c| c.scores).collect();
     ScoreCard {
         scores: combine_pages(&scores),
@@ -385,6 +475,87 @@ mod tests {
         assert_eq!(observatory_grade(25), "D-");
         assert_eq!(observatory_grade(24), "F");
         assert_eq!(observatory_grade(-3), "F");
+    }
+
+    fn result(rule_id: &'static str, category: Category, weight: f64) -> RuleResult {
+        RuleResult {
+            rule_id: rule_id.into(),
+            category,
+            weight,
+            score: 1.0,
+            failed: false,
+            modifier: None,
+            observatory: false,
+        }
+    }
+
+    fn first_rule(category: Category) -> &'static rules::RuleInfo {
+        rules::all_rules()
+            .iter()
+            .find(|r| r.category == category && r.weight > 0.0)
+            .expect("a weighted rule in every category")
+    }
+
+    #[test]
+    fn compact_and_full_results_score_alike() {
+        assert_eq!(std::mem::size_of::<Imperfect>(), 16);
+        let seo = first_rule(Category::Seo);
+        let known = RuleResult {
+            score: 0.25,
+            failed: true,
+            ..result(seo.id, Category::Seo, seo.weight)
+        };
+        // The same result under an id this version does not know is kept in full.
+        let retired = RuleResult {
+            rule_id: "seo.retired-rule".into(),
+            ..known.clone()
+        };
+        let passing = result("seo.some-pass", Category::Seo, 2.0);
+        let state = |results: &[&RuleResult]| {
+            let mut state = PageScoreState::default();
+            for r in results {
+                state.add((*r).clone());
+            }
+            state
+        };
+        let compact = state(&[&known, &passing]);
+        let full = state(&[&retired, &passing]);
+        assert_eq!((compact.imperfect.len(), compact.others.len()), (1, 0));
+        assert_eq!((full.imperfect.len(), full.others.len()), (0, 1));
+        assert_eq!(compact.scores(), full.scores());
+        let fixed = compact.scores_fixing(&[seo.id]);
+        assert_eq!(fixed, full.scores_fixing(&["seo.retired-rule"]));
+        assert_eq!(fixed.scores.seo, Some(100));
+        assert!(compact.scores().scores.seo < Some(100));
+        // A weight the catalogue does not give is kept in full too, and counts as given.
+        let reweighted = state(&[&RuleResult {
+            weight: seo.weight + 1.0,
+            ..known.clone()
+        }]);
+        assert_eq!(reweighted.others.len(), 1);
+        assert_eq!(reweighted.scores().scores.seo, Some(25));
+
+        // Security: Observatory modifiers survive the compact form.
+        let security = first_rule(Category::Security);
+        let penalty = RuleResult {
+            failed: true,
+            score: 0.0,
+            modifier: Some(-25),
+            observatory: true,
+            ..result(security.id, Category::Security, security.weight)
+        };
+        let compact = state(&[&penalty]);
+        let full = state(&[&RuleResult {
+            rule_id: "security.retired".into(),
+            ..penalty.clone()
+        }]);
+        assert_eq!(compact.imperfect.len(), 1);
+        assert_eq!(compact.scores(), full.scores());
+        assert_eq!(compact.scores().observatory_score, Some(75));
+        assert_eq!(
+            compact.scores_fixing(&[security.id]).observatory_score,
+            Some(100)
+        );
     }
 
     #[test]

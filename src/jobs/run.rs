@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::progress::Progress;
 use crate::engine::target::Target;
-use crate::engine::{self, AuditError, AuditOptions, AuditSummary, FindingSink};
-use crate::report::{Finding, ReportId};
+use crate::engine::{self, AuditError, AuditOptions, AuditSink, AuditSummary, SinkBatch};
+use crate::report::ReportId;
 use crate::store::{Completion, Store, StoreError};
 
 /// What a job audits, as stored with the report (so a restarted process can run it again).
@@ -46,20 +46,22 @@ pub enum RunError {
     Store(#[from] StoreError),
 }
 
-/// Writes a running report's findings to the store as they arrive.
+/// Writes a running report's findings and pages to the store as they arrive.
 struct StoreSink<'a> {
     store: &'a Store,
     id: &'a ReportId,
 }
 
-impl FindingSink for StoreSink<'_> {
-    fn write(&self, findings: Vec<Finding>) -> BoxFuture<'_, Result<(), String>> {
+impl AuditSink for StoreSink<'_> {
+    fn write(&self, batch: SinkBatch) -> BoxFuture<'_, Result<(), String>> {
         let (store, id) = (self.store.clone(), self.id.clone());
         Box::pin(async move {
-            let stored = tokio::task::spawn_blocking(move || store.append_findings(&id, &findings))
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| e.to_string())?;
+            let stored = tokio::task::spawn_blocking(move || {
+                store.append(&id, &batch.findings, &batch.pages)
+            })
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
             if stored {
                 Ok(())
             } else {
@@ -70,8 +72,9 @@ impl FindingSink for StoreSink<'_> {
 }
 
 /// Audits `target` for the report `id` (already stored as `running`) and stores the outcome:
-/// findings as pages are checked, then `completed` with scores, pages and recommendations in
-/// one transaction, or `failed` with the error message. Store work runs on blocking threads.
+/// findings and pages as pages are checked, then `completed` with scores (the pages' final
+/// ones too) and recommendations in one transaction, or `failed` with the error message.
+/// Store work runs on blocking threads.
 pub async fn execute(
     store: &Store,
     options: &AuditOptions,
@@ -82,22 +85,25 @@ pub async fn execute(
     let sink = StoreSink { store, id };
     match engine::audit(target, options, progress, &sink).await {
         Ok(summary) => {
-            let (store, key, stored) = (store.clone(), id.clone(), summary.clone());
+            let (store, key) = (store.clone(), id.clone());
             tokio::task::spawn_blocking(move || {
-                store.finish_report(
-                    &key,
-                    Completion {
-                        scores: stored.scores,
-                        security_grade: stored.security_grade.as_deref(),
-                        observatory_score: stored.observatory_score,
-                        pages: &stored.pages,
-                        recommendations: &stored.recommendations,
-                    },
-                )
+                store
+                    .finish_report(
+                        &key,
+                        Completion {
+                            scores: summary.scores,
+                            security_grade: summary.security_grade.as_deref(),
+                            observatory_score: summary.observatory_score,
+                            page_count: summary.page_count,
+                            page_scores: &summary.page_scores,
+                            recommendations: &summary.recommendations,
+                        },
+                    )
+                    .map(|()| summary)
             })
             .await
-            .expect("storing a report does not panic")?;
-            Ok(summary)
+            .expect("storing a report does not panic")
+            .map_err(RunError::from)
         }
         Err(error) => {
             let (store, key, message) = (store.clone(), id.clone(), error.to_string());

@@ -82,11 +82,13 @@ fn complete(store: &Store, id: &ReportId, url: &str, seo: u8) {
         .complete_report(
             id,
             &findings,
+            &pages,
             Completion {
                 scores,
                 security_grade: Some("B"),
                 observatory_score: Some(75),
-                pages: &pages,
+                page_count: pages.len(),
+                page_scores: &[],
                 recommendations: &[],
             },
         )
@@ -302,7 +304,7 @@ fn concurrent_writers_wait_for_each_other_instead_of_failing() {
                     let id = new_report(&store, "local", &url);
                     assert!(store.mark_running(&id).unwrap());
                     for _ in 0..3 {
-                        assert!(store.append_findings(&id, &sample_findings(&url)).unwrap());
+                        assert!(store.append(&id, &sample_findings(&url), &[]).unwrap());
                     }
                     complete(&store, &id, &url, 90);
                 }

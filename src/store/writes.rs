@@ -1,9 +1,9 @@
-//! Writes: new reports, status changes, findings as they stream in, completion (one
-//! transaction flips the status and stores pages, scores and recommendations), failure and
-//! deletion.
+//! Writes: new reports, status changes, findings and pages as they stream in, completion (one
+//! transaction flips the status and stores scores, the pages' final scores and
+//! recommendations), failure and deletion.
 //!
-//! A running report's findings are appended page by page, each batch in its own transaction,
-//! so a crawl does not hold them in memory. Readers only trust a report once its status is
+//! A running report's findings and page reports are appended a few pages at a time, each
+//! batch in its own transaction, so a crawl does not hold them in memory. Readers only trust a report once its status is
 //! `completed`; a process killed mid-audit leaves a `running` report whose partial rows are
 //! cleared when the audit runs again.
 
@@ -42,8 +42,11 @@ pub struct Completion<'a> {
     pub security_grade: Option<&'a str>,
     /// Uncapped Observatory score.
     pub observatory_score: Option<i32>,
-    /// Pages.
-    pub pages: &'a [PageReport],
+    /// How many pages the report lists (appended while it ran).
+    pub page_count: usize,
+    /// The pages' final scores, by position in the page list (pages appended while the audit
+    /// ran carry the scores of their own rules; cross-page rules change them at the end).
+    pub page_scores: &'a [(usize, Scores)],
     /// Ranked recommendations.
     pub recommendations: &'a [Recommendation],
 }
@@ -147,13 +150,19 @@ impl Store {
         Ok((requeued, failed))
     }
 
-    /// Appends findings of a running report (one transaction). Returns false, storing
-    /// nothing, when the report no longer exists (deleted while it ran).
+    /// Appends findings and page reports (each with its position in the page list) of a
+    /// running report, in one transaction. Returns false, storing nothing, when the report no
+    /// longer exists (deleted while it ran).
     ///
     /// Every write transaction here starts `IMMEDIATE`: it takes the write lock at once, so a
     /// concurrent writer makes it wait (up to the busy timeout) instead of failing with
     /// "database is locked" when a deferred transaction would upgrade from read to write.
-    pub fn append_findings(&self, id: &ReportId, findings: &[Finding]) -> Result<bool, StoreError> {
+    pub fn append(
+        &self,
+        id: &ReportId,
+        findings: &[Finding],
+        pages: &[(usize, PageReport)],
+    ) -> Result<bool, StoreError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let exists = tx
@@ -163,6 +172,14 @@ impl Store {
             return Ok(false);
         }
         insert_findings(&tx, id, findings)?;
+        let mut insert_page = tx.prepare_cached(
+            "INSERT OR REPLACE INTO pages (report_id, seq, url, data) VALUES (?, ?, ?, ?)",
+        )?;
+        for (seq, page) in pages {
+            let data = serde_json::to_string(page).expect("page reports serialise");
+            insert_page.execute(params![id.as_str(), *seq as i64, page.final_url, data])?;
+        }
+        drop(insert_page);
         tx.commit()?;
         Ok(true)
     }
@@ -198,7 +215,7 @@ impl Store {
                 done.security_grade,
                 done.observatory_score,
                 failing,
-                done.pages.len() as i64,
+                done.page_count as i64,
                 recommendations,
                 id.as_str(),
             ],
@@ -207,28 +224,30 @@ impl Store {
             // Deleted while it ran: the transaction rolls back on drop.
             return Ok(());
         }
-        tx.execute("DELETE FROM pages WHERE report_id = ?", [id.as_str()])?;
         {
-            let mut insert_page = tx.prepare_cached(
-                "INSERT INTO pages (report_id, seq, url, data) VALUES (?, ?, ?, ?)",
+            let mut set_scores = tx.prepare_cached(
+                "UPDATE pages SET data = json_set(data, '$.scores', json(?))
+                 WHERE report_id = ? AND seq = ?",
             )?;
-            for (seq, page) in done.pages.iter().enumerate() {
-                let data = serde_json::to_string(page).expect("page reports serialise");
-                insert_page.execute(params![id.as_str(), seq as i64, page.final_url, data])?;
+            for (seq, scores) in done.page_scores {
+                let scores = serde_json::to_string(scores).expect("scores serialise");
+                set_scores.execute(params![scores, id.as_str(), *seq as i64])?;
             }
         }
         tx.commit()?;
         Ok(())
     }
 
-    /// Stores a whole completed audit at once (findings, then completion).
+    /// Stores a whole completed audit at once (findings and pages, then completion).
     pub fn complete_report(
         &self,
         id: &ReportId,
         findings: &[Finding],
+        pages: &[PageReport],
         done: Completion<'_>,
     ) -> Result<(), StoreError> {
-        if self.append_findings(id, findings)? {
+        let pages: Vec<(usize, PageReport)> = pages.iter().cloned().enumerate().collect();
+        if self.append(id, findings, &pages)? {
             self.finish_report(id, done)?;
         }
         Ok(())

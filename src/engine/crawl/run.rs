@@ -20,8 +20,8 @@ use crate::engine::progress::{Phase, Progress, ProgressEvent};
 use crate::engine::recommend::RecommendationBuilder;
 use crate::engine::rules::site::{RULES as SITE_RULES, SiteCheck};
 use crate::engine::score::{PageScoreState, RuleResult, score_site};
-use crate::engine::{AuditError, AuditSummary, FindingSink, page_report, rules};
-use crate::report::{Bytes, Evidence, Finding, Outcome, PageReport, Timings};
+use crate::engine::{AuditError, AuditSink, AuditSummary, SinkBatch, page_report, rules};
+use crate::report::{Bytes, Evidence, Finding, Outcome, PageReport, Scores, Timings};
 
 /// What a crawl needs.
 pub struct CrawlInput<'a> {
@@ -40,12 +40,13 @@ pub struct CrawlInput<'a> {
     pub deadline: Instant,
     /// Progress receiver.
     pub progress: &'a dyn Progress,
-    /// Where findings go.
-    pub sink: &'a dyn FindingSink,
+    /// Where findings and page reports go.
+    pub sink: &'a dyn AuditSink,
 }
 
-/// Findings handed to the sink at once: a store transaction per batch of a few pages rather
-/// than per page. A crash loses at most the current batch of an audit that is re-run anyway.
+/// Findings handed to the sink at once, with the reports of their pages: a store transaction
+/// per batch of a few pages rather than per page. A crash loses at most the current batch of an
+/// audit that is re-run anyway.
 const SINK_BATCH: usize = 512;
 
 /// An audited page.
@@ -151,17 +152,18 @@ struct Crawler<'a> {
     facts: SiteFacts,
     queue: VecDeque<(UrlId, Option<u32>)>,
     fetched: usize,
-    /// Scoring states of the audited pages, and their URLs (parallel vectors, so that the end
-    /// of the crawl scores the reports in place instead of copying either).
+    /// Scoring states of the audited pages, and their URLs and positions in the page list
+    /// (parallel vectors; the states are a crawl's largest retained facts).
     states: Vec<PageScoreState>,
-    state_ids: Vec<UrlId>,
-    /// Reports of the pages visited (audited or only checked), and their URLs.
-    reports: Vec<PageReport>,
-    report_ids: Vec<UrlId>,
+    state_pages: Vec<(UrlId, usize)>,
+    /// Page reports handed to the sink or waiting for it.
+    pages_written: usize,
+    /// The start page's report: written last, with the crawl's notes.
+    first_page: Option<PageReport>,
     builder: RecommendationBuilder,
     findings_written: usize,
-    /// Findings not yet handed to the sink.
-    pending: Vec<Finding>,
+    /// Findings and page reports not yet handed to the sink.
+    pending: SinkBatch,
     /// URLs that robots.txt keeps out (counted as found, never as to visit).
     blocked: usize,
     notes: Vec<String>,
@@ -175,8 +177,8 @@ impl Crawler<'_> {
     fn report_progress(&self, message: &str) {
         self.input.progress.report(ProgressEvent {
             phase: Phase::Crawling,
-            pages_done: self.reports.len(),
-            pages_total: self.discovered_total().max(self.reports.len()),
+            pages_done: self.pages_written,
+            pages_total: self.discovered_total().max(self.pages_written),
             message: message.to_owned(),
         });
     }
@@ -326,13 +328,10 @@ impl Crawler<'_> {
                 f.state = UrlState::Page;
                 f.status = Some(report.status);
                 f.page = Some(Box::new(page));
-                self.emit(findings).await?;
                 self.states.push(state);
-                self.state_ids.push(id);
-                let message = report.final_url.clone();
-                self.reports.push(report);
-                self.report_ids.push(id);
-                self.report_progress(&message);
+                self.state_pages.push((id, self.pages_written));
+                self.add_page(report);
+                self.emit(findings).await?;
             }
             Visit::Checked {
                 response_url,
@@ -351,10 +350,8 @@ impl Crawler<'_> {
                     .or_insert_with(|| UrlFacts::discovered(depth));
                 f.state = UrlState::Checked;
                 f.status = Some(report.status);
-                let message = report.final_url.clone();
-                self.reports.push(*report);
-                self.report_ids.push(id);
-                self.report_progress(&message);
+                self.add_page(*report);
+                self.flush_if_full().await?;
             }
             Visit::Failed {
                 error,
@@ -406,7 +403,7 @@ impl Crawler<'_> {
         let start_url = start
             .map(|s| self.facts.url(s).to_owned())
             .unwrap_or_default();
-        let audited: HashSet<UrlId> = self.state_ids.iter().copied().collect();
+        let audited: HashSet<UrlId> = self.state_pages.iter().map(|(id, _)| *id).collect();
         for rule in SITE_RULES {
             let info = rule.info;
             let check = if single_page {
@@ -460,7 +457,7 @@ impl Crawler<'_> {
                             },
                         ));
                     }
-                    for (id, state) in self.state_ids.iter().zip(&mut self.states) {
+                    for ((id, _), state) in self.state_pages.iter().zip(&mut self.states) {
                         let failed = failing_pages.contains_key(id);
                         state.add(RuleResult {
                             rule_id: info.id.into(),
@@ -479,41 +476,52 @@ impl Crawler<'_> {
         self.flush().await
     }
 
+    /// Queues a page's report for the sink (the start page's is held back for the notes).
+    fn add_page(&mut self, report: PageReport) {
+        let seq = self.pages_written;
+        self.pages_written += 1;
+        self.report_progress(&report.final_url);
+        if seq == 0 {
+            self.first_page = Some(report);
+        } else {
+            self.pending.pages.push((seq, report));
+        }
+    }
+
     /// Counts findings into the recommendations and queues them for the sink, which gets them
     /// in batches (one store transaction per batch, not per page).
     async fn emit(&mut self, findings: Vec<Finding>) -> Result<(), AuditError> {
-        for finding in &findings {
-            self.builder.add(finding);
-        }
+        self.builder.add_batch(&findings);
         self.findings_written += findings.len();
-        self.pending.extend(findings);
-        if self.pending.len() >= SINK_BATCH {
+        self.pending.findings.extend(findings);
+        self.flush_if_full().await
+    }
+
+    /// Hands the queued findings and pages to the sink when there are enough of them.
+    async fn flush_if_full(&mut self) -> Result<(), AuditError> {
+        if self.pending.findings.len() >= SINK_BATCH || self.pending.pages.len() >= SINK_BATCH {
             self.flush().await?;
         }
         Ok(())
     }
 
-    /// Hands the queued findings to the sink.
+    /// Hands the queued findings and pages to the sink.
     async fn flush(&mut self) -> Result<(), AuditError> {
-        if self.pending.is_empty() {
+        if self.pending.findings.is_empty() && self.pending.pages.is_empty() {
             return Ok(());
         }
         let batch = std::mem::take(&mut self.pending);
         self.input.sink.write(batch).await.map_err(AuditError::Sink)
     }
 
-    fn finish(mut self, deadline_hit: bool) -> AuditSummary {
-        // Scored in place and moved out, never copied: the states and reports are a crawl's
-        // largest retained facts.
+    async fn finish(mut self, deadline_hit: bool) -> Result<AuditSummary, AuditError> {
         let states = std::mem::take(&mut self.states);
-        let by_id: HashMap<UrlId, &PageScoreState> =
-            self.state_ids.iter().copied().zip(&states).collect();
-        let mut pages = std::mem::take(&mut self.reports);
-        for (id, report) in self.report_ids.iter().zip(&mut pages) {
-            if let Some(state) = by_id.get(id) {
-                report.scores = Some(state.scores().scores);
-            }
-        }
+        let page_scores: Vec<(usize, Scores)> = self
+            .state_pages
+            .iter()
+            .zip(&states)
+            .map(|((_, seq), state)| (*seq, state.scores().scores))
+            .collect();
         if deadline_hit {
             self.notes.push(format!(
                 "the audit deadline was reached; {} pages were audited and the report covers those \
@@ -536,18 +544,21 @@ impl Crawler<'_> {
         }
         self.notes.extend(self.facts.sitemap_notes.iter().cloned());
         self.notes.extend(self.robots.note.iter().cloned());
-        if let Some(first) = pages.first_mut() {
+        if let Some(mut first) = self.first_page.take() {
             first.notes.append(&mut self.notes);
+            self.pending.pages.push((0, first));
         }
+        self.flush().await?;
         let card = score_site(&states, &[]);
-        AuditSummary {
-            pages,
+        Ok(AuditSummary {
+            page_count: self.pages_written,
+            page_scores,
             scores: card.scores,
             observatory_score: card.observatory_score,
             security_grade: card.security_grade().map(str::to_owned),
-            recommendations: self.builder.build(&states),
+            recommendations: std::mem::take(&mut self.builder).build(&states),
             findings_written: self.findings_written,
-        }
+        })
     }
 }
 
@@ -625,12 +636,12 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         queue: VecDeque::new(),
         fetched: 1,
         states: Vec::new(),
-        state_ids: Vec::new(),
-        reports: Vec::new(),
-        report_ids: Vec::new(),
+        state_pages: Vec::new(),
+        pages_written: 0,
+        first_page: None,
         builder: RecommendationBuilder::default(),
         findings_written: 0,
-        pending: Vec::new(),
+        pending: SinkBatch::default(),
         blocked: 0,
         notes: Vec::new(),
         input,
@@ -747,11 +758,11 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         }
     }
     crawler.site_rules(!site_audit).await?;
-    let summary = crawler.finish(deadline_hit);
+    let summary = crawler.finish(deadline_hit).await?;
     progress.report(ProgressEvent {
         phase: Phase::Done,
-        pages_done: summary.pages.len(),
-        pages_total: summary.pages.len(),
+        pages_done: summary.page_count,
+        pages_total: summary.page_count,
         message: "done".into(),
     });
     Ok(summary)

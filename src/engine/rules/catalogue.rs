@@ -26,8 +26,13 @@ static ALL: LazyLock<Vec<RuleInfo>> = LazyLock::new(|| {
         .collect()
 });
 
-static BY_ID: LazyLock<HashMap<&'static str, RuleInfo>> =
-    LazyLock::new(|| ALL.iter().map(|r| (r.id, *r)).collect());
+/// Each rule's index in [`all_rules`].
+static BY_ID: LazyLock<HashMap<&'static str, u16>> = LazyLock::new(|| {
+    ALL.iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, u16::try_from(i).expect("fewer than 65,536 rules")))
+        .collect()
+});
 
 /// Every page rule, grouped by category in report order.
 pub fn catalogue() -> &'static [Rule] {
@@ -41,6 +46,11 @@ pub fn all_rules() -> &'static [RuleInfo] {
 
 /// The metadata of the rule (page or site) with this id.
 pub fn find(id: &str) -> Option<RuleInfo> {
+    index_of(id).map(|i| ALL[usize::from(i)])
+}
+
+/// The index in [`all_rules`] of the rule with this id (a compact key for scoring states).
+pub fn index_of(id: &str) -> Option<u16> {
     BY_ID.get(id).copied()
 }
 

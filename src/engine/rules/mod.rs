@@ -25,7 +25,7 @@ pub mod site;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use catalogue::{all_rules, catalogue, find};
+pub use catalogue::{all_rules, catalogue, find, index_of};
 pub use check::{Check, Curve};
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
