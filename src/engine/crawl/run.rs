@@ -13,7 +13,7 @@ use super::robots::RobotsRules;
 use super::{CrawlOptions, Scope, retry, sitemaps};
 use crate::engine::fetch::{FetchError, Response, millis};
 use crate::engine::page::site::{
-    Extracted, PageFacts, SiteFacts, UrlFacts, UrlId, UrlState, extract, normalise,
+    Extracted, Links, PageFacts, SiteFacts, UrlFacts, UrlId, UrlState, extract, normalise,
 };
 use crate::engine::page::{OriginFacts, PageLoader};
 use crate::engine::progress::{Phase, Progress, ProgressEvent};
@@ -211,7 +211,7 @@ impl Crawler<'_> {
         Some(id)
     }
 
-    fn follow_links(&mut self, extracted: &Extracted, depth: Option<u32>) -> Vec<UrlId> {
+    fn follow_links(&mut self, extracted: &Extracted, depth: Option<u32>) -> Links {
         let follow = depth.is_none_or(|d| self.input.options.max_depth.is_none_or(|max| d < max));
         let next = depth.map(|d| d + 1);
         let mut links = Vec::with_capacity(extracted.links.len());
@@ -234,8 +234,6 @@ impl Crawler<'_> {
                 links.push(id);
             }
         }
-        // Kept for the whole crawl: no room for the off-site links that were skipped.
-        links.shrink_to_fit();
         if follow {
             for url in extracted
                 .canonical
@@ -245,21 +243,21 @@ impl Crawler<'_> {
                 self.discover(url, next);
             }
         }
-        links
+        links.into_iter().collect()
     }
 
-    fn intern_page(&mut self, extracted: Extracted, links: Vec<UrlId>) -> PageFacts {
+    fn intern_page(&mut self, extracted: Extracted, links: Links) -> PageFacts {
         let mut intern = |u: &Url| self.facts.urls.intern(normalise(u).as_str());
         PageFacts {
             canonical: extracted.canonical.as_ref().map(&mut intern),
             hreflang: extracted
                 .hreflang
                 .iter()
-                .map(|(lang, u)| (lang.clone(), intern(u)))
+                .map(|(lang, u)| (lang.as_str().into(), intern(u)))
                 .collect(),
-            title: extracted.title,
-            description: extracted.description,
-            lang: extracted.lang,
+            title: extracted.title.map(String::into_boxed_str),
+            description: extracted.description.map(String::into_boxed_str),
+            lang: extracted.lang.map(String::into_boxed_str),
             noindex: extracted.noindex,
             links,
             content_hash: extracted.content_hash,
@@ -635,8 +633,10 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         robots,
         queue: VecDeque::new(),
         fetched: 1,
-        states: Vec::new(),
-        state_pages: Vec::new(),
+        // Reserved for the page budget at once: no copies or spare half while they grow, and
+        // the part a smaller site leaves untouched is never resident.
+        states: Vec::with_capacity(input.options.max_pages),
+        state_pages: Vec::with_capacity(input.options.max_pages),
         pages_written: 0,
         first_page: None,
         builder: RecommendationBuilder::default(),

@@ -25,11 +25,10 @@ macro_rules! sel {
     }};
 }
 
-/// The base URL for relative references: the first `<base href>` resolved against the
-/// document URL, else the document URL.
-pub fn base_url(dom: &Html, document_url: &Url) -> Url {
-    dom.select(crate::sel!("base[href]"))
-        .next()
+/// The base URL for relative references: the first `<base href>` (`first_base`) resolved
+/// against the document URL, else the document URL.
+pub fn base_url(first_base: Option<ElementRef<'_>>, document_url: &Url) -> Url {
+    first_base
         .and_then(|b| b.attribute("href"))
         .and_then(|href| document_url.join(href.trim()).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"))
@@ -522,8 +521,10 @@ mod tests {
         let dom = Html::parse_document(
             r#"<html lang="de"><head><base href="/sub/"></head><body><p lang="">x</p><i>y</i></body></html>"#,
         );
-        let base = base_url(&dom, &Url::parse("https://a.example/x/y").unwrap());
+        let document = Url::parse("https://a.example/x/y").unwrap();
+        let base = base_url(Some(first(&dom, "base")), &document);
         assert_eq!(base.as_str(), "https://a.example/sub/");
+        assert_eq!(base_url(None, &document), document);
         assert_eq!(lang_of(first(&dom, "i")).as_deref(), Some("de"));
         assert_eq!(lang_of(first(&dom, "p")), None);
     }

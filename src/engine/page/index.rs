@@ -198,21 +198,33 @@ fn keys_of(css: &str) -> Option<Vec<Key>> {
         .collect()
 }
 
-/// The key of a compound selector: its tag name, else its first attribute name.
+/// The key of a compound selector: its tag name, else its first attribute name (whose only
+/// escapes understood are colons, as in `[xml\:lang]`).
 fn key_of_compound(compound: &str) -> Option<Key> {
-    if compound.contains('\\') || compound.contains('|') {
+    if compound.contains('|') {
         return None;
     }
     let is_name_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     if compound.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        if compound.contains('\\') {
+            return None;
+        }
         let end = compound
             .find(|c| !is_name_char(c))
             .unwrap_or(compound.len());
         return Some(Key::Tag(compound[..end].to_ascii_lowercase()));
     }
-    let attribute = compound.strip_prefix('[')?.trim_start();
-    let end = attribute.find(|c| !is_name_char(c))?;
-    (end > 0).then(|| Key::Attribute(attribute[..end].to_ascii_lowercase()))
+    let mut chars = compound.strip_prefix('[')?.trim_start().chars();
+    let mut name = String::new();
+    loop {
+        match chars.next()? {
+            '\\' if chars.next()? == ':' => name.push(':'),
+            '\\' => return None,
+            c if is_name_char(c) => name.push(c.to_ascii_lowercase()),
+            _ => break,
+        }
+    }
+    (!name.is_empty()).then_some(Key::Attribute(name))
 }
 
 /// Splits `text` at the characters `at` that are outside brackets, parentheses and quotes.
@@ -269,6 +281,10 @@ mod tests {
             Some(vec![tag("main"), attribute("role")])
         );
         assert_eq!(keys_of("IMG"), Some(vec![tag("img")]));
+        assert_eq!(
+            keys_of("[lang], [xml\\:lang]"),
+            Some(vec![attribute("lang"), attribute("xml:lang")])
+        );
     }
 
     #[test]
@@ -276,7 +292,8 @@ mod tests {
         assert_eq!(keys_of("*"), None);
         assert_eq!(keys_of(".x"), None);
         assert_eq!(keys_of("img, .x"), None);
-        assert_eq!(keys_of("[lang], [xml\\:lang]"), None);
+        assert_eq!(keys_of("[a\\62 c]"), None);
+        assert_eq!(keys_of("x\\:y"), None);
         assert_eq!(keys_of(":not(p)"), None);
         assert_eq!(keys_of("div [a='x, y']"), Some(vec![attribute("a")]));
     }
@@ -286,6 +303,7 @@ mod tests {
     fn selections_agree_with_a_full_walk() {
         let dom = Html::parse_document(
             r##"<html lang="en"><head><title>t</title><meta name="a" content="b"></head><body>
+            <p xml:lang="de">x</p><svg xml:lang="fr"><text lang="fr">t</text></svg>
             <h2 role="heading">x</h2><main><h1>y</h1><IMG SRC="a.png"><div role="img"></div></main>
             <svg><title>s</title><foreignObject><p ROLE="note">z</p></foreignObject></svg>
             <table><tr><td>1<th>2</table><a href="#x">a</a><area href="/"><p class="x">p</p>
@@ -307,6 +325,8 @@ mod tests {
             ".x",
             "p",
             "[ROLE=note]",
+            "[lang], [xml\\:lang]",
+            "[xml\\:lang]",
             "nothing",
         ] {
             let selector = IndexedSelector::new(css);

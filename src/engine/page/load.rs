@@ -200,7 +200,7 @@ impl PageLoader {
         // that would otherwise hold an async worker.
         let (mut page, refs) = tokio::task::spawn_blocking(move || {
             let page = parse(response, origin, served, max_depth);
-            let refs = collect_refs(&page.dom, page.base_url());
+            let refs = collect_refs(&page);
             (page, refs)
         })
         .await

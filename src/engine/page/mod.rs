@@ -115,8 +115,10 @@ impl Page {
 
     /// The base URL for relative references: `<base href>` when present, else the final URL.
     pub fn base_url(&self) -> &Url {
-        self.base
-            .get_or_init(|| dom::base_url(&self.dom, &self.final_url))
+        self.base.get_or_init(|| {
+            let first_base = self.select(crate::sel!("base[href]")).next();
+            dom::base_url(first_base, &self.final_url)
+        })
     }
 
     /// Every element of the document, in document order (for rules that must look at all of

@@ -4,9 +4,10 @@
 
 use std::collections::HashSet;
 
-use scraper::{ElementRef, Html};
+use scraper::ElementRef;
 use url::Url;
 
+use super::Page;
 use super::dom::{Attribute, css_path, resolve};
 use crate::sel;
 
@@ -85,7 +86,8 @@ fn script_blocks(el: ElementRef<'_>) -> bool {
 }
 
 /// Every distinct http(s) subresource the document references, in document order.
-pub fn collect_refs(dom: &Html, base: &Url) -> Vec<ResourceRef> {
+pub fn collect_refs(page: &Page) -> Vec<ResourceRef> {
+    let base = page.base_url();
     let mut seen = HashSet::new();
     let mut refs = Vec::new();
     let mut push = |el: ElementRef<'_>, attr: &str, kind: ResourceKind, blocking: bool| {
@@ -109,7 +111,7 @@ pub fn collect_refs(dom: &Html, base: &Url) -> Vec<ResourceRef> {
             integrity: el.attribute("integrity").map(str::to_owned),
         });
     };
-    for el in dom.select(sel!(
+    for el in page.select(sel!(
         "link[href], script[src], img[src], input[src], video[poster]"
     )) {
         match el.value().name() {
@@ -158,8 +160,8 @@ mod tests {
             <img src="/i.png"><img src="/i.png#dup"><img src="data:image/png;base64,AA==">
             <script src="https://cdn.example/lib.js" integrity="sha384-x"></script>
             </body></html>"#;
-        let dom = Html::parse_document(html);
-        let refs = collect_refs(&dom, &Url::parse("https://site.example/p/").unwrap());
+        let page = Page::from_html("https://site.example/p/", html);
+        let refs = collect_refs(&page);
         let summary: Vec<(&str, ResourceKind, bool)> = refs
             .iter()
             .map(|r| (r.url.path(), r.kind, r.render_blocking))

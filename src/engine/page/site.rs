@@ -112,25 +112,79 @@ impl UrlFacts {
     }
 }
 
-/// The compact facts of an audited HTML page.
+/// The compact facts of an audited HTML page (text without spare capacity: a crawl keeps
+/// one per page).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageFacts {
     /// `<title>` text, whitespace collapsed.
-    pub title: Option<String>,
+    pub title: Option<Box<str>>,
     /// `<meta name=description>` content.
-    pub description: Option<String>,
+    pub description: Option<Box<str>>,
     /// `<html lang>`.
-    pub lang: Option<String>,
+    pub lang: Option<Box<str>>,
     /// `<link rel=canonical>` in `<head>`, resolved.
     pub canonical: Option<UrlId>,
     /// `noindex` (or `none`) in meta robots or `X-Robots-Tag`.
     pub noindex: bool,
     /// `<link rel=alternate hreflang>` in `<head>`: language and target.
-    pub hreflang: Vec<(String, UrlId)>,
+    pub hreflang: Box<[(Box<str>, UrlId)]>,
     /// Distinct same-site links (a, area), at most the per-page cap.
-    pub links: Vec<UrlId>,
+    pub links: Links,
     /// Hash of the normalised visible text of `<body>`.
     pub content_hash: u64,
+}
+
+/// A page's outgoing links as URL ids, in document order, in about a byte or two per link
+/// instead of four: each id is stored as its difference from the previous one (zig-zag, as a
+/// LEB128 varint). A crawl keeps one list per page; pages link to neighbours and navigation,
+/// whose ids are close.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Links(Box<[u8]>);
+
+impl Links {
+    /// The ids, in order.
+    pub fn iter(&self) -> impl Iterator<Item = UrlId> + '_ {
+        let mut bytes = self.0.iter();
+        let mut previous: i64 = 0;
+        std::iter::from_fn(move || {
+            let mut zigzag: u64 = 0;
+            let mut shift = 0;
+            loop {
+                let byte = *bytes.next()?;
+                zigzag |= u64::from(byte & 0x7f) << shift;
+                if byte & 0x80 == 0 {
+                    break;
+                }
+                shift += 7;
+            }
+            let delta = (zigzag >> 1) as i64 ^ -((zigzag & 1) as i64);
+            previous += delta;
+            Some(previous as UrlId)
+        })
+    }
+
+    /// True when there are no links.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<UrlId> for Links {
+    fn from_iter<I: IntoIterator<Item = UrlId>>(ids: I) -> Self {
+        let mut bytes = Vec::new();
+        let mut previous: i64 = 0;
+        for id in ids {
+            let delta = i64::from(id) - previous;
+            previous = i64::from(id);
+            let mut zigzag = ((delta << 1) ^ (delta >> 63)) as u64;
+            while zigzag >= 0x80 {
+                bytes.push((zigzag as u8) | 0x80);
+                zigzag >>= 7;
+            }
+            bytes.push(zigzag as u8);
+        }
+        Links(bytes.into_boxed_slice())
+    }
 }
 
 /// The facts extracted from a page before interning (owned URLs).
@@ -332,8 +386,8 @@ impl SiteFacts {
     pub fn inbound(&self) -> HashMap<UrlId, Vec<UrlId>> {
         let mut inbound: HashMap<UrlId, Vec<UrlId>> = HashMap::new();
         for (id, _, page) in self.pages() {
-            for target in &page.links {
-                inbound.entry(*target).or_default().push(id);
+            for target in page.links.iter() {
+                inbound.entry(target).or_default().push(id);
             }
         }
         inbound
@@ -396,6 +450,22 @@ mod tests {
                 .contains(&Url::parse("https://site.example/b").unwrap())
         );
         assert!(extract(&page, 2).links_capped);
+    }
+
+    #[test]
+    fn links_round_trip_in_order() {
+        let ids: Vec<UrlId> = vec![0, 1, 2, 700, 3, 3, 130_000, 5, UrlId::MAX, 0, 64, 63, 65];
+        let links: Links = ids.iter().copied().collect();
+        assert_eq!(links.iter().collect::<Vec<_>>(), ids);
+        // Neighbouring ids take a byte each.
+        let near: Links = (1000..1100).collect();
+        assert_eq!(near.0.len(), 101);
+        assert_eq!(
+            near.iter().collect::<Vec<_>>(),
+            (1000..1100).collect::<Vec<_>>()
+        );
+        assert!(Links::default().is_empty());
+        assert_eq!(Links::default().iter().count(), 0);
     }
 
     #[test]

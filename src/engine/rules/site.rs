@@ -63,7 +63,7 @@ fn final_target(facts: &SiteFacts, id: UrlId) -> UrlId {
 fn broken_links(facts: &SiteFacts) -> SiteCheck {
     let mut failures = Vec::new();
     for (page, _, p) in facts.pages() {
-        for &target in &p.links {
+        for target in p.links.iter() {
             let end = final_target(facts, target);
             if let Some(why) = is_error(facts, end) {
                 failures.push((
@@ -82,7 +82,7 @@ fn broken_links(facts: &SiteFacts) -> SiteCheck {
 fn redirect_chains(facts: &SiteFacts) -> SiteCheck {
     let mut failures = Vec::new();
     for (page, _, p) in facts.pages() {
-        for &target in &p.links {
+        for target in p.links.iter() {
             if let Some(f) = facts.of(target)
                 && f.hops >= 2
                 && !f.redirect_loop
@@ -108,7 +108,7 @@ fn redirect_chains(facts: &SiteFacts) -> SiteCheck {
 fn redirect_loops(facts: &SiteFacts) -> SiteCheck {
     let mut failures = Vec::new();
     for (page, _, p) in facts.pages() {
-        for &target in &p.links {
+        for target in p.links.iter() {
             if facts.of(target).is_some_and(|f| f.redirect_loop) {
                 failures.push((
                     page,
@@ -374,7 +374,7 @@ fn robots_blocked_links(facts: &SiteFacts) -> SiteCheck {
     }
     let mut failures = Vec::new();
     for (page, _, p) in facts.pages() {
-        for &target in &p.links {
+        for target in p.links.iter() {
             if facts
                 .of(target)
                 .is_some_and(|f| f.state == UrlState::BlockedByRobots)
@@ -668,7 +668,7 @@ mod tests {
         let [a, b, c, d, e, f, g, h] = ["/", "/b", "/c", "/d", "/e", "/f", "/g", "/h"].map(&mut id);
         let page = |links: Vec<UrlId>, title: &str| PageFacts {
             title: Some(title.into()),
-            links,
+            links: links.into_iter().collect(),
             content_hash: title.len() as u64,
             ..PageFacts::default()
         };
