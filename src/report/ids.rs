@@ -96,7 +96,11 @@ pub fn fingerprint(rule_id: &str, page_url: &str, evidence_key: &str) -> String 
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
-    hex::encode(&hasher.finalize()[..8])
+    let mut digits = [0u8; 16];
+    hex::encode_to_slice(&hasher.finalize()[..8], &mut digits).expect("16 digits for 8 bytes");
+    std::str::from_utf8(&digits)
+        .expect("hex digits are ASCII")
+        .to_owned()
 }
 
 /// The path and query of a URL (`/p?q=1`). Page URLs are serialized [`url::Url`]s, whose text
@@ -149,6 +153,8 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a.len(), 16);
+        // The first 8 bytes of SHA-256("seo.x\0/p?q=1\0img\0"), in lower-case hex.
+        assert_eq!(a, "8153625c3d5e684d");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! hidden-ness from attributes and inline styles, text the way a reader sees it, language
 //! inheritance, and URL resolution against `<base href>`.
 
+use std::fmt::Write as _;
 use std::hash::Hasher;
 
 use scraper::node::Element;
@@ -44,41 +45,54 @@ pub fn resolve(base: &Url, reference: &str) -> Option<Url> {
 /// A CSS path to the element, e.g. `body > main > img:nth-of-type(2)` or `div#menu > a`.
 /// It climbs until an element with an id (which anchors the path) or `<html>`.
 pub fn css_path(el: ElementRef<'_>) -> String {
-    let mut parts = Vec::new();
+    // The elements from `el` up to (not including) the anchor, then written top down.
+    let mut chain = Vec::new();
+    let mut anchor = None;
     let mut current = Some(el);
     while let Some(e) = current {
         let name = e.value().name();
         if name == "html" {
-            if parts.is_empty() {
-                parts.push("html".to_owned());
+            if chain.is_empty() {
+                return "html".to_owned();
             }
             break;
         }
         if let Some(id) = e.value().id().filter(|id| is_simple_ident(id)) {
-            parts.push(format!("{name}#{id}"));
+            anchor = Some((name, id));
             break;
         }
-        let mut part = name.to_owned();
-        if name != "body" && name != "head" {
-            let same: Vec<ElementRef<'_>> = e
-                .parent()
-                .and_then(ElementRef::wrap)
-                .map(|p| {
-                    p.child_elements()
-                        .filter(|c| c.value().name() == name)
-                        .collect()
-                })
-                .unwrap_or_default();
-            if same.len() > 1 {
-                let index = same.iter().position(|c| c.id() == e.id()).unwrap_or(0) + 1;
-                part.push_str(&format!(":nth-of-type({index})"));
-            }
-        }
-        parts.push(part);
+        chain.push(e);
         current = e.parent().and_then(ElementRef::wrap);
     }
-    parts.reverse();
-    parts.join(" > ")
+    let mut path = String::with_capacity(16 * (chain.len() + 1));
+    if let Some((name, id)) = anchor {
+        let _ = write!(path, "{name}#{id}");
+    }
+    for e in chain.iter().rev() {
+        if !path.is_empty() {
+            path.push_str(" > ");
+        }
+        let name = e.value().name();
+        path.push_str(name);
+        if name != "body"
+            && name != "head"
+            && let Some(index) = nth_of_type(*e)
+        {
+            let _ = write!(path, ":nth-of-type({index})");
+        }
+    }
+    path
+}
+
+/// The element's position (from 1) among its parent's child elements of the same name, when
+/// it has such siblings.
+fn nth_of_type(el: ElementRef<'_>) -> Option<usize> {
+    el.parent().and_then(ElementRef::wrap)?;
+    let name = el.value().name();
+    let same =
+        |n: &ego_tree::NodeRef<'_, Node>| n.value().as_element().is_some_and(|e| e.name() == name);
+    let before = el.prev_siblings().filter(same).count();
+    (before > 0 || el.next_siblings().any(|n| same(&n))).then_some(before + 1)
 }
 
 fn is_simple_ident(id: &str) -> bool {
@@ -277,15 +291,20 @@ pub fn text_content(el: ElementRef<'_>) -> String {
 /// hidden by attribute or inline style, skipping `script`, `style`, `template` and images'
 /// `alt`; whitespace collapsed.
 pub fn visible_text(el: ElementRef<'_>) -> String {
-    let mut collapsed = Collapsed::default();
+    visible_text_with_capacity(el, 0)
+}
+
+fn visible_text_with_capacity(el: ElementRef<'_>, capacity: usize) -> String {
+    let mut collapsed = Collapsed::with_capacity(capacity);
     for_each_visible_text(el, &mut |fragment| collapsed.push(fragment));
     collapsed.text
 }
 
 /// A hash of [`visible_text`] lower-cased (duplicate-content detection hashes every page's
-/// body). The text is collapsed as it is gathered and lower-cased in place when it is ASCII.
-pub fn visible_text_hash(el: ElementRef<'_>) -> u64 {
-    let mut text = visible_text(el);
+/// body). The text is collapsed as it is gathered, into room for `capacity_hint` bytes, and
+/// lower-cased in place when it is ASCII.
+pub fn visible_text_hash(el: ElementRef<'_>, capacity_hint: usize) -> u64 {
+    let mut text = visible_text_with_capacity(el, capacity_hint);
     if text.is_ascii() {
         text.make_ascii_lowercase();
     } else {
@@ -297,17 +316,15 @@ pub fn visible_text_hash(el: ElementRef<'_>) -> u64 {
 }
 
 /// True for ASCII text with single spaces between words only (nothing to collapse or trim).
+/// Three simple scans the compiler vectorises, rather than one byte-by-byte state machine.
 fn already_collapsed(bytes: &[u8]) -> bool {
-    let mut after_space = true;
-    for &b in bytes {
-        match b {
-            b' ' if after_space => return false,
-            b' ' => after_space = true,
-            0x09..=0x0d | 0x80.. => return false,
-            _ => after_space = false,
-        }
-    }
-    !after_space
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    first != b' '
+        && last != b' '
+        && bytes.iter().all(|&b| b < 0x09 || (0x0e..0x80).contains(&b))
+        && memchr::memmem::find(bytes, b"  ").is_none()
 }
 
 /// Calls `f` with the text fragments a reader sees, in order, with a space around block
@@ -467,6 +484,14 @@ mod tests {
             ("a  b", false),
             ("a\tb", false),
             ("a\u{a0}b", false),
+            ("a\rb", false),
+            (" ", false),
+            ("x", true),
+            ("a\u{1f}b\u{7f}", true),
+            (
+                "a b c d e f g h i j k l m n o p q r s t u v w x y z  end",
+                false,
+            ),
         ] {
             assert_eq!(already_collapsed(text.as_bytes()), collapsed, "{text:?}");
         }
@@ -474,7 +499,7 @@ mod tests {
 
     #[test]
     fn visible_text_hash_follows_the_visible_text_lower_cased() {
-        let hash = |html: &str| visible_text_hash(first(&Html::parse_document(html), "body"));
+        let hash = |html: &str| visible_text_hash(first(&Html::parse_document(html), "body"), 64);
         let plain = hash("<body><p>Hello World</p><p>Again</p></body>");
         assert_eq!(
             hash("<body>  <div>hello <b>world</b></div>\n<div>AGAIN <script>x()</script></div>"),
@@ -501,6 +526,63 @@ mod tests {
         );
         assert_eq!(css_path(first(&dom, "a")), "div#menu > a");
         assert_eq!(snippet(first(&dom, "img[alt]")), r#"<img src="b.png" alt>"#);
+    }
+
+    /// The path as first written: every level's same-name siblings collected, parts joined.
+    fn reference_css_path(el: ElementRef<'_>) -> String {
+        let mut parts = Vec::new();
+        let mut current = Some(el);
+        while let Some(e) = current {
+            let name = e.value().name();
+            if name == "html" {
+                if parts.is_empty() {
+                    parts.push("html".to_owned());
+                }
+                break;
+            }
+            if let Some(id) = e.value().id().filter(|id| is_simple_ident(id)) {
+                parts.push(format!("{name}#{id}"));
+                break;
+            }
+            let mut part = name.to_owned();
+            if name != "body" && name != "head" {
+                let same: Vec<ElementRef<'_>> = e
+                    .parent()
+                    .and_then(ElementRef::wrap)
+                    .map(|p| {
+                        p.child_elements()
+                            .filter(|c| c.value().name() == name)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if same.len() > 1 {
+                    let index = same.iter().position(|c| c.id() == e.id()).unwrap_or(0) + 1;
+                    part.push_str(&format!(":nth-of-type({index})"));
+                }
+            }
+            parts.push(part);
+            current = e.parent().and_then(ElementRef::wrap);
+        }
+        parts.reverse();
+        parts.join(" > ")
+    }
+
+    #[test]
+    fn paths_agree_with_the_reference_on_every_element() {
+        let dom = Html::parse_document(
+            r#"<html><head><title>t</title><meta charset=utf-8><meta name=a></head><body>
+               <main><ul><li>a<li id="2x">b<li><span>c</span><span id=s>d</span></ul>
+               <img><p>x<img></p><img></main><div id="menu"><a>x</a><a>y</a></div>
+               <svg><g><rect/><rect/></g></svg><table><tr><td>1<td>2</table></body></html>"#,
+        );
+        let mut count = 0;
+        for node in dom.tree.nodes() {
+            if let Some(el) = ElementRef::wrap(node) {
+                assert_eq!(css_path(el), reference_css_path(el));
+                count += 1;
+            }
+        }
+        assert!(count > 25);
     }
 
     #[test]

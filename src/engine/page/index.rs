@@ -18,11 +18,15 @@ use scraper::{ElementRef, Html, Selector};
 /// Where an element is in selection order, and which node it is.
 pub type Entry = (u32, NodeId);
 
+/// The index's maps: short keys hashed with foldhash, which is several times cheaper than
+/// the default SipHash for them (the index hashes every element's name and attributes).
+type KeyMap = HashMap<String, Vec<Entry>, foldhash::fast::RandomState>;
+
 /// Elements by lower-cased tag name and by lower-cased attribute name, in document order.
 #[derive(Debug, Default)]
 pub struct ElementIndex {
-    by_tag: HashMap<String, Vec<Entry>>,
-    by_attribute: HashMap<String, Vec<Entry>>,
+    by_tag: KeyMap,
+    by_attribute: KeyMap,
 }
 
 impl ElementIndex {
@@ -76,7 +80,7 @@ impl ElementIndex {
     }
 }
 
-fn push(map: &mut HashMap<String, Vec<Entry>>, name: &str, entry: Entry) {
+fn push(map: &mut KeyMap, name: &str, entry: Entry) {
     let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
         std::borrow::Cow::Owned(name.to_ascii_lowercase())
     } else {
@@ -136,7 +140,7 @@ impl<'a> Iterator for Selection<'a> {
             } => entries
                 .by_ref()
                 .filter_map(|id| dom.tree.get(id).and_then(ElementRef::wrap))
-                .find(|el| selector.matches(el)),
+                .find(|el| selector.is_bare_tag(el.value().name()) || selector.matches(el)),
         }
     }
 }
@@ -163,15 +167,36 @@ pub struct IndexedSelector {
     selector: Selector,
     /// One key per alternative, or `None` when some alternative has no key (walk everything).
     keys: Option<Vec<Key>>,
+    /// When every alternative is a bare type selector (`img`, `td, th`): their names as
+    /// written. An element whose local name is exactly one of them matches without running
+    /// the full selector (with no default namespace, a type selector matches its name in any
+    /// namespace); any other candidate is tested in full (case rules differ for SVG).
+    bare_tags: Vec<String>,
 }
 
 impl IndexedSelector {
     /// Parses `css`; panics on an invalid selector (selectors in the source are constants).
     pub fn new(css: &str) -> IndexedSelector {
+        let alternatives: Vec<&str> = css.split(',').map(str::trim).collect();
+        let is_bare = |a: &&str| {
+            a.starts_with(|c: char| c.is_ascii_alphabetic())
+                && a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        };
+        let bare_tags = if alternatives.iter().all(is_bare) {
+            alternatives.into_iter().map(str::to_owned).collect()
+        } else {
+            Vec::new()
+        };
         IndexedSelector {
             selector: Selector::parse(css).expect("static selector parses"),
             keys: keys_of(css),
+            bare_tags,
         }
+    }
+
+    /// True when the selector is bare type selectors and `local_name` is exactly one of them.
+    fn is_bare_tag(&self, local_name: &str) -> bool {
+        self.bare_tags.iter().any(|t| t == local_name)
     }
 }
 
@@ -310,6 +335,10 @@ mod tests {
             </body></html>"##,
         );
         let index = ElementIndex::build(&dom);
+        assert!(IndexedSelector::new("td, th").is_bare_tag("th"));
+        assert!(!IndexedSelector::new("td, th").is_bare_tag("TH"));
+        assert!(!IndexedSelector::new("img[src]").is_bare_tag("img"));
+        assert!(!IndexedSelector::new("main > *").is_bare_tag("main"));
         for css in [
             "img",
             "img[src]",
@@ -321,6 +350,8 @@ mod tests {
             "a[href], area[href]",
             "a[href^='#']",
             "foreignObject",
+            "foreignobject",
+            "rect, text, svg",
             "main > *",
             ".x",
             "p",

@@ -322,10 +322,9 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
         }
     }
     // Duplicate content compares the visible text, whitespace collapsed and lower-cased.
-    let content_hash = page
-        .select(sel!("body"))
-        .next()
-        .map_or(0, dom::visible_text_hash);
+    let content_hash = page.select(sel!("body")).next().map_or(0, |body| {
+        dom::visible_text_hash(body, page.bytes.decoded as usize / 4)
+    });
     Extracted {
         title,
         description,

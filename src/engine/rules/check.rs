@@ -131,29 +131,38 @@ impl Check {
         self
     }
 
-    /// Turns the check into findings of `rule` on `page_url`.
+    /// Turns the check into findings of `rule` on `page_url` (its evidence moved, not copied).
     pub fn into_findings(self, rule: &RuleInfo, page_url: &str) -> Vec<Finding> {
-        let severity = self.severity.unwrap_or(rule.severity);
+        let Check {
+            outcome,
+            score,
+            failures,
+            reviews,
+            evidence,
+            severity,
+            observatory,
+        } = self;
+        let severity = severity.unwrap_or(rule.severity);
         let attach = |mut e: Evidence| {
             if e.observatory.is_none() {
-                e.observatory = self.observatory.clone();
+                e.observatory = observatory.clone();
             }
             e
         };
-        let mut findings = Vec::with_capacity(self.failures.len().max(1) + self.reviews.len());
-        match self.outcome {
+        let mut findings = Vec::with_capacity(failures.len().max(1) + reviews.len());
+        match outcome {
             Outcome::Fail => {
-                let failures = if self.failures.is_empty() {
-                    vec![self.evidence.clone()]
+                let failures = if failures.is_empty() {
+                    vec![evidence]
                 } else {
-                    self.failures.clone()
+                    failures
                 };
                 for e in failures {
                     findings.push(rule.finding(
                         page_url,
                         Outcome::Fail,
                         severity,
-                        Some(self.score),
+                        Some(score),
                         attach(e),
                     ));
                 }
@@ -162,18 +171,18 @@ impl Check {
                 page_url,
                 Outcome::Pass,
                 severity,
-                Some(self.score),
-                attach(self.evidence.clone()),
+                Some(score),
+                attach(evidence),
             )),
             Outcome::NotApplicable | Outcome::Review => findings.push(rule.finding(
                 page_url,
                 Outcome::NotApplicable,
                 severity,
                 None,
-                attach(self.evidence.clone()),
+                attach(evidence),
             )),
         }
-        for e in self.reviews.iter().cloned() {
+        for e in reviews {
             findings.push(rule.finding(page_url, Outcome::Review, Severity::Info, None, attach(e)));
         }
         findings
