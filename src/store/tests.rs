@@ -57,6 +57,24 @@ fn sample_findings(page_url: &str) -> Vec<crate::report::Finding> {
     ]
 }
 
+#[test]
+fn findings_round_trip_in_order_across_statements_and_batches() {
+    let (_dir, store) = temp_store();
+    let url = "https://site.example/";
+    let id = new_report(&store, LOCAL_OWNER, url);
+    assert!(store.mark_running(&id).unwrap());
+    let findings: Vec<crate::report::Finding> = (0..70)
+        .map(|i| sample_findings(&format!("{url}p{i}"))[i % 2].clone())
+        .collect();
+    // Two full multi-row statements and a single row, then a batch shorter than one.
+    assert!(store.append(&id, &findings[..65], &[]).unwrap());
+    assert!(store.append(&id, &findings[65..], &[]).unwrap());
+    let stored = store
+        .findings(&id, &FindingFilter::default(), usize::MAX, 0)
+        .unwrap();
+    assert_eq!(stored, findings);
+}
+
 fn complete(store: &Store, id: &ReportId, url: &str, seo: u8) {
     let scores = Scores {
         seo: Some(seo),

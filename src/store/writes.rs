@@ -8,7 +8,9 @@
 //! cleared when the audit runs again.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, TransactionBehavior, params};
+use std::sync::LazyLock;
+
+use rusqlite::{Statement, Transaction, TransactionBehavior, params};
 
 use super::rows::timestamp;
 use super::{Store, StoreError};
@@ -51,6 +53,53 @@ pub struct Completion<'a> {
     pub recommendations: &'a [Recommendation],
 }
 
+/// Findings inserted by one statement: SQLite's per-statement work (preparing the cursors,
+/// halting, resetting) is shared by this many rows. 32 rows of 11 values stay far below the
+/// 32,766-parameter limit.
+const FINDINGS_PER_INSERT: usize = 32;
+
+/// The columns of a findings row, in insert order.
+const FINDING_COLUMNS: usize = 11;
+
+/// `INSERT INTO findings … VALUES (…), (…), …` with `rows` rows of placeholders.
+fn insert_findings_sql(rows: usize) -> String {
+    let row = format!("({})", ["?"; FINDING_COLUMNS].join(", "));
+    format!(
+        "INSERT INTO findings (report_id, seq, rule_id, category, severity, outcome,
+             page_url, fingerprint, score, weight, evidence)
+         VALUES {}",
+        vec![row; rows].join(", ")
+    )
+}
+
+static INSERT_ONE_FINDING: LazyLock<String> = LazyLock::new(|| insert_findings_sql(1));
+static INSERT_FINDINGS: LazyLock<String> =
+    LazyLock::new(|| insert_findings_sql(FINDINGS_PER_INSERT));
+
+/// Binds one finding's values as row `row` of a (multi-row) insert statement.
+fn bind_finding(
+    insert: &mut Statement<'_>,
+    row: usize,
+    id: &ReportId,
+    seq: i64,
+    f: &Finding,
+) -> Result<(), StoreError> {
+    let first = row * FINDING_COLUMNS + 1;
+    let evidence = serde_json::to_string(&f.evidence).expect("evidence serialises");
+    insert.raw_bind_parameter(first, id.as_str())?;
+    insert.raw_bind_parameter(first + 1, seq)?;
+    insert.raw_bind_parameter(first + 2, f.rule_id.as_ref())?;
+    insert.raw_bind_parameter(first + 3, f.category.as_str())?;
+    insert.raw_bind_parameter(first + 4, f.severity.as_str())?;
+    insert.raw_bind_parameter(first + 5, f.outcome.as_str())?;
+    insert.raw_bind_parameter(first + 6, f.page_url.as_str())?;
+    insert.raw_bind_parameter(first + 7, f.fingerprint.as_str())?;
+    insert.raw_bind_parameter(first + 8, f.score)?;
+    insert.raw_bind_parameter(first + 9, f.weight)?;
+    insert.raw_bind_parameter(first + 10, evidence)?;
+    Ok(())
+}
+
 fn insert_findings(
     tx: &Transaction<'_>,
     id: &ReportId,
@@ -61,26 +110,22 @@ fn insert_findings(
         [id.as_str()],
         |r| r.get(0),
     )?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO findings (report_id, seq, rule_id, category, severity, outcome,
-             page_url, fingerprint, score, weight, evidence)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )?;
-    for (i, f) in findings.iter().enumerate() {
-        let evidence = serde_json::to_string(&f.evidence).expect("evidence serialises");
-        insert.execute(params![
-            id.as_str(),
-            next + i as i64,
-            f.rule_id,
-            f.category.as_str(),
-            f.severity.as_str(),
-            f.outcome.as_str(),
-            f.page_url,
-            f.fingerprint,
-            f.score,
-            f.weight,
-            evidence,
-        ])?;
+    let mut seqs = next..;
+    let mut chunks = findings.chunks_exact(FINDINGS_PER_INSERT);
+    if chunks.len() > 0 {
+        let mut insert = tx.prepare_cached(&INSERT_FINDINGS)?;
+        for chunk in &mut chunks {
+            for (row, f) in chunk.iter().enumerate() {
+                let seq = seqs.next().expect("unbounded");
+                bind_finding(&mut insert, row, id, seq, f)?;
+            }
+            insert.raw_execute()?;
+        }
+    }
+    let mut insert = tx.prepare_cached(&INSERT_ONE_FINDING)?;
+    for f in chunks.remainder() {
+        bind_finding(&mut insert, 0, id, seqs.next().expect("unbounded"), f)?;
+        insert.raw_execute()?;
     }
     Ok(())
 }
