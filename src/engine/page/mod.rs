@@ -8,6 +8,7 @@
 pub mod decode;
 pub mod dom;
 pub mod index;
+pub mod links;
 mod load;
 pub mod nesting;
 mod origin;
@@ -18,6 +19,7 @@ pub use load::{LoadError, PageLoader, PageOptions, SubresourceCache};
 pub use origin::{CORS_PROBE_ORIGIN, OriginFacts, Probe};
 pub use refs::{ResourceKind, ResourceRef, collect_refs};
 
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use http::HeaderMap;
@@ -77,8 +79,10 @@ pub struct Page {
     pub served: Served,
     /// Things worth telling the reader about how the page was fetched (truncation, decoding).
     pub notes: Vec<String>,
-    /// The base URL, found once on first use (many rules resolve references).
-    base: OnceLock<Url>,
+    /// What is derived from the document on first use: the base URL (many rules resolve
+    /// references) and the links resolved against it. (Named `base` for the page loader,
+    /// which builds it empty.)
+    base: OnceLock<Derived>,
     /// Elements by tag and attribute, built on first use (every rule selects elements).
     index: OnceLock<index::ElementIndex>,
 }
@@ -115,10 +119,35 @@ impl Page {
 
     /// The base URL for relative references: `<base href>` when present, else the final URL.
     pub fn base_url(&self) -> &Url {
-        self.base.get_or_init(|| {
-            let first_base = self.select(crate::sel!("base[href]")).next();
-            dom::base_url(first_base, &self.final_url)
+        &self.derived().url
+    }
+
+    /// The base URL and what is derived with it, found on first use.
+    fn derived(&self) -> &Derived {
+        self.base.get_or_init(|| Derived {
+            url: dom::base_url(
+                self.select(crate::sel!("base[href]")).next(),
+                &self.final_url,
+            ),
+            links: OnceLock::new(),
         })
+    }
+
+    /// The resolved `href` of every `a[href]` and `area[href]`, in document order, resolved
+    /// once on first use (link rules and the crawl's link extraction share them).
+    pub fn link_targets(&self) -> &links::LinkTargets {
+        self.derived()
+            .links
+            .get_or_init(|| links::LinkTargets::build(self))
+    }
+
+    /// The element's `href` resolved against the base URL (`None` when it has none or it
+    /// does not resolve), from [`Page::link_targets`] for links.
+    pub fn href_target(&self, el: scraper::ElementRef<'_>) -> Option<Cow<'_, Url>> {
+        match self.link_targets().get(el) {
+            Some(target) => target.map(Cow::Borrowed),
+            None => links::resolved_href(self.base_url(), el).map(Cow::Owned),
+        }
     }
 
     /// Every element of the document, in document order (for rules that must look at all of
@@ -186,6 +215,16 @@ impl Page {
         self.headers = map;
         self
     }
+}
+
+/// What is derived from a page's document on first use: its base URL and the links resolved
+/// against it.
+#[derive(Debug)]
+struct Derived {
+    /// `<base href>` when present, else the final URL.
+    url: Url,
+    /// The page's links resolved against `url`, on first use.
+    links: OnceLock<links::LinkTargets>,
 }
 
 /// What fetching one subresource gave.

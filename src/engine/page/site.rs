@@ -305,14 +305,15 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
     let mut seen = std::collections::HashSet::new();
     let mut links = Vec::new();
     let mut links_capped = false;
-    for a in page.select(sel!("a[href], area[href]")) {
-        let Some(url) = a.attribute("href").and_then(|h| dom::resolve(base, h)) else {
+    // Every `a[href]` and `area[href]`, resolved once for the page and its link rules.
+    for url in page.link_targets().iter() {
+        let Some(url) = url else {
             continue;
         };
         if !matches!(url.scheme(), "http" | "https") {
             continue;
         }
-        let url = normalise(&url);
+        let url = normalise(url);
         if seen.insert(url.clone()) {
             if links.len() >= max_links {
                 links_capped = true;

@@ -1,8 +1,10 @@
 //! Links as crawlers see them: descriptive link text (Lighthouse `link-text`) and anchors a
 //! crawler can follow (Lighthouse `crawlable-anchors`).
 
+use std::borrow::Cow;
+
 use scraper::ElementRef;
-use url::Url;
+use url::{Position, Url};
 
 use super::{SVG_NAMESPACE, in_namespace};
 use crate::engine::page::Page;
@@ -235,8 +237,10 @@ fn is_non_descriptive(text: &str, lang: Option<&str>) -> bool {
     }
 }
 
+/// True when `text` parses as an absolute http(s) URL. A URL needs a ':' after its scheme,
+/// so text without one (most link text) is not parsed at all.
 fn is_full_url(text: &str) -> bool {
-    Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    text.contains(':') && Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 fn without_fragment(url: &Url) -> Url {
@@ -245,10 +249,20 @@ fn without_fragment(url: &Url) -> Url {
     url
 }
 
+/// True when the two URLs are equal once their fragments are removed. For URLs with a
+/// hierarchical path this compares their text up to the fragment, without copying them.
+fn same_document(a: &Url, b: &Url) -> bool {
+    if a.cannot_be_a_base() || b.cannot_be_a_base() {
+        // Removing the fragment of an opaque path may also trim spaces: do exactly that.
+        return without_fragment(a) == without_fragment(b);
+    }
+    a[..Position::AfterQuery] == b[..Position::AfterQuery]
+}
+
 /// The target of a link that leaves the page for another document: `None` for links without
 /// `href`, `rel=nofollow`, `javascript:` and `mailto:` links, and links to this page.
-fn outgoing_target(page: &Page, base: &Url, el: ElementRef<'_>) -> Option<Url> {
-    let href = el.attribute("href")?;
+fn outgoing_target<'p>(page: &'p Page, el: ElementRef<'_>) -> Option<Cow<'p, Url>> {
+    el.attribute("href")?;
     if !is_svg(el)
         && el
             .attribute("rel")
@@ -256,20 +270,21 @@ fn outgoing_target(page: &Page, base: &Url, el: ElementRef<'_>) -> Option<Url> {
     {
         return None;
     }
-    let target = crate::engine::page::dom::resolve(base, href)?;
-    let same_page = without_fragment(&target) == without_fragment(&page.final_url);
-    (!matches!(target.scheme(), "javascript" | "mailto") && !same_page).then_some(target)
+    let target = page.href_target(el)?;
+    if matches!(target.scheme(), "javascript" | "mailto") {
+        return None;
+    }
+    (!same_document(&target, &page.final_url)).then_some(target)
 }
 
 /// `seo.link-text`: links to other pages do not use generic text such as "click here" (in the
 /// language of the text) or a bare URL.
 pub fn link_text(page: &Page) -> Check {
-    let base = page.base_url();
     let single_lang = single_document_lang(page);
     let mut checked = 0usize;
     let mut failures = Vec::new();
     for el in page.select(sel!("a")) {
-        let Some(target) = outgoing_target(page, base, el) else {
+        let Some(target) = outgoing_target(page, el) else {
             continue;
         };
         let text = link_text_of(el);
@@ -314,15 +329,40 @@ fn has_inline_listener(el: ElementRef<'_>) -> bool {
         .any(|(name, _)| name.len() > 2 && name.starts_with("on"))
 }
 
+/// The text without any whitespace, borrowed when it has none (most hrefs).
+fn without_whitespace(text: &str) -> Cow<'_, str> {
+    if text.chars().any(char::is_whitespace) {
+        Cow::Owned(text.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// True when the whitespace-free `raw` href does not join onto the final URL. With
+/// `same_join` (the base URL is the final URL and the href had no whitespace to strip) the
+/// page's resolved link targets (see [`Page::link_targets`]) already hold that join's result.
+fn is_invalid_href(page: &Page, el: ElementRef<'_>, raw: &str, same_join: bool) -> bool {
+    let cached = if same_join {
+        page.link_targets().get(el)
+    } else {
+        None
+    };
+    match cached {
+        Some(target) => target.is_none(),
+        None => page.final_url.join(raw).is_err(),
+    }
+}
+
 /// Why a crawler cannot follow this anchor, or `None` when it can (or it is not meant as a
-/// link). Lighthouse's rules, in its order.
-fn uncrawlable_reason(page: &Page, el: ElementRef<'_>) -> Option<&'static str> {
-    let raw: String = el
-        .attribute("href")
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+/// link). Lighthouse's rules, in its order. `base_is_final` tells that the page's base URL is
+/// its final URL.
+fn uncrawlable_reason(
+    page: &Page,
+    el: ElementRef<'_>,
+    base_is_final: bool,
+) -> Option<&'static str> {
+    let href = el.attribute("href");
+    let raw = without_whitespace(href.unwrap_or_default());
     let non_blank = |name| el.attribute(name).is_some_and(|v| !v.trim().is_empty());
     if non_blank("role") || raw.starts_with("mailto:") {
         return None;
@@ -336,7 +376,7 @@ fn uncrawlable_reason(page: &Page, el: ElementRef<'_>) -> Option<&'static str> {
     if !is_svg(el) && non_blank("name") {
         return None;
     }
-    let has_href = el.attribute("href").is_some();
+    let has_href = href.is_some();
     if !has_href && !HREF_ATTRIBUTES.iter().any(|a| el.attribute(a).is_some()) {
         return has_inline_listener(el)
             .then_some("no href: the link works only through a script event handler");
@@ -347,25 +387,31 @@ fn uncrawlable_reason(page: &Page, el: ElementRef<'_>) -> Option<&'static str> {
     if is_javascript_void(&raw) {
         return Some("a javascript:void(0) href gives crawlers nothing to follow");
     }
-    page.final_url
-        .join(&raw)
-        .is_err()
-        .then_some("the href is not a valid URL")
+    is_invalid_href(
+        page,
+        el,
+        &raw,
+        base_is_final && matches!(raw, Cow::Borrowed(_)),
+    )
+    .then_some("the href is not a valid URL")
 }
 
 /// Lighthouse's `javascript:void(0)` pattern (also `void0`, `void(0`, `void0)`), anywhere in the
 /// whitespace-free href.
 fn is_javascript_void(raw: &str) -> bool {
-    raw.match_indices("javascript:void").any(|(i, m)| {
-        let rest = &raw[i + m.len()..];
-        let rest = rest.strip_prefix('(').unwrap_or(rest);
-        rest.starts_with('0')
-    })
+    // Most hrefs have no ':' at all (relative paths): one fast byte search rules them out.
+    raw.contains(':')
+        && raw.match_indices("javascript:void").any(|(i, m)| {
+            let rest = &raw[i + m.len()..];
+            let rest = rest.strip_prefix('(').unwrap_or(rest);
+            rest.starts_with('0')
+        })
 }
 
 /// `seo.crawlable-anchors`: every `<a>` meant as a link has an `href` a crawler can follow.
 pub fn crawlable_anchors(page: &Page) -> Check {
     let has_scripts = page.select(sel!("script")).next().is_some();
+    let base_is_final = *page.base_url() == page.final_url;
     let mut failures = Vec::new();
     let mut reviews = Vec::new();
     let mut anchors = 0usize;
@@ -377,7 +423,7 @@ pub fn crawlable_anchors(page: &Page) -> Check {
             detail: Some(detail),
             ..Evidence::default()
         };
-        if let Some(reason) = uncrawlable_reason(page, el) {
+        if let Some(reason) = uncrawlable_reason(page, el, base_is_final) {
             failures.push(evidence(reason.to_owned()));
         } else if has_scripts && is_placeholder(el) {
             reviews.push(evidence(format!(
