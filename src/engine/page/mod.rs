@@ -10,6 +10,7 @@ pub mod dom;
 pub mod index;
 pub mod links;
 mod load;
+pub mod memo;
 pub mod nesting;
 mod origin;
 mod refs;
@@ -80,7 +81,7 @@ pub struct Page {
     /// Things worth telling the reader about how the page was fetched (truncation, decoding).
     pub notes: Vec<String>,
     /// What is derived from the document on first use: the base URL (many rules resolve
-    /// references) and the links resolved against it. (Named `base` for the page loader,
+    /// references), the links resolved against it, and facts several rules share. (Named `base` for the page loader,
     /// which builds it empty.)
     base: OnceLock<Derived>,
     /// Elements by tag and attribute, built on first use (every rule selects elements).
@@ -130,7 +131,14 @@ impl Page {
                 &self.final_url,
             ),
             links: OnceLock::new(),
+            memo: memo::Memo::default(),
         })
+    }
+
+    /// The page's value of type `T`, computed by `init` for the first rule that asks and
+    /// shared with the others (see [`memo`]).
+    pub fn memo<T: std::any::Any + Send + Sync>(&self, init: impl FnOnce(&Page) -> T) -> Arc<T> {
+        self.derived().memo.get_or_init(|| init(self))
     }
 
     /// The resolved `href` of every `a[href]` and `area[href]`, in document order, resolved
@@ -217,14 +225,16 @@ impl Page {
     }
 }
 
-/// What is derived from a page's document on first use: its base URL and the links resolved
-/// against it.
+/// What is derived from a page's document on first use: its base URL, the links resolved
+/// against it, and facts several rules share.
 #[derive(Debug)]
 struct Derived {
     /// `<base href>` when present, else the final URL.
     url: Url,
     /// The page's links resolved against `url`, on first use.
     links: OnceLock<links::LinkTargets>,
+    /// Facts several rules derive from the page, by type.
+    memo: memo::Memo,
 }
 
 /// What fetching one subresource gave.

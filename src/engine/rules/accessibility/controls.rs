@@ -17,7 +17,7 @@ fn named(names: &Names<'_>, el: ElementRef<'_>) -> bool {
 }
 
 pub fn button_name(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("button"))
             .filter(|b| explicit_role_keeps_name_rule(*b)),
@@ -32,7 +32,7 @@ pub fn button_name(page: &Page) -> Check {
 }
 
 pub fn input_button_name(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("input[type]")).filter(|i| {
             matches!(input_type(*i).as_str(), "button" | "submit" | "reset")
@@ -49,12 +49,12 @@ pub fn input_button_name(page: &Page) -> Check {
 }
 
 pub fn link_name(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("a[href]")),
         "the page has no links",
         |link| {
-            require(named(&names, link), || {
+            require(!names.link_name(link).is_empty(), || {
                 "the link has no text, no image with alt text, and no aria-label or title".into()
             })
         },
@@ -81,7 +81,7 @@ fn field_has_label(names: &Names<'_>, el: ElementRef<'_>) -> bool {
 }
 
 pub fn label(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         labelable_fields(page),
         "the page has no form fields",
@@ -95,7 +95,7 @@ pub fn label(page: &Page) -> Check {
 }
 
 pub fn select_name(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("select")),
         "the page has no selects",
@@ -108,7 +108,7 @@ pub fn select_name(page: &Page) -> Check {
 }
 
 pub fn form_field_multiple_labels(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         labelable_fields(page).chain(page.select(sel!("select"))),
         "the page has no form fields",
@@ -126,7 +126,7 @@ pub fn form_field_multiple_labels(page: &Page) -> Check {
 }
 
 pub fn frame_title(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("iframe, frame")).filter(|f| {
             f.attribute("tabindex")
@@ -149,7 +149,7 @@ pub fn frame_title(page: &Page) -> Check {
 }
 
 pub fn summary_name(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("details > summary")).filter(|s| {
             s.prev_siblings()
@@ -201,7 +201,7 @@ fn combobox_popups(page: &Page) -> Vec<&str> {
 
 /// Checks that every element whose explicit role is one of `roles` has a name.
 fn roles_need_names(page: &Page, roles: &[&str], what: &str) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     let popups = combobox_popups(page);
     judge(
         page.select(sel!("[role]")).filter(|el| {

@@ -6,12 +6,17 @@
 //! an element referenced by `aria-labelledby` contributes even when hidden, as in browsers.
 //! Stylesheets and CSS-generated content are not seen.
 
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use scraper::{ElementRef, Html, Node};
+use ego_tree::NodeId;
+
+use scraper::{ElementRef, Node};
 
 use super::roles::{explicit_role, is_effectively_presentational};
+use crate::engine::page::Page;
 use crate::engine::page::dom::{
     Attribute, collapse_whitespace, element_by_id, is_hidden, self_hidden,
 };
@@ -67,20 +72,64 @@ fn named_from_content_element(name: &str) -> bool {
 
 /// Computes accessible names in one document.
 pub struct Names<'a> {
-    dom: &'a Html,
+    page: &'a Page,
     /// True while an `aria-labelledby` reference is being followed.
     following: Cell<bool>,
     /// `<label for>` elements by id (see [`Names::labels_for`]).
     labels_for: OnceCell<HashMap<&'a str, Vec<ElementRef<'a>>>>,
+    /// The page's shared link names (see [`Names::link_name`]).
+    link_names: OnceCell<Arc<LinkNames>>,
+}
+
+/// The accessible name of every `a[href]` of a page, computed once per page for the rules
+/// that name links (`link-name`, `identical-links-same-purpose`).
+struct LinkNames {
+    /// Each link's name, sorted by node id.
+    by_node: Vec<(NodeId, String)>,
+}
+
+impl LinkNames {
+    /// Names every `a[href]` of the page.
+    fn build(page: &Page) -> LinkNames {
+        let names = Names::new(page);
+        let mut by_node: Vec<(NodeId, String)> = page
+            .select(sel!("a[href]"))
+            .map(|link| (link.id(), names.name(link)))
+            .collect();
+        by_node.sort_unstable_by_key(|(id, _)| *id);
+        LinkNames { by_node }
+    }
+
+    /// The name of `el`, when it is one of the page's `a[href]`.
+    fn get(&self, el: ElementRef<'_>) -> Option<&str> {
+        let at = self
+            .by_node
+            .binary_search_by_key(&el.id(), |(id, _)| *id)
+            .ok()?;
+        Some(&self.by_node[at].1)
+    }
 }
 
 impl<'a> Names<'a> {
-    /// Names for elements of this document.
-    pub fn new(dom: &'a Html) -> Names<'a> {
+    /// Names for elements of this page's document.
+    pub fn new(page: &'a Page) -> Names<'a> {
         Names {
-            dom,
+            page,
             following: Cell::new(false),
             labels_for: OnceCell::new(),
+            link_names: OnceCell::new(),
+        }
+    }
+
+    /// [`Names::name`], taken for an `a[href]` from the names of the page's links, which are
+    /// computed once per page and shared by the rules that name links.
+    pub fn link_name(&self, el: ElementRef<'_>) -> Cow<'_, str> {
+        let shared = self
+            .link_names
+            .get_or_init(|| self.page.memo(LinkNames::build));
+        match shared.get(el) {
+            Some(name) => Cow::Borrowed(name),
+            None => Cow::Owned(self.name(el)),
         }
     }
 
@@ -116,7 +165,7 @@ impl<'a> Names<'a> {
         self.following.set(true);
         let parts: Vec<String> = ids
             .split_ascii_whitespace()
-            .filter_map(|id| element_by_id(self.dom, id))
+            .filter_map(|id| element_by_id(&self.page.dom, id))
             .map(|target| self.referenced_text(target, el))
             .collect();
         self.following.set(false);
@@ -221,7 +270,7 @@ impl<'a> Names<'a> {
     fn labels_for(&self) -> &HashMap<&'a str, Vec<ElementRef<'a>>> {
         self.labels_for.get_or_init(|| {
             let mut map: HashMap<&'a str, Vec<ElementRef<'a>>> = HashMap::new();
-            for label in self.dom.select(sel!("label[for]")) {
+            for label in self.page.select(sel!("label[for]")) {
                 if let Some(id) = label.attribute("for") {
                     map.entry(id).or_default().push(label);
                 }
@@ -387,10 +436,10 @@ mod tests {
     use super::*;
 
     fn name_of(html: &str, css: &str) -> String {
-        let dom = Html::parse_document(html);
+        let page = Page::from_html("https://example.com/", html);
         let selector = scraper::Selector::parse(css).unwrap();
-        let el = dom.select(&selector).next().unwrap();
-        Names::new(&dom).name(el)
+        let el = page.dom.select(&selector).next().unwrap();
+        Names::new(&page).name(el)
     }
 
     #[test]

@@ -104,7 +104,7 @@ fn is_human_interpretable(text: &str) -> bool {
 }
 
 pub fn image_redundant_alt(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(page.select(sel!("img")), "the page has no images", |img| {
         if is_effectively_presentational(img) {
             return Verdict::Pass;
@@ -231,12 +231,34 @@ fn link_role(el: ElementRef<'_>) -> Option<String> {
 }
 
 /// A link's name as axe compares it: symbols removed, whitespace collapsed, lower-cased.
+///
+/// One pass into one buffer: ASCII letters are lower-cased as they are copied; only a name
+/// with other characters is lower-cased again as a whole, as `str::to_lowercase` (whose
+/// final-sigma rule needs the whole text) would do it.
 fn comparable_name(name: &str) -> String {
-    let kept: String = name
-        .chars()
-        .filter(|c| !is_symbol(*c) && !is_format_char(*c))
-        .collect();
-    collapse_whitespace(&kept).to_lowercase()
+    let mut out = String::with_capacity(name.len());
+    let mut pending_space = false;
+    let mut ascii = true;
+    for c in name.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_punctuation() {
+                continue;
+            }
+        } else if is_symbol(c) || is_format_char(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        ascii &= c.is_ascii();
+        out.push(c.to_ascii_lowercase());
+    }
+    if ascii { out } else { out.to_lowercase() }
 }
 
 /// True for a link axe compares: `a[href]`, `area[href]` or `role="link"`, exposed to
@@ -259,12 +281,12 @@ fn destination(page: &Page, el: ElementRef<'_>) -> Option<Destination> {
 }
 
 pub fn identical_links_same_purpose(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     let links: Vec<(ElementRef<'_>, String)> = page
         .select(sel!("a[href], area[href], [role]"))
         .filter(|el| is_link(*el))
         .filter_map(|el| {
-            let name = comparable_name(&names.name(el));
+            let name = comparable_name(&names.link_name(el));
             (!name.is_empty()).then_some((el, name))
         })
         .collect();
@@ -316,7 +338,7 @@ fn label_in_name(label: &str, name: &str) -> bool {
 }
 
 pub fn label_content_name_mismatch(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("[aria-label], [aria-labelledby]")),
         "no control has both an ARIA label and visible text",
@@ -420,6 +442,65 @@ mod tests {
     use super::*;
     use crate::engine::rules::testing::{check, failing, outcome, page};
     use crate::report::Outcome::{NotApplicable, Pass};
+
+    /// [`comparable_name`] as it was first written: filter, collapse, lower-case.
+    fn comparable_name_reference(name: &str) -> String {
+        let kept: String = name
+            .chars()
+            .filter(|c| !is_symbol(*c) && !is_format_char(*c))
+            .collect();
+        collapse_whitespace(&kept).to_lowercase()
+    }
+
+    #[test]
+    fn comparable_names_match_the_reference() {
+        let cases = [
+            "",
+            " ",
+            "Read more",
+            "  Read   MORE!  ",
+            "\tRead\n\r\x0Bmore\x0C",
+            "A.B,C;D:E?F",
+            "--- ... ---",
+            "x\u{200B}y \u{200B} z",
+            "soft\u{AD}hyphen\u{FEFF}",
+            "em\u{2003}space\u{3000}ideo\u{A0}nbsp\u{85}nel\u{1680}ogham",
+            "line\u{2028}sep\u{2029}para",
+            "€100 £5 ¥9 §1 ±2 ©3 ®4 ¢",
+            "arrows → ← ⇒ ①",
+            "emoji 😀 text 𝔘",
+            "ΟΔΟΣ ΟΔΟΣ. ΣΑΣ Σ",
+            "İstanbul ǅ ß ẞ",
+            "Ünïcödé ÀÉÎÕÜ",
+            "ＦＵＬＬ ｗｉｄｔｈ",
+            "   \u{200B}   ",
+            "a\u{2060}\u{2064}b",
+        ];
+        for case in cases {
+            assert_eq!(
+                comparable_name(case),
+                comparable_name_reference(case),
+                "{case:?}"
+            );
+        }
+        // Every pair of some awkward characters, in every position.
+        let alphabet = [
+            'A', 'z', ' ', '\t', '.', 'Σ', 'İ', '\u{200B}', '\u{2003}', '\u{A0}', '€', '😀', 'é',
+            '\u{AD}',
+        ];
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    let text: String = [a, b, c, 'x', a, b].iter().collect();
+                    assert_eq!(
+                        comparable_name(&text),
+                        comparable_name_reference(&text),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn widgets_named_from_content() {

@@ -56,7 +56,7 @@ pub fn heading_order(page: &Page) -> Check {
 }
 
 pub fn empty_heading(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(headings(page), "the page has no headings", |heading| {
         require(!names.name(heading).is_empty(), || {
             "the heading has no text that a screen reader can announce".into()

@@ -528,7 +528,7 @@ pub fn th_has_data_cells(page: &Page) -> Check {
 
 pub fn td_has_header(page: &Page) -> Check {
     let ids = Ids::new(&page.dom);
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         data_tables(page),
         "the page has no large data tables",
@@ -587,7 +587,7 @@ pub fn table_fake_caption(page: &Page) -> Check {
 }
 
 pub fn table_duplicate_name(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("table")),
         "the page has no tables",

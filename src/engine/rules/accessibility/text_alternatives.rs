@@ -19,7 +19,7 @@ fn has_aria_or_title_name(names: &Names<'_>, el: ElementRef<'_>) -> bool {
 }
 
 pub fn image_alt(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("img"))
             .filter(|img| explicit_role_keeps_name_rule(*img)),
@@ -43,7 +43,7 @@ fn has_nonblank_alt(el: ElementRef<'_>) -> bool {
 }
 
 pub fn input_image_alt(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("input[type]"))
             .filter(|i| input_type(*i) == "image" && explicit_role_keeps_name_rule(*i)),
@@ -60,7 +60,7 @@ pub fn input_image_alt(page: &Page) -> Check {
 }
 
 pub fn area_alt(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("map area[href]")),
         "the page has no image-map links",
@@ -74,7 +74,7 @@ pub fn area_alt(page: &Page) -> Check {
 }
 
 pub fn object_alt(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("object[data]"))
             .filter(|o| has_nonblank_attr(*o, "data") && explicit_role_keeps_name_rule(*o)),
@@ -100,7 +100,7 @@ fn role_is(el: ElementRef<'_>, roles: &[&str]) -> bool {
 }
 
 pub fn svg_img_alt(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("[role]")).filter(|el| {
             in_svg(*el)
@@ -122,7 +122,7 @@ pub fn svg_img_alt(page: &Page) -> Check {
 }
 
 pub fn role_img_alt(page: &Page) -> Check {
-    let names = Names::new(&page.dom);
+    let names = Names::new(page);
     judge(
         page.select(sel!("[role]")).filter(|el| {
             !in_svg(*el)
