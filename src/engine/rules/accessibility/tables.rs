@@ -8,8 +8,10 @@
 
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
-use scraper::{ElementRef, Html};
+use ego_tree::{NodeId, Tree};
+use scraper::{ElementRef, Html, Node};
 
 use super::names::{Names, aria_label};
 use super::roles::{is_concrete_role, is_focusable};
@@ -64,10 +66,13 @@ enum Scope {
     Auto,
 }
 
-/// A table as a grid of slots: each cell fills `colspan × rowspan` slots.
-struct Grid<'a> {
+/// A table as a grid of slots: each cell fills `colspan × rowspan` slots. It holds node ids,
+/// not element references, so that a page can keep it for all the rules on its tables (see
+/// [`DataTables`]); [`Grid::elements`] gives the cells' elements.
+struct Grid {
     rows: usize,
-    cells: Vec<ElementRef<'a>>,
+    /// Each cell's element, in `table.rows` order.
+    cells: Vec<NodeId>,
     /// The cell index in each slot, row by row (`None` where no cell reaches).
     slots: Vec<Vec<Option<usize>>>,
     /// Each cell's first slot: (row, column).
@@ -113,16 +118,18 @@ fn span_value(cell: ElementRef<'_>, name: &str) -> Option<usize> {
     Some(digits.parse::<usize>().unwrap_or(usize::MAX))
 }
 
-impl<'a> Grid<'a> {
+impl Grid {
     /// Lays the table out; `None` when it is too large to analyse.
-    fn new(table: ElementRef<'a>) -> Option<Grid<'a>> {
+    fn new(table: ElementRef<'_>) -> Option<Grid> {
         let rows = table_rows(table);
+        let count: usize = rows.iter().map(|row| row_cells(*row).count()).sum();
+        let mut elements: Vec<ElementRef<'_>> = Vec::with_capacity(count);
         let mut grid = Grid {
             rows: rows.len(),
-            cells: Vec::new(),
+            cells: Vec::with_capacity(count),
             slots: vec![Vec::new(); rows.len()],
-            position: Vec::new(),
-            span: Vec::new(),
+            position: Vec::with_capacity(count),
+            span: Vec::with_capacity(count),
             scope: Vec::new(),
         };
         let mut budget = MAX_SLOTS;
@@ -141,7 +148,8 @@ impl<'a> Grid<'a> {
                 };
                 budget = budget.checked_sub(colspan * rowspan)?;
                 let index = grid.cells.len();
-                grid.cells.push(cell);
+                grid.cells.push(cell.id());
+                elements.push(cell);
                 grid.span.push((rowspan, colspan));
                 let mut first = None;
                 for _ in 0..colspan {
@@ -162,36 +170,46 @@ impl<'a> Grid<'a> {
             }
         }
         // Rows and columns made only of <th> slots, worked out once for all header cells.
+        let is_th = |cell: usize| elements[cell].value().name() == "th";
         let th_rows: Vec<bool> = grid
             .slots
             .iter()
-            .map(|line| line.iter().flatten().all(|c| grid.is_th(*c)))
+            .map(|line| line.iter().flatten().all(|c| is_th(*c)))
             .collect();
         let width = grid.slots.iter().map(Vec::len).max().unwrap_or(0);
         let th_columns: Vec<bool> = (0..width)
             .map(|x| {
-                grid.slots.iter().all(|line| {
-                    line.get(x)
-                        .copied()
-                        .flatten()
-                        .is_some_and(|c| grid.is_th(c))
-                })
+                grid.slots
+                    .iter()
+                    .all(|line| line.get(x).copied().flatten().is_some_and(is_th))
             })
             .collect();
-        grid.scope = (0..grid.cells.len())
-            .map(|i| grid.compute_scope(i, &th_rows, &th_columns))
+        grid.scope = elements
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| grid.compute_scope(i, *cell, &th_rows, &th_columns))
             .collect();
         Some(grid)
     }
 
-    fn is_th(&self, cell: usize) -> bool {
-        self.cells[cell].value().name() == "th"
+    /// The cells' elements in `tree` (the document the grid was laid out from), by index.
+    fn elements<'a>(&self, tree: &'a Tree<Node>) -> Option<Vec<ElementRef<'a>>> {
+        self.cells
+            .iter()
+            .map(|id| tree.get(*id).and_then(ElementRef::wrap))
+            .collect()
     }
 
-    /// axe's `getScope`: an explicit role or `scope`, else a `<th>` in a row of `<th>`s is a
-    /// column header, one in a column of `<th>`s a row header, and any other `<th>` both.
-    fn compute_scope(&self, i: usize, th_rows: &[bool], th_columns: &[bool]) -> Option<Scope> {
-        let cell = self.cells[i];
+    /// axe's `getScope` for cell `i` (`cell`): an explicit role or `scope`, else a `<th>` in a
+    /// row of `<th>`s is a column header, one in a column of `<th>`s a row header, and any
+    /// other `<th>` both.
+    fn compute_scope(
+        &self,
+        i: usize,
+        cell: ElementRef<'_>,
+        th_rows: &[bool],
+        th_columns: &[bool],
+    ) -> Option<Scope> {
         match cell.attribute("role") {
             Some("columnheader") => return Some(Scope::Col),
             Some("rowheader") => return Some(Scope::Row),
@@ -303,10 +321,17 @@ fn named_headers<'a>(cell: ElementRef<'_>, ids: &Ids<'a>) -> Option<Vec<ElementR
     (!named.is_empty()).then_some(named)
 }
 
-/// True when `header` is one of the header cells of cell `i`.
-fn is_header_of(grid: &Grid<'_>, i: usize, header: usize, ids: &Ids<'_>) -> bool {
-    match named_headers(grid.cells[i], ids) {
-        Some(named) => named.iter().any(|e| e.id() == grid.cells[header].id()),
+/// True when `header` is one of the header cells of cell `i` (`cells` are the grid's
+/// elements).
+fn is_header_of(
+    grid: &Grid,
+    cells: &[ElementRef<'_>],
+    i: usize,
+    header: usize,
+    ids: &Ids<'_>,
+) -> bool {
+    match named_headers(cells[i], ids) {
+        Some(named) => named.iter().any(|e| e.id() == grid.cells[header]),
         None => grid.grid_headers(i).any(|h| h == header),
     }
 }
@@ -440,9 +465,51 @@ fn is_data_table(table: ElementRef<'_>) -> bool {
         .is_none()
 }
 
-/// Data tables the rules of this file look at.
-fn data_tables(page: &Page) -> impl Iterator<Item = ElementRef<'_>> {
-    page.select(sel!("table")).filter(|t| is_data_table(*t))
+/// The page's data tables, found once and shared (through [`Page::memo`]) by the rules that
+/// lay them out, with each table's grid laid out on first use.
+struct DataTables {
+    /// Each data table in document order, and its grid (`None` when too large to analyse).
+    tables: Vec<(NodeId, OnceLock<Option<Grid>>)>,
+    /// Positions in `tables`, sorted by node id for lookups.
+    by_node: Vec<(NodeId, u32)>,
+}
+
+impl DataTables {
+    /// Finds the data tables of `page` (axe's heuristic, [`is_data_table`]).
+    fn build(page: &Page) -> DataTables {
+        let tables: Vec<(NodeId, OnceLock<Option<Grid>>)> = page
+            .select(sel!("table"))
+            .filter(|t| is_data_table(*t))
+            .map(|t| (t.id(), OnceLock::new()))
+            .collect();
+        let mut by_node: Vec<(NodeId, u32)> = tables
+            .iter()
+            .enumerate()
+            .map(|(position, (id, _))| (*id, position as u32))
+            .collect();
+        by_node.sort_unstable_by_key(|(id, _)| *id);
+        DataTables { tables, by_node }
+    }
+
+    /// The data tables, in document order.
+    fn elements<'a>(&self, dom: &'a Html) -> impl Iterator<Item = ElementRef<'a>> {
+        self.tables
+            .iter()
+            .filter_map(|(id, _)| dom.tree.get(*id).and_then(ElementRef::wrap))
+    }
+
+    /// The grid of a data table and its cells' elements; `None` when the table is too large
+    /// to analyse (or is not one of the data tables).
+    fn grid<'a>(&self, table: ElementRef<'a>) -> Option<(&Grid, Vec<ElementRef<'a>>)> {
+        let at = self
+            .by_node
+            .binary_search_by_key(&table.id(), |(id, _)| *id)
+            .ok()?;
+        let (_, grid) = &self.tables[self.by_node[at].1 as usize];
+        let grid = grid.get_or_init(|| Grid::new(table)).as_ref()?;
+        let cells = grid.elements(table.tree())?;
+        Some((grid, cells))
+    }
 }
 
 /// axe's `hasContent`: text, an embedded control or image, or an ARIA label, in the element
@@ -477,63 +544,68 @@ fn is_data_cell(cell: ElementRef<'_>) -> bool {
 
 pub fn th_has_data_cells(page: &Page) -> Check {
     let ids = Ids::new(&page.dom);
-    judge(data_tables(page), "the page has no data tables", |table| {
-        let Some(grid) = Grid::new(table) else {
-            return Verdict::Skip;
-        };
-        let referenced: HashSet<&str> = grid
-            .cells
-            .iter()
-            .flat_map(|c| {
-                let refs = [c.attribute("headers"), c.attribute("aria-labelledby")];
-                refs.into_iter()
-                    .flatten()
-                    .flat_map(str::split_ascii_whitespace)
-            })
-            .collect();
-        let lonely = (0..grid.cells.len()).filter(|&h| {
-            let header = grid.cells[h];
-            let is_header = header.value().name() == "th"
-                || matches!(header.attribute("role"), Some("rowheader" | "columnheader"));
-            if !is_header || text_content(header).is_empty() {
-                return false;
-            }
-            if header
-                .value()
-                .id()
-                .is_some_and(|id| !id.is_empty() && referenced.contains(id))
-            {
-                return false;
-            }
-            let describes = |c: usize| is_header_of(&grid, c, h, &ids);
-            let column_cell = grid.is_column_header(h)
-                && grid
-                    .walk(h, true)
-                    .any(|c| !grid.is_column_header(c) && describes(c));
-            let row_cell = grid.is_row_header(h)
-                && grid
-                    .walk(h, false)
-                    .any(|c| !grid.is_row_header(c) && describes(c));
-            !column_cell && !row_cell
-        });
-        match lonely.count() {
-            0 => Verdict::Pass,
-            n => Verdict::Review(format!(
-                "{n} header cell(s) describe no data cell; check that every header labels data \
+    let tables = page.memo(DataTables::build);
+    judge(
+        tables.elements(&page.dom),
+        "the page has no data tables",
+        |table| {
+            let Some((grid, cells)) = tables.grid(table) else {
+                return Verdict::Skip;
+            };
+            let referenced: HashSet<&str> = cells
+                .iter()
+                .flat_map(|c| {
+                    let refs = [c.attribute("headers"), c.attribute("aria-labelledby")];
+                    refs.into_iter()
+                        .flatten()
+                        .flat_map(str::split_ascii_whitespace)
+                })
+                .collect();
+            let lonely = (0..cells.len()).filter(|&h| {
+                let header = cells[h];
+                let is_header = header.value().name() == "th"
+                    || matches!(header.attribute("role"), Some("rowheader" | "columnheader"));
+                if !is_header || text_content(header).is_empty() {
+                    return false;
+                }
+                if header
+                    .value()
+                    .id()
+                    .is_some_and(|id| !id.is_empty() && referenced.contains(id))
+                {
+                    return false;
+                }
+                let describes = |c: usize| is_header_of(grid, &cells, c, h, &ids);
+                let column_cell = grid.is_column_header(h)
+                    && grid
+                        .walk(h, true)
+                        .any(|c| !grid.is_column_header(c) && describes(c));
+                let row_cell = grid.is_row_header(h)
+                    && grid
+                        .walk(h, false)
+                        .any(|c| !grid.is_row_header(c) && describes(c));
+                !column_cell && !row_cell
+            });
+            match lonely.count() {
+                0 => Verdict::Pass,
+                n => Verdict::Review(format!(
+                    "{n} header cell(s) describe no data cell; check that every header labels data \
                  in its row or column"
-            )),
-        }
-    })
+                )),
+            }
+        },
+    )
 }
 
 pub fn td_has_header(page: &Page) -> Check {
     let ids = Ids::new(&page.dom);
     let names = Names::new(page);
+    let tables = page.memo(DataTables::build);
     judge(
-        data_tables(page),
+        tables.elements(&page.dom),
         "the page has no large data tables",
         |table| {
-            let Some(grid) = Grid::new(table) else {
+            let Some((grid, cells)) = tables.grid(table) else {
                 return Verdict::Skip;
             };
             let width = |y: usize| grid.slots.get(y).map_or(0, Vec::len);
@@ -541,11 +613,11 @@ pub fn td_has_header(page: &Page) -> Check {
                 return Verdict::Skip;
             }
             // Whether each cell has content, worked out at most once per cell.
-            let content: Vec<OnceCell<bool>> = vec![OnceCell::new(); grid.cells.len()];
-            let has = |c: usize| *content[c].get_or_init(|| has_content(grid.cells[c]));
-            let orphans = (0..grid.cells.len())
+            let content: Vec<OnceCell<bool>> = vec![OnceCell::new(); cells.len()];
+            let has = |c: usize| *content[c].get_or_init(|| has_content(cells[c]));
+            let orphans = (0..cells.len())
                 .filter(|&i| {
-                    let cell = grid.cells[i];
+                    let cell = cells[i];
                     has(i)
                         && is_data_cell(cell)
                         && aria_label(cell).is_none()
@@ -567,23 +639,28 @@ pub fn td_has_header(page: &Page) -> Check {
 }
 
 pub fn table_fake_caption(page: &Page) -> Check {
-    judge(data_tables(page), "the page has no data tables", |table| {
-        let Some(grid) = Grid::new(table) else {
-            return Verdict::Skip;
-        };
-        let first = grid.slots.first().map(Vec::as_slice).unwrap_or_default();
-        if grid.slots.len() <= 1 || first.len() <= 1 || grid.rows <= 1 {
-            return Verdict::Pass;
-        }
-        let varied = first
-            .windows(2)
-            .any(|w| matches!((w[0], w[1]), (Some(a), Some(b)) if a != b));
-        require(varied, || {
-            "the first row is one cell spanning every column, used as a caption; use <caption> \
+    let tables = page.memo(DataTables::build);
+    judge(
+        tables.elements(&page.dom),
+        "the page has no data tables",
+        |table| {
+            let Some((grid, _)) = tables.grid(table) else {
+                return Verdict::Skip;
+            };
+            let first = grid.slots.first().map(Vec::as_slice).unwrap_or_default();
+            if grid.slots.len() <= 1 || first.len() <= 1 || grid.rows <= 1 {
+                return Verdict::Pass;
+            }
+            let varied = first
+                .windows(2)
+                .any(|w| matches!((w[0], w[1]), (Some(a), Some(b)) if a != b));
+            require(varied, || {
+                "the first row is one cell spanning every column, used as a caption; use <caption> \
              instead"
-                .into()
-        })
-    })
+                    .into()
+            })
+        },
+    )
 }
 
 pub fn table_duplicate_name(page: &Page) -> Check {
