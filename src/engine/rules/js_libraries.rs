@@ -8,6 +8,9 @@
 //! id. Version ranges are retire.js's; summaries are our own words. It is a snapshot: libraries
 //! and advisories it does not list are not detected.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
 use semver::Version;
 use url::Url;
 
@@ -205,28 +208,55 @@ pub fn upgrade_advice(advisories: &[&Advisory]) -> String {
     }
 }
 
+/// A finder for the first word of each banner, per library, in the order of [`LIBRARIES`]
+/// and their banners (`None` for a banner without one). Built once: `str::match_indices` sets
+/// its searcher up again on every call, for every banner and every script.
+static BANNER_FINDERS: LazyLock<Vec<Vec<Option<memmem::Finder<'static>>>>> = LazyLock::new(|| {
+    LIBRARIES
+        .iter()
+        .map(|library| {
+            library
+                .banners
+                .iter()
+                .map(|banner| first_word(banner).map(memmem::Finder::new))
+                .collect()
+        })
+        .collect()
+});
+
+/// The first space-separated word of a banner, when it is not empty.
+fn first_word(banner: &str) -> Option<&str> {
+    banner.split(' ').next().filter(|t| !t.is_empty())
+}
+
 /// The library and version a banner comment near the start of a script names, if any.
 pub fn from_banner(text: &str) -> Option<Detected> {
-    LIBRARIES.iter().find_map(|library| {
-        library.banners.iter().find_map(|banner| {
-            banner_version(text, banner).map(|version| Detected {
-                library,
-                version,
-                source: "banner",
-            })
+    LIBRARIES
+        .iter()
+        .zip(BANNER_FINDERS.iter())
+        .find_map(|(library, finders)| {
+            library
+                .banners
+                .iter()
+                .zip(finders)
+                .find_map(|(banner, finder)| {
+                    banner_version(text, banner, finder.as_ref()?).map(|version| Detected {
+                        library,
+                        version,
+                        source: "banner",
+                    })
+                })
         })
-    })
 }
 
 /// The version that follows `banner` in `text`, where each space of the banner stands for
 /// one or more whitespace characters (banners differ in indentation and line breaks).
-fn banner_version(text: &str, banner: &str) -> Option<String> {
-    let mut tokens = banner.split(' ');
-    let first = tokens.next().filter(|t| !t.is_empty())?;
-    let rest: Vec<&str> = tokens.collect();
-    text.match_indices(first).find_map(|(start, _)| {
-        let mut pos = start + first.len();
-        for token in &rest {
+/// `first` finds the banner's first word.
+fn banner_version(text: &str, banner: &str, first: &memmem::Finder<'_>) -> Option<String> {
+    let first_len = first.needle().len();
+    first.find_iter(text.as_bytes()).find_map(|start| {
+        let mut pos = start + first_len;
+        for token in banner.split(' ').skip(1) {
             let tail = &text[pos..];
             let space = tail.len() - tail.trim_start().len();
             if space == 0 || !tail[space..].starts_with(token) {
@@ -836,6 +866,61 @@ pub static LIBRARIES: &[Library] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `banner_version` as first written, with `str::match_indices`.
+    fn banner_version_reference(text: &str, banner: &str) -> Option<String> {
+        let mut tokens = banner.split(' ');
+        let first = tokens.next().filter(|t| !t.is_empty())?;
+        let rest: Vec<&str> = tokens.collect();
+        text.match_indices(first).find_map(|(start, _)| {
+            let mut pos = start + first.len();
+            for token in &rest {
+                let tail = &text[pos..];
+                let space = tail.len() - tail.trim_start().len();
+                if space == 0 || !tail[space..].starts_with(token) {
+                    return None;
+                }
+                pos += space + token.len();
+            }
+            let version: String = text[pos..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+                .collect();
+            looks_like_version(&version).then_some(version)
+        })
+    }
+
+    /// The prebuilt finders find what `match_indices` found, banner by banner.
+    #[test]
+    fn banner_finders_match_the_reference() {
+        let texts = [
+            "/*! jQuery v1.11.3 | (c) jQuery Foundation */",
+            "/*!\n * jQuery JavaScript Library v1.4.2\n */",
+            "jQuery vx jQuery v3.5.0",
+            "/*! jQuery UI - v1.12.1 - 2016-09-14 */",
+            "/*!\n  * Bootstrap v4.3.1 (https://getbootstrap.com/)\n  */",
+            "/** @license lodash 4.17.15 */ lodash lodash 4.17.21",
+            "//! moment.js\n//! version : 2.24.0\n//! authors",
+            "Moment.js | version :\t2.29.4",
+            "/** @license AngularJS v1.8.2 */ ÄngülärJS v0 AngularJS v",
+            "no banner here at all, just 😀 text",
+            "",
+        ];
+        for text in texts {
+            for (library, finders) in LIBRARIES.iter().zip(BANNER_FINDERS.iter()) {
+                for (banner, finder) in library.banners.iter().zip(finders) {
+                    let found = finder
+                        .as_ref()
+                        .and_then(|f| banner_version(text, banner, f));
+                    assert_eq!(
+                        found,
+                        banner_version_reference(text, banner),
+                        "{banner} in {text:?}"
+                    );
+                }
+            }
+        }
+    }
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap()
