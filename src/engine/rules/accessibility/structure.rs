@@ -218,9 +218,15 @@ fn is_header_cell(cell: ElementRef<'_>) -> bool {
 }
 
 pub fn td_headers_attr(page: &Page) -> Check {
+    const NONE_FOUND: &str = "the page has no tables";
+    // Without any `headers` attribute every table is skipped: not applicable, as `judge`
+    // would conclude after laying out each table's cells.
+    if page.select(sel!("[headers]")).next().is_none() {
+        return Check::not_applicable(NONE_FOUND);
+    }
     judge(
         page.select(sel!("table")).filter(|t| is_table_or_grid(*t)),
-        "the page has no tables",
+        NONE_FOUND,
         |table| {
             let cells: Vec<ElementRef<'_>> = table
                 .select(sel!("td, th"))
