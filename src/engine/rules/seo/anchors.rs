@@ -207,18 +207,21 @@ fn primary(lang: &str) -> &str {
 }
 
 /// The `lang` of the whole document when only `<html>` or `<body>` carries a `lang` attribute.
+/// The elements with `lang` come from the page's index; only those in the document tree count
+/// (the index also holds elements the parser left outside it), and two are enough to decide.
 fn single_document_lang(page: &Page) -> Option<String> {
-    let mut with_lang = page
-        .dom
-        .root_element()
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| e.attribute("lang").is_some());
+    let root = page.dom.root_element();
+    let mut with_lang = page.select(sel!("[lang]")).filter(|e| is_within(*e, root));
     let only = with_lang.next()?;
     if with_lang.next().is_some() || !matches!(only.value().name(), "html" | "body") {
         return None;
     }
     only.attribute("lang").map(str::to_owned)
+}
+
+/// True when `el` is `root` or one of its descendants.
+fn is_within(el: ElementRef<'_>, root: ElementRef<'_>) -> bool {
+    el.id() == root.id() || el.ancestors().any(|a| a.id() == root.id())
 }
 
 /// True when `text` (lower-case) is non-descriptive in `lang`, or in any language when the
@@ -456,6 +459,46 @@ mod tests {
     use super::*;
     use crate::engine::rules::testing::{check, failing, page};
     use crate::report::Outcome;
+
+    /// `single_document_lang` as first written: a walk of the whole document.
+    fn single_document_lang_walk(page: &Page) -> Option<String> {
+        let mut with_lang = page
+            .dom
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| e.attribute("lang").is_some());
+        let only = with_lang.next()?;
+        if with_lang.next().is_some() || !matches!(only.value().name(), "html" | "body") {
+            return None;
+        }
+        only.attribute("lang").map(str::to_owned)
+    }
+
+    /// The index gives the same answer as the walk, also for elements the parser leaves out
+    /// of the tree (a body a frameset replaces).
+    #[test]
+    fn single_document_lang_matches_a_walk() {
+        for html in [
+            "<p>x</p>",
+            "<html lang=en><p>x</p>",
+            "<html><body lang=de><p>x</p>",
+            "<html lang=en><body lang=en><p>x</p>",
+            "<html lang=en><p lang=fr>x</p>",
+            "<html lang=en><body><p lang=fr></p><frameset><frame></frameset>",
+            "<html><body lang=fr><frameset></frameset>",
+            "<html lang=en><svg><html lang=x></html></svg>",
+            "<html lang=en><template><p lang=fr>t</p></template>",
+            "<html xml:lang=en lang=en>",
+        ] {
+            let p = page(html);
+            assert_eq!(
+                single_document_lang(&p),
+                single_document_lang_walk(&p),
+                "{html}"
+            );
+        }
+    }
 
     fn flagged_texts(html: &str) -> Vec<String> {
         let c = check("seo.link-text", &page(html));
