@@ -441,7 +441,7 @@ fn parse(response: Response, origin: Arc<OriginFacts>, served: Served, max_depth
         origin,
         served,
         notes,
-        base: std::sync::OnceLock::new(),
+        derived: std::sync::OnceLock::new(),
         index: std::sync::OnceLock::new(),
     }
 }

@@ -81,9 +81,8 @@ pub struct Page {
     /// Things worth telling the reader about how the page was fetched (truncation, decoding).
     pub notes: Vec<String>,
     /// What is derived from the document on first use: the base URL (many rules resolve
-    /// references), the links resolved against it, and facts several rules share. (Named `base` for the page loader,
-    /// which builds it empty.)
-    base: OnceLock<Derived>,
+    /// references), the links resolved against it, and facts several rules share.
+    derived: OnceLock<Derived>,
     /// Elements by tag and attribute, built on first use (every rule selects elements).
     index: OnceLock<index::ElementIndex>,
 }
@@ -125,7 +124,7 @@ impl Page {
 
     /// The base URL and what is derived with it, found on first use.
     fn derived(&self) -> &Derived {
-        self.base.get_or_init(|| Derived {
+        self.derived.get_or_init(|| Derived {
             url: dom::base_url(
                 self.select(crate::sel!("base[href]")).next(),
                 &self.final_url,
@@ -205,7 +204,7 @@ impl Page {
             origin: Arc::new(OriginFacts::default()),
             served: Served::Remote,
             notes: Vec::new(),
-            base: OnceLock::new(),
+            derived: OnceLock::new(),
             index: OnceLock::new(),
         }
     }
