@@ -320,8 +320,10 @@ async fn hostile_cases() {
         let started = Instant::now();
         let outcome: Result<AuditResult, AuditError> = audit(&target, &options, &()).await;
         let elapsed = started.elapsed();
+        // The engine stops an audit one second after its deadline; the rest of the margin is
+        // for a loaded machine (a hostile server that held the audit would take a minute).
         assert!(
-            elapsed < DEADLINE + Duration::from_secs(1),
+            elapsed < DEADLINE + Duration::from_secs(5),
             "{path} took {elapsed:?}"
         );
         match (expect, outcome) {
