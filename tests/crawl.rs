@@ -348,6 +348,51 @@ async fn a_stored_crawl_keeps_every_page_with_its_final_scores() {
 }
 
 #[tokio::test]
+async fn a_page_reached_by_a_redirect_while_its_own_request_is_in_flight_is_audited_once() {
+    // `/slow` is linked directly and through `/to-slow`. Its first request answers late, so
+    // the redirect reaches it first; the late answer must not make a second page report.
+    let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let router = Router::new()
+        .route(
+            "/",
+            get(|| async {
+                html(page(
+                    "Home",
+                    "The home page.",
+                    "",
+                    "<a href=\"/slow\">Slow</a> <a href=\"/to-slow\">Moved</a>",
+                ))
+            }),
+        )
+        .route(
+            "/slow",
+            get(move || {
+                let requests = requests.clone();
+                async move {
+                    if requests.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+                    }
+                    html(page("Slow", "A slow page.", "", "<p>Slow.</p>"))
+                }
+            }),
+        )
+        .route("/to-slow", get(|| async { Redirect::permanent("/slow") }));
+    let server = FixtureServer::start(router).await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let result = audit_collect(&target, &fixture_options(&server, 10), &())
+        .await
+        .unwrap();
+    let finals: Vec<&str> = result.pages.iter().map(|p| p.final_url.as_str()).collect();
+    let slow = server.url("/slow");
+    assert_eq!(
+        finals.iter().filter(|u| **u == slow).count(),
+        1,
+        "{finals:?}"
+    );
+    assert_eq!(finals.len(), 2, "{finals:?}");
+}
+
+#[tokio::test]
 async fn one_page_is_the_default_and_the_budget_is_respected() {
     let (_server, single) = crawl_fixture(1).await;
     assert_eq!(single.pages.len(), 1);

@@ -275,8 +275,18 @@ impl Crawler<'_> {
     ) -> (UrlId, bool) {
         let final_url = normalise(response_url);
         let final_id = self.facts.urls.intern(final_url.as_str());
+        let visited = |facts: &SiteFacts, id: UrlId| {
+            facts.of(id).is_some_and(|f| {
+                matches!(
+                    f.state,
+                    UrlState::Page | UrlState::Checked | UrlState::Failed
+                )
+            })
+        };
         if final_id == requested {
-            return (final_id, false);
+            // Already reached through a redirect that finished while this request was in
+            // flight: a URL is fetched once, so any state but `Skipped` means another route.
+            return (final_id, visited(&self.facts, final_id));
         }
         if let Some(f) = self.facts.facts.get_mut(&requested) {
             f.state = UrlState::Checked;
@@ -285,15 +295,11 @@ impl Crawler<'_> {
             f.status.get_or_insert(status);
         }
         let depth = self.facts.of(requested).and_then(|f| f.depth);
-        let entry = self
-            .facts
+        self.facts
             .facts
             .entry(final_id)
             .or_insert_with(|| UrlFacts::discovered(depth));
-        let seen = matches!(
-            entry.state,
-            UrlState::Page | UrlState::Checked | UrlState::Failed
-        );
+        let seen = visited(&self.facts, final_id);
         // The target now counts as visited; drop it from the queue if it was waiting.
         self.queue.retain(|(id, _)| *id != final_id);
         (final_id, seen)
