@@ -18,6 +18,34 @@ use scraper::{ElementRef, Html, Selector};
 /// Where an element is in selection order, and which node it is.
 pub type Entry = (u32, NodeId);
 
+/// Values for some of a document's nodes, looked up by node id: facts a page derives once per
+/// element (its links' targets, its tables' grids) and its rules then look up for the element
+/// in hand. Sorted by node id, so a lookup is a binary search and nothing is hashed.
+#[derive(Debug)]
+pub struct ByNode<T>(Vec<(NodeId, T)>);
+
+impl<T> ByNode<T> {
+    /// The value of the node `id`, if it has one.
+    pub fn get(&self, id: NodeId) -> Option<&T> {
+        let at = self.0.binary_search_by_key(&id, |(node, _)| *node).ok()?;
+        Some(&self.0[at].1)
+    }
+}
+
+impl<T> Default for ByNode<T> {
+    fn default() -> Self {
+        ByNode(Vec::new())
+    }
+}
+
+impl<T> FromIterator<(NodeId, T)> for ByNode<T> {
+    fn from_iter<I: IntoIterator<Item = (NodeId, T)>>(values: I) -> Self {
+        let mut values: Vec<(NodeId, T)> = values.into_iter().collect();
+        values.sort_unstable_by_key(|(id, _)| *id);
+        ByNode(values)
+    }
+}
+
 /// The index's maps: short keys hashed with foldhash, which is several times cheaper than
 /// the default SipHash for them (the index hashes every element's name and attributes).
 type KeyMap = HashMap<String, Vec<Entry>, foldhash::fast::RandomState>;
@@ -321,6 +349,25 @@ mod tests {
         assert_eq!(keys_of("x\\:y"), None);
         assert_eq!(keys_of(":not(p)"), None);
         assert_eq!(keys_of("div [a='x, y']"), Some(vec![attribute("a")]));
+    }
+
+    #[test]
+    fn values_are_found_by_node() {
+        let dom = Html::parse_document("<p>a</p><p>b</p><p>c</p>");
+        let ps: Vec<NodeId> = dom
+            .select(&Selector::parse("p").unwrap())
+            .map(|p| p.id())
+            .collect();
+        let by_node: ByNode<usize> = ps
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, id)| (*id, i))
+            .collect();
+        assert_eq!(by_node.get(ps[0]), Some(&2));
+        assert_eq!(by_node.get(ps[2]), Some(&0));
+        assert_eq!(by_node.get(dom.root_element().id()), None);
+        assert_eq!(ByNode::<usize>::default().get(ps[1]), None);
     }
 
     /// The indexed selection finds exactly what scraper's own walk finds, in the same order.

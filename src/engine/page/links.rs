@@ -6,53 +6,49 @@
 //! three times per link showed in profiles. The targets are resolved once, in document
 //! order, and looked up by element.
 
-use ego_tree::NodeId;
 use scraper::ElementRef;
 use url::Url;
 
 use super::Page;
 use super::dom::{self, Attribute};
+use super::index::ByNode;
 use crate::sel;
 
 /// The resolved `href` of each `a[href]` and `area[href]` element, in document order.
 #[derive(Debug, Default)]
 pub struct LinkTargets {
-    /// Element and its `href` resolved with [`dom::resolve`] against the page's base URL
-    /// (`None` when it does not resolve), in document order.
-    targets: Vec<(NodeId, Option<Url>)>,
-    /// Positions in `targets`, sorted by node id for lookups.
-    by_node: Vec<(NodeId, u32)>,
+    /// Each link's `href` resolved with [`dom::resolve`] against the page's base URL (`None`
+    /// when it does not resolve), in document order.
+    targets: Vec<Option<Url>>,
+    /// Each link's position in `targets`.
+    positions: ByNode<usize>,
 }
 
 impl LinkTargets {
     /// Resolves the `href` of every `a[href]` and `area[href]` of `page`.
     pub fn build(page: &Page) -> LinkTargets {
         let base = page.base_url();
-        let targets: Vec<(NodeId, Option<Url>)> = page
-            .select(sel!("a[href], area[href]"))
-            .map(|el| (el.id(), resolved_href(base, el)))
-            .collect();
-        let mut by_node: Vec<(NodeId, u32)> = targets
-            .iter()
-            .enumerate()
-            .map(|(position, (id, _))| (*id, position as u32))
-            .collect();
-        by_node.sort_unstable_by_key(|(id, _)| *id);
-        LinkTargets { targets, by_node }
+        let links: Vec<ElementRef<'_>> = page.select(sel!("a[href], area[href]")).collect();
+        LinkTargets {
+            targets: links.iter().map(|el| resolved_href(base, *el)).collect(),
+            positions: links
+                .iter()
+                .enumerate()
+                .map(|(position, el)| (el.id(), position))
+                .collect(),
+        }
     }
 
     /// The resolved targets in document order (`None` for an `href` that does not resolve).
     pub fn iter(&self) -> impl Iterator<Item = Option<&Url>> {
-        self.targets.iter().map(|(_, url)| url.as_ref())
+        self.targets.iter().map(Option::as_ref)
     }
 
     /// The resolved `href` of `el` when it is one of the indexed links: `Some(None)` when its
     /// `href` does not resolve, `None` when `el` is not an `a[href]` or `area[href]`.
     pub fn get(&self, el: ElementRef<'_>) -> Option<Option<&Url>> {
-        let id = el.id();
-        let at = self.by_node.binary_search_by_key(&id, |(n, _)| *n).ok()?;
-        let position = self.by_node[at].1 as usize;
-        Some(self.targets[position].1.as_ref())
+        let position = *self.positions.get(el.id())?;
+        Some(self.targets[position].as_ref())
     }
 }
 

@@ -441,7 +441,6 @@ fn parse(response: Response, origin: Arc<OriginFacts>, served: Served, max_depth
         origin,
         served,
         notes,
-        derived: std::sync::OnceLock::new(),
-        index: std::sync::OnceLock::new(),
+        derived: super::Derived::default(),
     }
 }

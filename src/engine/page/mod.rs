@@ -80,11 +80,8 @@ pub struct Page {
     pub served: Served,
     /// Things worth telling the reader about how the page was fetched (truncation, decoding).
     pub notes: Vec<String>,
-    /// What is derived from the document on first use: the base URL (many rules resolve
-    /// references), the links resolved against it, and facts several rules share.
-    derived: OnceLock<Derived>,
-    /// Elements by tag and attribute, built on first use (every rule selects elements).
-    index: OnceLock<index::ElementIndex>,
+    /// What is derived from the document on first use (see [`Derived`]).
+    derived: Derived,
 }
 
 impl Page {
@@ -119,31 +116,24 @@ impl Page {
 
     /// The base URL for relative references: `<base href>` when present, else the final URL.
     pub fn base_url(&self) -> &Url {
-        &self.derived().url
-    }
-
-    /// The base URL and what is derived with it, found on first use.
-    fn derived(&self) -> &Derived {
-        self.derived.get_or_init(|| Derived {
-            url: dom::base_url(
+        self.derived.base_url.get_or_init(|| {
+            dom::base_url(
                 self.select(crate::sel!("base[href]")).next(),
                 &self.final_url,
-            ),
-            links: OnceLock::new(),
-            memo: memo::Memo::default(),
+            )
         })
     }
 
     /// The page's value of type `T`, computed by `init` for the first rule that asks and
     /// shared with the others (see [`memo`]).
     pub fn memo<T: std::any::Any + Send + Sync>(&self, init: impl FnOnce(&Page) -> T) -> Arc<T> {
-        self.derived().memo.get_or_init(|| init(self))
+        self.derived.memo.get_or_init(|| init(self))
     }
 
     /// The resolved `href` of every `a[href]` and `area[href]`, in document order, resolved
     /// once on first use (link rules and the crawl's link extraction share them).
     pub fn link_targets(&self) -> &links::LinkTargets {
-        self.derived()
+        self.derived
             .links
             .get_or_init(|| links::LinkTargets::build(self))
     }
@@ -166,7 +156,8 @@ impl Page {
     /// The elements `selector` matches, in the order of [`Html::select`], found through the
     /// page's element index (see [`index`]) rather than a walk of the whole document.
     pub fn select<'a>(&'a self, selector: &'a index::IndexedSelector) -> index::Selection<'a> {
-        self.index
+        self.derived
+            .index
             .get_or_init(|| index::ElementIndex::build(&self.dom))
             .select(&self.dom, selector)
     }
@@ -204,8 +195,7 @@ impl Page {
             origin: Arc::new(OriginFacts::default()),
             served: Served::Remote,
             notes: Vec::new(),
-            derived: OnceLock::new(),
-            index: OnceLock::new(),
+            derived: Derived::default(),
         }
     }
 
@@ -224,13 +214,14 @@ impl Page {
     }
 }
 
-/// What is derived from a page's document on first use: its base URL, the links resolved
-/// against it, and facts several rules share.
-#[derive(Debug)]
+/// What is derived from a page's document, each part on first use; a new page has none of it.
+#[derive(Debug, Default)]
 struct Derived {
-    /// `<base href>` when present, else the final URL.
-    url: Url,
-    /// The page's links resolved against `url`, on first use.
+    /// Elements by tag and attribute (every rule selects elements).
+    index: OnceLock<index::ElementIndex>,
+    /// `<base href>` when present, else the final URL (many rules resolve references).
+    base_url: OnceLock<Url>,
+    /// The page's links resolved against the base URL.
     links: OnceLock<links::LinkTargets>,
     /// Facts several rules derive from the page, by type.
     memo: memo::Memo,

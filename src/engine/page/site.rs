@@ -162,11 +162,6 @@ impl Links {
             Some(previous as UrlId)
         })
     }
-
-    /// True when there are no links.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 impl FromIterator<UrlId> for Links {
@@ -464,7 +459,6 @@ mod tests {
             near.iter().collect::<Vec<_>>(),
             (1000..1100).collect::<Vec<_>>()
         );
-        assert!(Links::default().is_empty());
         assert_eq!(Links::default().iter().count(), 0);
     }
 

@@ -11,8 +11,6 @@ use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ego_tree::NodeId;
-
 use scraper::{ElementRef, Node};
 
 use super::roles::{explicit_role, is_effectively_presentational};
@@ -20,6 +18,7 @@ use crate::engine::page::Page;
 use crate::engine::page::dom::{
     Attribute, collapse_whitespace, element_by_id, is_hidden, self_hidden,
 };
+use crate::engine::page::index::ByNode;
 use crate::sel;
 
 /// Roles whose name comes from their content.
@@ -83,30 +82,22 @@ pub struct Names<'a> {
 
 /// The accessible name of every `a[href]` of a page, computed once per page for the rules
 /// that name links (`link-name`, `identical-links-same-purpose`).
-struct LinkNames {
-    /// Each link's name, sorted by node id.
-    by_node: Vec<(NodeId, String)>,
-}
+struct LinkNames(ByNode<String>);
 
 impl LinkNames {
     /// Names every `a[href]` of the page.
     fn build(page: &Page) -> LinkNames {
         let names = Names::new(page);
-        let mut by_node: Vec<(NodeId, String)> = page
-            .select(sel!("a[href]"))
-            .map(|link| (link.id(), names.name(link)))
-            .collect();
-        by_node.sort_unstable_by_key(|(id, _)| *id);
-        LinkNames { by_node }
+        LinkNames(
+            page.select(sel!("a[href]"))
+                .map(|link| (link.id(), names.name(link)))
+                .collect(),
+        )
     }
 
     /// The name of `el`, when it is one of the page's `a[href]`.
     fn get(&self, el: ElementRef<'_>) -> Option<&str> {
-        let at = self
-            .by_node
-            .binary_search_by_key(&el.id(), |(id, _)| *id)
-            .ok()?;
-        Some(&self.by_node[at].1)
+        self.0.get(el.id()).map(String::as_str)
     }
 }
 

@@ -18,6 +18,7 @@ use super::roles::{is_concrete_role, is_focusable};
 use super::verdict::{Verdict, judge, require};
 use crate::engine::page::Page;
 use crate::engine::page::dom::{Attribute, ancestors_inclusive, text_content, visible_text};
+use crate::engine::page::index::ByNode;
 use crate::engine::rules::{Check, Refs, Rule};
 use crate::sel;
 
@@ -468,45 +469,39 @@ fn is_data_table(table: ElementRef<'_>) -> bool {
 /// The page's data tables, found once and shared (through [`Page::memo`]) by the rules that
 /// lay them out, with each table's grid laid out on first use.
 struct DataTables {
-    /// Each data table in document order, and its grid (`None` when too large to analyse).
-    tables: Vec<(NodeId, OnceLock<Option<Grid>>)>,
-    /// Positions in `tables`, sorted by node id for lookups.
-    by_node: Vec<(NodeId, u32)>,
+    /// The data tables, in document order.
+    tables: Vec<NodeId>,
+    /// Each data table's grid (`None` when too large to analyse).
+    grids: ByNode<OnceLock<Option<Grid>>>,
 }
 
 impl DataTables {
     /// Finds the data tables of `page` (axe's heuristic, [`is_data_table`]).
     fn build(page: &Page) -> DataTables {
-        let tables: Vec<(NodeId, OnceLock<Option<Grid>>)> = page
+        let tables: Vec<NodeId> = page
             .select(sel!("table"))
             .filter(|t| is_data_table(*t))
-            .map(|t| (t.id(), OnceLock::new()))
+            .map(|t| t.id())
             .collect();
-        let mut by_node: Vec<(NodeId, u32)> = tables
-            .iter()
-            .enumerate()
-            .map(|(position, (id, _))| (*id, position as u32))
-            .collect();
-        by_node.sort_unstable_by_key(|(id, _)| *id);
-        DataTables { tables, by_node }
+        let grids = tables.iter().map(|id| (*id, OnceLock::new())).collect();
+        DataTables { tables, grids }
     }
 
     /// The data tables, in document order.
     fn elements<'a>(&self, dom: &'a Html) -> impl Iterator<Item = ElementRef<'a>> {
         self.tables
             .iter()
-            .filter_map(|(id, _)| dom.tree.get(*id).and_then(ElementRef::wrap))
+            .filter_map(|id| dom.tree.get(*id).and_then(ElementRef::wrap))
     }
 
     /// The grid of a data table and its cells' elements; `None` when the table is too large
     /// to analyse (or is not one of the data tables).
     fn grid<'a>(&self, table: ElementRef<'a>) -> Option<(&Grid, Vec<ElementRef<'a>>)> {
-        let at = self
-            .by_node
-            .binary_search_by_key(&table.id(), |(id, _)| *id)
-            .ok()?;
-        let (_, grid) = &self.tables[self.by_node[at].1 as usize];
-        let grid = grid.get_or_init(|| Grid::new(table)).as_ref()?;
+        let grid = self
+            .grids
+            .get(table.id())?
+            .get_or_init(|| Grid::new(table))
+            .as_ref()?;
         let cells = grid.elements(table.tree())?;
         Some((grid, cells))
     }
