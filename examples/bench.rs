@@ -204,7 +204,6 @@ fn populate(store: &Store, owner: &str, n: usize, urls: usize) -> anyhow::Result
                 },
                 security_grade: Some("B"),
                 observatory_score: Some(75),
-                page_count: 0,
                 page_scores: &[],
                 recommendations: &[],
             },

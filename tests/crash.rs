@@ -74,7 +74,6 @@ fn write_forever(db: &str) {
                     scores: Scores::default(),
                     security_grade: None,
                     observatory_score: None,
-                    page_count: pages.len(),
                     page_scores: &[(0, Scores::default())],
                     recommendations: &[],
                 },

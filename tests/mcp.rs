@@ -827,7 +827,6 @@ async fn default_answers_stay_small_on_a_huge_report() {
                 scores: Scores::default(),
                 security_grade: Some("F"),
                 observatory_score: Some(0),
-                page_count: pages.len(),
                 page_scores: &[],
                 recommendations: &recommendations,
             },

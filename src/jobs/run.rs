@@ -94,7 +94,6 @@ pub async fn execute(
                             scores: summary.scores,
                             security_grade: summary.security_grade.as_deref(),
                             observatory_score: summary.observatory_score,
-                            page_count: summary.page_count,
                             page_scores: &summary.page_scores,
                             recommendations: &summary.recommendations,
                         },

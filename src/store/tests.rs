@@ -105,7 +105,6 @@ fn complete(store: &Store, id: &ReportId, url: &str, seo: u8) {
                 scores,
                 security_grade: Some("B"),
                 observatory_score: Some(75),
-                page_count: pages.len(),
                 page_scores: &[],
                 recommendations: &[],
             },

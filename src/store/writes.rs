@@ -44,8 +44,6 @@ pub struct Completion<'a> {
     pub security_grade: Option<&'a str>,
     /// Uncapped Observatory score.
     pub observatory_score: Option<i32>,
-    /// How many pages the report lists (appended while it ran).
-    pub page_count: usize,
     /// The pages' final scores, by position in the page list (pages appended while the audit
     /// ran carry the scores of their own rules; cross-page rules change them at the end).
     pub page_scores: &'a [(usize, Scores)],
@@ -217,9 +215,8 @@ impl Store {
             return Ok(false);
         }
         insert_findings(&tx, id, findings)?;
-        let mut insert_page = tx.prepare_cached(
-            "INSERT OR REPLACE INTO pages (report_id, seq, url, data) VALUES (?, ?, ?, ?)",
-        )?;
+        let mut insert_page =
+            tx.prepare_cached("INSERT INTO pages (report_id, seq, url, data) VALUES (?, ?, ?, ?)")?;
         for (seq, page) in pages {
             let data = serde_json::to_string(page).expect("page reports serialise");
             insert_page.execute(params![id.as_str(), *seq as i64, page.final_url, data])?;
@@ -229,15 +226,16 @@ impl Store {
         Ok(true)
     }
 
-    /// Completes a running report in one transaction: status, scores, pages, recommendations
-    /// and the failing count. A report deleted while it ran is not resurrected.
+    /// Completes a running report in one transaction: status, scores, the pages' final scores,
+    /// recommendations, and the failing and page counts (counted from the rows appended). A report deleted while it ran is not resurrected.
     pub fn finish_report(&self, id: &ReportId, done: Completion<'_>) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let failing: i64 = tx.query_row(
-            "SELECT count(*) FROM findings WHERE report_id = ? AND outcome = 'fail'",
+        let (failing, page_count): (i64, i64) = tx.query_row(
+            "SELECT (SELECT count(*) FROM findings WHERE report_id = ?1 AND outcome = 'fail'),
+                    (SELECT count(*) FROM pages WHERE report_id = ?1)",
             [id.as_str()],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let s = done.scores;
         let recommendations =
@@ -260,7 +258,7 @@ impl Store {
                 done.security_grade,
                 done.observatory_score,
                 failing,
-                done.page_count as i64,
+                page_count,
                 recommendations,
                 id.as_str(),
             ],
