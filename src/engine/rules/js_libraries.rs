@@ -254,22 +254,27 @@ pub fn from_banner(text: &str) -> Option<Detected> {
 /// `first` finds the banner's first word.
 fn banner_version(text: &str, banner: &str, first: &memmem::Finder<'_>) -> Option<String> {
     let first_len = first.needle().len();
-    first.find_iter(text.as_bytes()).find_map(|start| {
-        let mut pos = start + first_len;
-        for token in banner.split(' ').skip(1) {
-            let tail = &text[pos..];
-            let space = tail.len() - tail.trim_start().len();
-            if space == 0 || !tail[space..].starts_with(token) {
-                return None;
-            }
-            pos += space + token.len();
+    first
+        .find_iter(text.as_bytes())
+        .find_map(|start| version_after_banner(text, start + first_len, banner))
+}
+
+/// The version after the rest of `banner` (its words after the first), which must follow
+/// `text[pos..]`, each word after one or more whitespace characters.
+fn version_after_banner(text: &str, mut pos: usize, banner: &str) -> Option<String> {
+    for token in banner.split(' ').skip(1) {
+        let tail = &text[pos..];
+        let space = tail.len() - tail.trim_start().len();
+        if space == 0 || !tail[space..].starts_with(token) {
+            return None;
         }
-        let version: String = text[pos..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
-            .collect();
-        looks_like_version(&version).then_some(version)
-    })
+        pos += space + token.len();
+    }
+    let version: String = text[pos..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+        .collect();
+    looks_like_version(&version).then_some(version)
 }
 
 const fn advisory(
@@ -867,27 +872,12 @@ pub static LIBRARIES: &[Library] = &[
 mod tests {
     use super::*;
 
-    /// `banner_version` as first written, with `str::match_indices`.
+    /// `banner_version` as first written: the banner's first word found with
+    /// `str::match_indices`.
     fn banner_version_reference(text: &str, banner: &str) -> Option<String> {
-        let mut tokens = banner.split(' ');
-        let first = tokens.next().filter(|t| !t.is_empty())?;
-        let rest: Vec<&str> = tokens.collect();
-        text.match_indices(first).find_map(|(start, _)| {
-            let mut pos = start + first.len();
-            for token in &rest {
-                let tail = &text[pos..];
-                let space = tail.len() - tail.trim_start().len();
-                if space == 0 || !tail[space..].starts_with(token) {
-                    return None;
-                }
-                pos += space + token.len();
-            }
-            let version: String = text[pos..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
-                .collect();
-            looks_like_version(&version).then_some(version)
-        })
+        let first = first_word(banner)?;
+        text.match_indices(first)
+            .find_map(|(start, _)| version_after_banner(text, start + first.len(), banner))
     }
 
     /// The prebuilt finders find what `match_indices` found, banner by banner.
