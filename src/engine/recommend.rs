@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::score::{PageScoreState, score_site};
+use super::score::{PageScoreState, PageStates};
 use crate::report::{Finding, Gain, Place, Recommendation, Severity, Text};
 
 /// How many places are listed per recommendation.
@@ -75,14 +75,14 @@ impl RecommendationBuilder {
     }
 
     /// Ranks the recommendations, with gains computed against the pages' scoring states.
-    pub fn build(self, pages: &[PageScoreState]) -> Vec<Recommendation> {
-        let baseline = score_site(pages, &[]).scores;
+    pub fn build(self, pages: &PageStates) -> Vec<Recommendation> {
+        let baseline = pages.site_scores(&[]).scores;
         let mut out: Vec<Recommendation> = self
             .rules
             .into_iter()
             .map(|(rule_id, failures)| {
                 let first = failures.first;
-                let fixed = score_site(pages, &[rule_id.as_ref()]).scores;
+                let fixed = pages.site_scores(&[rule_id.as_ref()]).scores;
                 let delta = |after: Option<u8>, before: Option<u8>| {
                     i32::from(after.unwrap_or(0)) - i32::from(before.unwrap_or(0))
                 };
@@ -135,7 +135,7 @@ impl RecommendationBuilder {
 }
 
 /// The scoring states of the pages of a list of findings, in page order of first appearance.
-pub fn page_states(findings: &[Finding]) -> Vec<PageScoreState> {
+pub fn page_states(findings: &[Finding]) -> PageStates {
     let mut order: Vec<&str> = Vec::new();
     let mut by_page: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in findings {
@@ -200,7 +200,7 @@ mod tests {
         let html = r#"<!doctype html><html lang="en"><head><title>T</title></head>
                <body><img src="a.png"><img src="b.png"></body></html>"#;
         let mut builder = RecommendationBuilder::default();
-        let mut states = Vec::new();
+        let mut states = PageStates::default();
         for url in ["https://site.example/", "https://site.example/b"] {
             let result = check_page(&Page::from_html(url, html));
             builder.add_batch(&result.findings);

@@ -13,7 +13,7 @@
 //! - `overall` is the mean of the category scores present (equal weights).
 //! - A site's scores are the means of its pages' scores (see README).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::engine::rules;
 use crate::report::{Category, Finding, Outcome, Scores, Text};
@@ -174,25 +174,27 @@ impl Modifiers {
     }
 }
 
-/// A rule that did not fully pass, as a page's state keeps it: 16 bytes, the rule named by its
-/// index in the catalogue and its weight read from there (a crawl keeps these for every page).
+/// A rule that did not fully pass, as a page's state keeps it: 6 bytes. The rule is named by
+/// its index in the catalogue, which gives its category and weight; the score is kept in
+/// hundredths (every score a rule gives is a whole number of hundredths: 0, 1 or a log-normal
+/// score floored to two decimals). A crawl keeps these for every page.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Imperfect {
-    score: f64,
     /// Index in [`rules::all_rules`].
     rule: u16,
     /// Security modifier; [`Imperfect::NO_MODIFIER`] when there is none.
     modifier: i16,
-    category: Category,
-    failed: bool,
-    observatory: bool,
+    hundredths: u8,
+    flags: u8,
 }
 
 impl Imperfect {
     const NO_MODIFIER: i16 = i16::MIN;
+    const FAILED: u8 = 1;
+    const OBSERVATORY: u8 = 2;
 
     /// The compact form of a result, when the catalogue knows its rule with the same category
-    /// and weight and its modifier fits.
+    /// and weight, its score is a whole number of hundredths and its modifier fits.
     fn compact(result: &RuleResult) -> Option<Imperfect> {
         let rule = rules::index_of(&result.rule_id)?;
         let info = &rules::all_rules()[usize::from(rule)];
@@ -202,22 +204,38 @@ impl Imperfect {
                 .ok()
                 .filter(|m| *m != Imperfect::NO_MODIFIER)?,
         };
-        (info.category == result.category && info.weight == result.weight).then_some(Imperfect {
-            score: result.score,
-            rule,
-            modifier,
-            category: result.category,
-            failed: result.failed,
-            observatory: result.observatory,
-        })
+        let hundredths = (result.score * 100.0).round();
+        let exact = (0.0..=100.0).contains(&hundredths) && hundredths / 100.0 == result.score;
+        let flags = if result.failed { Imperfect::FAILED } else { 0 }
+            | if result.observatory {
+                Imperfect::OBSERVATORY
+            } else {
+                0
+            };
+        (exact && info.category == result.category && info.weight == result.weight).then_some(
+            Imperfect {
+                rule,
+                modifier,
+                hundredths: hundredths as u8,
+                flags,
+            },
+        )
     }
 
-    fn weight(&self) -> f64 {
-        rules::all_rules()[usize::from(self.rule)].weight
+    fn info(&self) -> &'static rules::RuleInfo {
+        &rules::all_rules()[usize::from(self.rule)]
+    }
+
+    fn score(&self) -> f64 {
+        f64::from(self.hundredths) / 100.0
     }
 
     fn modifier(&self) -> Option<i32> {
         (self.modifier != Imperfect::NO_MODIFIER).then_some(i32::from(self.modifier))
+    }
+
+    fn observatory(&self) -> bool {
+        self.flags & Imperfect::OBSERVATORY != 0
     }
 }
 
@@ -236,19 +254,13 @@ impl<'a> Fixed<'a> {
     }
 }
 
-/// One page's scoring state: per-category sums plus the rules that did not fully pass, which
-/// is enough to re-score the page exactly with any rules treated as fixed. Compact, so a crawl
-/// can keep one per page.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PageScoreState {
+/// What every counted result adds to a page: per-category weighted sums and the security
+/// modifiers' totals.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Totals {
     sums: [(f64, f64); 5],
     security: Modifiers,
     observatory: Modifiers,
-    /// Imperfect results of catalogue rules, without spare capacity.
-    imperfect: Box<[Imperfect]>,
-    /// Imperfect results the compact form cannot hold (a rule this version does not know, as
-    /// in a report stored by another version); usually empty.
-    others: Vec<RuleResult>,
 }
 
 fn category_index(category: Category) -> usize {
@@ -256,6 +268,89 @@ fn category_index(category: Category) -> usize {
         .iter()
         .position(|c| *c == category)
         .expect("every category is in ALL")
+}
+
+impl Totals {
+    /// Adds a result to the sums; true when it did not fully pass (and must be kept to score
+    /// the page as if it were fixed).
+    fn count(&mut self, result: &RuleResult) -> bool {
+        if result.category == Category::Security {
+            let m = result.modifier.unwrap_or(0);
+            self.security.add(m);
+            if result.observatory {
+                self.observatory.add(m);
+            }
+        } else {
+            let sum = &mut self.sums[category_index(result.category)];
+            sum.0 += result.score * result.weight;
+            sum.1 += result.weight;
+        }
+        result.failed || result.score < 1.0 || result.modifier.is_some_and(|m| m < 0)
+    }
+
+    /// The scores, with the rules in `fixed` among `imperfect` and `others` treated as passed.
+    fn card<'a>(
+        mut self,
+        imperfect: impl Iterator<Item = &'a Imperfect>,
+        others: &[RuleResult],
+        fixed: &Fixed<'_>,
+    ) -> ScoreCard {
+        let mut fix = |category: Category, score: f64, weight: f64, m: Option<i32>, obs: bool| {
+            if category == Category::Security {
+                let m = m.unwrap_or(0);
+                self.security = self.security.fixing(m);
+                if obs {
+                    self.observatory = self.observatory.fixing(m);
+                }
+            } else {
+                self.sums[category_index(category)].0 += (1.0 - score) * weight;
+            }
+        };
+        if !fixed.indices.is_empty() {
+            for r in imperfect.filter(|r| fixed.indices.contains(&r.rule)) {
+                let info = r.info();
+                fix(
+                    info.category,
+                    r.score(),
+                    info.weight,
+                    r.modifier(),
+                    r.observatory(),
+                );
+            }
+        }
+        for r in others
+            .iter()
+            .filter(|r| fixed.ids.contains(&r.rule_id.as_ref()))
+        {
+            fix(r.category, r.score, r.weight, r.modifier, r.observatory);
+        }
+        let mut card = ScoreCard::default();
+        for (i, category) in Category::ALL.into_iter().enumerate() {
+            let value = if category == Category::Security {
+                self.security.score().map(|s| s.min(100) as u8)
+            } else {
+                let (sum, weight) = self.sums[i];
+                (weight > 0.0).then(|| (sum / weight * 100.0).round().clamp(0.0, 100.0) as u8)
+            };
+            card.scores.set(category, value);
+        }
+        card.observatory_score = self.observatory.score();
+        card.scores.overall = overall(&card.scores);
+        card
+    }
+}
+
+/// One page's scoring state: per-category sums plus the rules that did not fully pass, which
+/// is enough to re-score the page exactly with any rules treated as fixed. A crawl moves each
+/// into [`PageStates`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageScoreState {
+    totals: Totals,
+    /// Imperfect results of catalogue rules.
+    imperfect: Vec<Imperfect>,
+    /// Imperfect results the compact form cannot hold (a rule this version does not know, as
+    /// in a report stored by another version); usually empty.
+    others: Vec<RuleResult>,
 }
 
 impl PageScoreState {
@@ -293,100 +388,131 @@ impl PageScoreState {
             entry.failed |= failed;
         }
         let mut state = PageScoreState::default();
-        let mut imperfect = Vec::new();
         for result in results.into_values() {
-            state.count(&result, &mut imperfect);
+            state.add(result);
         }
-        state.imperfect = imperfect.into_boxed_slice();
         state
     }
 
     /// Adds one rule's result.
     pub fn add(&mut self, result: RuleResult) {
-        let mut imperfect = Vec::new();
-        self.count(&result, &mut imperfect);
-        if !imperfect.is_empty() {
-            let mut all = std::mem::take(&mut self.imperfect).into_vec();
-            all.append(&mut imperfect);
-            self.imperfect = all.into_boxed_slice();
-        }
-    }
-
-    /// Adds a result to the sums; an imperfect one is pushed to `imperfect` (or kept in full).
-    fn count(&mut self, result: &RuleResult, imperfect: &mut Vec<Imperfect>) {
-        if result.category == Category::Security {
-            let m = result.modifier.unwrap_or(0);
-            self.security.add(m);
-            if result.observatory {
-                self.observatory.add(m);
-            }
-        } else {
-            let sum = &mut self.sums[category_index(result.category)];
-            sum.0 += result.score * result.weight;
-            sum.1 += result.weight;
-        }
-        if result.failed || result.score < 1.0 || result.modifier.is_some_and(|m| m < 0) {
-            match Imperfect::compact(result) {
-                Some(compact) => imperfect.push(compact),
-                None => self.others.push(result.clone()),
+        if self.totals.count(&result) {
+            match Imperfect::compact(&result) {
+                Some(compact) => self.imperfect.push(compact),
+                None => self.others.push(result),
             }
         }
     }
 
     /// The page's scores.
     pub fn scores(&self) -> ScoreCard {
-        self.scores_with(&Fixed::new(&[]))
+        self.scores_fixing(&[])
     }
 
     /// The page's scores if the rules in `fixed` passed.
     pub fn scores_fixing(&self, fixed: &[&str]) -> ScoreCard {
-        self.scores_with(&Fixed::new(fixed))
+        self.totals
+            .card(self.imperfect.iter(), &self.others, &Fixed::new(fixed))
+    }
+}
+
+/// Results added to a page of [`PageStates`] after it was pushed (the cross-page rules), and
+/// results the compact form cannot hold.
+#[derive(Debug, Clone, Default)]
+struct Later {
+    imperfect: Vec<Imperfect>,
+    others: Vec<RuleResult>,
+}
+
+/// The scoring states of many pages, column-wise: each page costs its totals and 6 bytes per
+/// rule that did not fully pass, in a few large vectors instead of an allocation per page (a
+/// crawl keeps one state per page until the site is scored).
+#[derive(Debug, Clone, Default)]
+pub struct PageStates {
+    totals: Vec<Totals>,
+    imperfect: Vec<Imperfect>,
+    /// Where each page's results end in `imperfect`.
+    ends: Vec<u32>,
+    later: HashMap<u32, Later>,
+}
+
+impl PageStates {
+    /// Adds a page's state; returns its index.
+    pub fn push(&mut self, state: PageScoreState) -> usize {
+        let page = self.totals.len();
+        self.totals.push(state.totals);
+        self.imperfect.extend_from_slice(&state.imperfect);
+        self.ends
+            .push(u32::try_from(self.imperfect.len()).expect("fewer than 2^32 imperfect results"));
+        if !state.others.is_empty() {
+            self.later_of(page).others = state.others;
+        }
+        page
     }
 
-    fn scores_with(&self, fixed: &Fixed<'_>) -> ScoreCard {
-        let mut sums = self.sums;
-        let mut security = self.security;
-        let mut observatory = self.observatory;
-        let mut fix = |category: Category, score: f64, weight: f64, m: Option<i32>, obs: bool| {
-            if category == Category::Security {
-                let m = m.unwrap_or(0);
-                security = security.fixing(m);
-                if obs {
-                    observatory = observatory.fixing(m);
-                }
-            } else {
-                sums[category_index(category)].0 += (1.0 - score) * weight;
-            }
-        };
-        if !fixed.indices.is_empty() {
-            for r in self
-                .imperfect
-                .iter()
-                .filter(|r| fixed.indices.contains(&r.rule))
-            {
-                fix(r.category, r.score, r.weight(), r.modifier(), r.observatory);
+    fn later_of(&mut self, page: usize) -> &mut Later {
+        self.later
+            .entry(u32::try_from(page).expect("fewer than 2^32 pages"))
+            .or_default()
+    }
+
+    /// Adds one rule's result to page `page`.
+    pub fn add(&mut self, page: usize, result: RuleResult) {
+        if self.totals[page].count(&result) {
+            let later = self.later_of(page);
+            match Imperfect::compact(&result) {
+                Some(compact) => later.imperfect.push(compact),
+                None => later.others.push(result),
             }
         }
-        for r in self
-            .others
-            .iter()
-            .filter(|r| fixed.ids.contains(&r.rule_id.as_ref()))
-        {
-            fix(r.category, r.score, r.weight, r.modifier, r.observatory);
+    }
+
+    /// How many pages there are.
+    pub fn len(&self) -> usize {
+        self.totals.len()
+    }
+
+    /// True when there is no page.
+    pub fn is_empty(&self) -> bool {
+        self.totals.is_empty()
+    }
+
+    /// The scores of page `page`.
+    pub fn scores(&self, page: usize) -> ScoreCard {
+        self.card(page, &Fixed::new(&[]))
+    }
+
+    fn card(&self, page: usize, fixed: &Fixed<'_>) -> ScoreCard {
+        let start = page.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
+        let own = self.imperfect[start..self.ends[page] as usize].iter();
+        match self.later.get(&(page as u32)) {
+            Some(later) => {
+                self.totals[page].card(own.chain(&later.imperfect), &later.others, fixed)
+            }
+            None => self.totals[page].card(own, &[], fixed),
         }
-        let mut card = ScoreCard::default();
-        for (i, category) in Category::ALL.into_iter().enumerate() {
-            let value = if category == Category::Security {
-                security.score().map(|s| s.min(100) as u8)
-            } else {
-                let (sum, weight) = sums[i];
-                (weight > 0.0).then(|| (sum / weight * 100.0).round().clamp(0.0, 100.0) as u8)
-            };
-            card.scores.set(category, value);
+    }
+
+    /// The site's scores (with some rules treated as fixed): per category the mean of the
+    /// pages' scores; the Observatory score is the first (start) page's.
+    pub fn site_scores(&self, fixed: &[&str]) -> ScoreCard {
+        let fixed = Fixed::new(fixed);
+        let cards: Vec<ScoreCard> = (0..self.len()).map(|p| self.card(p, &fixed)).collect();
+        let scores: Vec<Scores> = cards.iter().map(|c| c.scores).collect();
+        ScoreCard {
+            scores: combine_pages(&scores),
+            observatory_score: cards.first().and_then(|c| c.observatory_score),
         }
-        card.observatory_score = observatory.score();
-        card.scores.overall = overall(&card.scores);
-        card
+    }
+}
+
+impl FromIterator<PageScoreState> for PageStates {
+    fn from_iter<I: IntoIterator<Item = PageScoreState>>(states: I) -> Self {
+        let mut all = PageStates::default();
+        for state in states {
+            all.push(state);
+        }
+        all
     }
 }
 
@@ -394,18 +520,6 @@ impl PageScoreState {
 /// to compute exactly what fixing a rule would gain).
 pub fn score_page(findings: &[&Finding], treat_as_passed: &[&str]) -> ScoreCard {
     PageScoreState::from_findings(findings.iter().copied()).scores_fixing(treat_as_passed)
-}
-
-/// A site's scores from its pages' states (with some rules treated as fixed): per category the
-/// mean of the pages' scores; the Observatory score is the first (start) page's.
-pub fn score_site(pages: &[PageScoreState], fixed: &[&str]) -> ScoreCard {
-    let fixed = Fixed::new(fixed);
-    let cards: Vec<ScoreCard> = pages.iter().map(|p| p.scores_with(&fixed)).collect();
-    let scores: Vec<Scores> = cards.iter().map(|c| c.scores).collect();
-    ScoreCard {
-        scores: combine_pages(&scores),
-        observatory_score: cards.first().and_then(|c| c.observatory_score),
-    }
 }
 
 /// The mean of the category scores present, rounded.
@@ -498,7 +612,7 @@ mod tests {
 
     #[test]
     fn compact_and_full_results_score_alike() {
-        assert_eq!(std::mem::size_of::<Imperfect>(), 16);
+        assert_eq!(std::mem::size_of::<Imperfect>(), 6);
         let seo = first_rule(Category::Seo);
         let known = RuleResult {
             score: 0.25,
@@ -534,6 +648,13 @@ mod tests {
         }]);
         assert_eq!(reweighted.others.len(), 1);
         assert_eq!(reweighted.scores().scores.seo, Some(25));
+        // So is a score that is not a whole number of hundredths.
+        let fine = state(&[&RuleResult {
+            score: 0.254,
+            ..known.clone()
+        }]);
+        assert_eq!((fine.imperfect.len(), fine.others.len()), (0, 1));
+        assert_eq!(fine.scores().scores.seo, Some(25));
 
         // Security: Observatory modifiers survive the compact form.
         let security = first_rule(Category::Security);
@@ -556,6 +677,116 @@ mod tests {
             compact.scores_fixing(&[security.id]).observatory_score,
             Some(100)
         );
+    }
+
+    /// Pages with failures, partial scores, Observatory modifiers and an unknown rule.
+    fn sample_pages() -> Vec<Vec<RuleResult>> {
+        let seo = first_rule(Category::Seo);
+        let a11y = first_rule(Category::Accessibility);
+        let security = first_rule(Category::Security);
+        let failing = |info: &rules::RuleInfo, score: f64| RuleResult {
+            score,
+            failed: score == 0.0,
+            ..result(info.id, info.category, info.weight)
+        };
+        vec![
+            vec![
+                failing(seo, 0.0),
+                failing(a11y, 0.57),
+                result("seo.other", Category::Seo, 3.0),
+                RuleResult {
+                    modifier: Some(-20),
+                    observatory: true,
+                    ..failing(security, 0.0)
+                },
+            ],
+            vec![result("seo.other", Category::Seo, 3.0), failing(a11y, 0.0)],
+            vec![
+                RuleResult {
+                    rule_id: "seo.retired".into(),
+                    ..failing(seo, 0.0)
+                },
+                failing(seo, 0.31),
+            ],
+        ]
+    }
+
+    #[test]
+    fn column_states_score_like_page_states() {
+        let seo = first_rule(Category::Seo);
+        let a11y = first_rule(Category::Accessibility);
+        let security = first_rule(Category::Security);
+        let pages: Vec<PageScoreState> = sample_pages()
+            .into_iter()
+            .map(|results| {
+                let mut state = PageScoreState::default();
+                results.into_iter().for_each(|r| state.add(r));
+                state
+            })
+            .collect();
+        let mut columns: PageStates = pages.iter().cloned().collect();
+        assert_eq!(columns.len(), 3);
+        let fixes: [&[&str]; 5] = [
+            &[],
+            &[seo.id],
+            &[a11y.id, security.id],
+            &["seo.retired"],
+            &[seo.id, "seo.retired"],
+        ];
+        let check = |columns: &PageStates, pages: &[PageScoreState]| {
+            for fixed in fixes {
+                for (i, page) in pages.iter().enumerate() {
+                    if fixed.is_empty() {
+                        assert_eq!(columns.scores(i), page.scores());
+                    }
+                    assert_eq!(
+                        columns.card(i, &Fixed::new(fixed)),
+                        page.scores_fixing(fixed)
+                    );
+                }
+                let cards: Vec<Scores> = pages
+                    .iter()
+                    .map(|p| p.scores_fixing(fixed).scores)
+                    .collect();
+                let site = columns.site_scores(fixed);
+                assert_eq!(site.scores, combine_pages(&cards));
+                assert_eq!(
+                    site.observatory_score,
+                    pages[0].scores_fixing(fixed).observatory_score
+                );
+            }
+        };
+        check(&columns, &pages);
+        assert!(columns.site_scores(&[]).scores.seo < columns.site_scores(&[seo.id]).scores.seo);
+        // Results added later (the cross-page rules) count like the page's own.
+        let mut pages = pages;
+        let late = [
+            (
+                1,
+                RuleResult {
+                    failed: true,
+                    score: 0.0,
+                    ..result(seo.id, Category::Seo, seo.weight)
+                },
+            ),
+            (1, result("seo.other", Category::Seo, 3.0)),
+            (
+                2,
+                RuleResult {
+                    rule_id: "seo.late-unknown".into(),
+                    failed: true,
+                    score: 0.0,
+                    ..result(seo.id, Category::Seo, 1.0)
+                },
+            ),
+        ];
+        for (page, r) in late {
+            pages[page].add(r.clone());
+            columns.add(page, r);
+        }
+        check(&columns, &pages);
+        // The failure added to page 1 lowered its SEO score.
+        assert!(columns.scores(1).scores.seo < Some(100));
     }
 
     #[test]

@@ -13,13 +13,13 @@ use super::robots::RobotsRules;
 use super::{CrawlOptions, Scope, retry, sitemaps};
 use crate::engine::fetch::{FetchError, Response, millis};
 use crate::engine::page::site::{
-    Extracted, Links, PageFacts, SiteFacts, UrlFacts, UrlId, UrlState, extract, normalise,
+    Extracted, NewPage, SiteFacts, UrlId, UrlState, extract, normalise,
 };
 use crate::engine::page::{OriginFacts, PageLoader};
 use crate::engine::progress::{Phase, Progress, ProgressEvent};
 use crate::engine::recommend::RecommendationBuilder;
 use crate::engine::rules::site::{RULES as SITE_RULES, SiteCheck};
-use crate::engine::score::{PageScoreState, RuleResult, score_site};
+use crate::engine::score::{PageScoreState, PageStates, RuleResult};
 use crate::engine::{AuditError, AuditSink, AuditSummary, SinkBatch, page_report, rules};
 use crate::report::{Bytes, Evidence, Finding, Outcome, PageReport, Scores, Timings};
 
@@ -152,9 +152,9 @@ struct Crawler<'a> {
     facts: SiteFacts,
     queue: VecDeque<(UrlId, Option<u32>)>,
     fetched: usize,
-    /// Scoring states of the audited pages, and their URLs and positions in the page list
-    /// (parallel vectors; the states are a crawl's largest retained facts).
-    states: Vec<PageScoreState>,
+    /// Scoring states of the audited pages (column-wise), and their URLs and positions in the
+    /// page list, by the same index.
+    states: PageStates,
     state_pages: Vec<(UrlId, usize)>,
     /// Page reports handed to the sink or waiting for it.
     pages_written: usize,
@@ -171,7 +171,7 @@ struct Crawler<'a> {
 
 impl Crawler<'_> {
     fn discovered_total(&self) -> usize {
-        (self.facts.facts.len() - self.blocked).min(self.input.options.max_pages)
+        (self.facts.known() - self.blocked).min(self.input.options.max_pages)
     }
 
     fn report_progress(&self, message: &str) {
@@ -190,7 +190,7 @@ impl Crawler<'_> {
             return None;
         }
         let id = self.facts.urls.intern(url.as_str());
-        if let Some(existing) = self.facts.facts.get_mut(&id) {
+        if let Some(existing) = self.facts.of_mut(id) {
             if let (Some(new), Some(old)) = (depth, existing.depth)
                 && new < old
             {
@@ -200,18 +200,17 @@ impl Crawler<'_> {
             }
             return Some(id);
         }
-        let mut facts = UrlFacts::discovered(depth);
+        let facts = self.facts.entry(id, depth);
         if !self.input.options.ignore_robots && !self.robots.allowed(&url) {
             facts.state = UrlState::BlockedByRobots;
             self.blocked += 1;
         } else if self.scope.matches(&url) {
             self.queue.push_back((id, depth));
         }
-        self.facts.facts.insert(id, facts);
         Some(id)
     }
 
-    fn follow_links(&mut self, extracted: &Extracted, depth: Option<u32>) -> Links {
+    fn follow_links(&mut self, extracted: &Extracted, depth: Option<u32>) -> Vec<UrlId> {
         let follow = depth.is_none_or(|d| self.input.options.max_depth.is_none_or(|max| d < max));
         let next = depth.map(|d| d + 1);
         let mut links = Vec::with_capacity(extracted.links.len());
@@ -223,10 +222,7 @@ impl Crawler<'_> {
                 let url = normalise(link);
                 self.scope.same_site(&url).then(|| {
                     let id = self.facts.urls.intern(url.as_str());
-                    self.facts
-                        .facts
-                        .entry(id)
-                        .or_insert_with(|| UrlFacts::discovered(next));
+                    self.facts.entry(id, next);
                     id
                 })
             };
@@ -243,25 +239,34 @@ impl Crawler<'_> {
                 self.discover(url, next);
             }
         }
-        links.into_iter().collect()
+        links
     }
 
-    fn intern_page(&mut self, extracted: Extracted, links: Links) -> PageFacts {
+    /// Records an audited page's facts.
+    fn add_page_facts(&mut self, id: UrlId, status: u16, extracted: Extracted, depth: Option<u32>) {
+        let links = self.follow_links(&extracted, depth);
         let mut intern = |u: &Url| self.facts.urls.intern(normalise(u).as_str());
-        PageFacts {
-            canonical: extracted.canonical.as_ref().map(&mut intern),
-            hreflang: extracted
-                .hreflang
-                .iter()
-                .map(|(lang, u)| (lang.as_str().into(), intern(u)))
-                .collect(),
-            title: extracted.title.map(String::into_boxed_str),
-            description: extracted.description.map(String::into_boxed_str),
-            lang: extracted.lang.map(String::into_boxed_str),
-            noindex: extracted.noindex,
-            links,
-            content_hash: extracted.content_hash,
-        }
+        let canonical = extracted.canonical.as_ref().map(&mut intern);
+        let hreflang = extracted
+            .hreflang
+            .iter()
+            .map(|(lang, u)| (lang.as_str().into(), intern(u)))
+            .collect();
+        self.facts.add_page(
+            id,
+            depth,
+            NewPage {
+                status,
+                title: extracted.title.as_deref(),
+                description: extracted.description.as_deref(),
+                lang: extracted.lang.as_deref(),
+                canonical,
+                noindex: extracted.noindex,
+                hreflang,
+                links: &links,
+                content_hash: extracted.content_hash,
+            },
+        );
     }
 
     /// Records that `requested` ended at `response_url`; returns the final id and whether it
@@ -288,17 +293,14 @@ impl Crawler<'_> {
             // flight: a URL is fetched once, so any state but `Skipped` means another route.
             return (final_id, visited(&self.facts, final_id));
         }
-        if let Some(f) = self.facts.facts.get_mut(&requested) {
+        if let Some(f) = self.facts.of_mut(requested) {
             f.state = UrlState::Checked;
             f.redirected_to = Some(final_id);
             f.hops = hops;
             f.status.get_or_insert(status);
         }
         let depth = self.facts.of(requested).and_then(|f| f.depth);
-        self.facts
-            .facts
-            .entry(final_id)
-            .or_insert_with(|| UrlFacts::discovered(depth));
+        self.facts.entry(final_id, depth);
         let seen = visited(&self.facts, final_id);
         // The target now counts as visited; drop it from the queue if it was waiting.
         self.queue.retain(|(id, _)| *id != final_id);
@@ -322,16 +324,7 @@ impl Crawler<'_> {
                 if seen {
                     return Ok(());
                 }
-                let links = self.follow_links(&extracted, depth);
-                let page = self.intern_page(extracted, links);
-                let f = self
-                    .facts
-                    .facts
-                    .entry(id)
-                    .or_insert_with(|| UrlFacts::discovered(depth));
-                f.state = UrlState::Page;
-                f.status = Some(report.status);
-                f.page = Some(Box::new(page));
+                self.add_page_facts(id, report.status, extracted, depth);
                 self.states.push(state);
                 self.state_pages.push((id, self.pages_written));
                 self.add_page(report);
@@ -347,11 +340,7 @@ impl Crawler<'_> {
                 if seen {
                     return Ok(());
                 }
-                let f = self
-                    .facts
-                    .facts
-                    .entry(id)
-                    .or_insert_with(|| UrlFacts::discovered(depth));
+                let f = self.facts.entry(id, depth);
                 f.state = UrlState::Checked;
                 f.status = Some(report.status);
                 self.add_page(*report);
@@ -361,9 +350,9 @@ impl Crawler<'_> {
                 error,
                 redirect_loop,
             } => {
-                if let Some(f) = self.facts.facts.get_mut(&requested) {
+                if let Some(f) = self.facts.of_mut(requested) {
                     f.state = UrlState::Failed;
-                    f.error = Some(error);
+                    f.error = Some(error.into());
                     f.redirect_loop = redirect_loop;
                 }
             }
@@ -389,13 +378,12 @@ impl Crawler<'_> {
         }
         for url in &found.urls {
             let url = rebased(url, self.input.rebase.as_ref());
-            if let Some(id) = self.discover(&url, None) {
-                if let Some(f) = self.facts.facts.get_mut(&id) {
-                    f.in_sitemap = true;
-                }
-                if !self.facts.sitemap.contains(&id) {
-                    self.facts.sitemap.push(id);
-                }
+            if let Some(id) = self.discover(&url, None)
+                && let Some(f) = self.facts.of_mut(id)
+                && !f.in_sitemap
+            {
+                f.in_sitemap = true;
+                self.facts.sitemap.push(id);
             }
         }
     }
@@ -461,17 +449,20 @@ impl Crawler<'_> {
                             },
                         ));
                     }
-                    for ((id, _), state) in self.state_pages.iter().zip(&mut self.states) {
+                    for (page, (id, _)) in self.state_pages.iter().enumerate() {
                         let failed = failing_pages.contains_key(id);
-                        state.add(RuleResult {
-                            rule_id: info.id.into(),
-                            category: info.category,
-                            weight: info.weight,
-                            score: if failed { 0.0 } else { 1.0 },
-                            failed,
-                            modifier: None,
-                            observatory: false,
-                        });
+                        self.states.add(
+                            page,
+                            RuleResult {
+                                rule_id: info.id.into(),
+                                category: info.category,
+                                weight: info.weight,
+                                score: if failed { 0.0 } else { 1.0 },
+                                failed,
+                                modifier: None,
+                                observatory: false,
+                            },
+                        );
                     }
                 }
             }
@@ -523,8 +514,8 @@ impl Crawler<'_> {
         let page_scores: Vec<(usize, Scores)> = self
             .state_pages
             .iter()
-            .zip(&states)
-            .map(|((_, seq), state)| (*seq, state.scores().scores))
+            .enumerate()
+            .map(|(page, (_, seq))| (*seq, states.scores(page).scores))
             .collect();
         if deadline_hit {
             self.notes.push(format!(
@@ -535,9 +526,8 @@ impl Crawler<'_> {
         }
         let skipped = self
             .facts
-            .facts
-            .values()
-            .filter(|f| f.state == UrlState::Skipped)
+            .iter()
+            .filter(|(_, f)| f.state == UrlState::Skipped)
             .count();
         if skipped > 0 && self.input.options.max_pages > 1 {
             self.notes.push(format!(
@@ -553,7 +543,7 @@ impl Crawler<'_> {
             self.pending.pages.push((0, first));
         }
         self.flush().await?;
-        let card = score_site(&states, &[]);
+        let card = states.site_scores(&[]);
         Ok(AuditSummary {
             page_count: self.pages_written,
             page_scores,
@@ -629,19 +619,18 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         let site = start_final.clone();
         tokio::spawn(async move { sitemaps::read(&fetcher, &site, &listed, rebase.as_ref()).await })
     });
+    let mut facts = SiteFacts::default();
+    facts.robots_applied = !input.options.ignore_robots;
     let mut crawler = Crawler {
         scope,
         origin,
-        facts: SiteFacts {
-            robots_applied: !input.options.ignore_robots,
-            ..SiteFacts::default()
-        },
+        facts,
         robots,
         queue: VecDeque::new(),
         fetched: 1,
-        // Reserved for the page budget at once: no copies or spare half while they grow, and
+        states: PageStates::default(),
+        // Reserved for the page budget at once: no copies or spare half while it grows, and
         // the part a smaller site leaves untouched is never resident.
-        states: Vec::with_capacity(input.options.max_pages),
         state_pages: Vec::with_capacity(input.options.max_pages),
         pages_written: 0,
         first_page: None,
@@ -656,16 +645,9 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         .facts
         .urls
         .intern(normalise(&crawler.input.start).as_str());
-    crawler
-        .facts
-        .facts
-        .insert(requested_start, UrlFacts::discovered(Some(0)));
+    crawler.facts.entry(requested_start, Some(0));
     let start_id = crawler.facts.urls.intern(start_final.as_str());
-    crawler
-        .facts
-        .facts
-        .entry(start_id)
-        .or_insert_with(|| UrlFacts::discovered(Some(0)));
+    crawler.facts.entry(start_id, Some(0));
     crawler.facts.start = Some(start_id);
     crawler.process(requested_start, start_visit).await?;
     if !site_audit {
@@ -755,10 +737,10 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
             }
             Ok(Some(Err(e))) => {
                 if let Some(id) = running.remove(&e.id())
-                    && let Some(f) = crawler.facts.facts.get_mut(&id)
+                    && let Some(f) = crawler.facts.of_mut(id)
                 {
                     f.state = UrlState::Failed;
-                    f.error = Some(format!("internal error while auditing this page: {e}"));
+                    f.error = Some(format!("internal error while auditing this page: {e}").into());
                 }
             }
         }

@@ -7,7 +7,9 @@
 
 pub mod decode;
 pub mod dom;
+pub mod duplicates;
 pub mod index;
+mod link_lists;
 pub mod links;
 mod load;
 pub mod memo;
@@ -15,6 +17,7 @@ pub mod nesting;
 mod origin;
 mod refs;
 pub mod site;
+mod url_table;
 
 pub use load::{LoadError, PageLoader, PageOptions, SubresourceCache};
 pub use origin::{CORS_PROBE_ORIGIN, OriginFacts, Probe};

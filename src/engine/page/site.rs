@@ -1,61 +1,20 @@
 //! [`SiteFacts`]: what a crawl keeps of every URL it met, for the cross-page rules. Only
-//! compact facts outlive a page (title, description, canonical, robots directives, hreflang,
-//! outgoing links as interned ids, a content hash); the DOM is dropped as soon as its page is
-//! checked, so memory grows with the number of URLs, not with their HTML.
-
-use std::collections::HashMap;
-use std::sync::Arc;
+//! compact facts outlive a page, in a few large tables rather than allocations per page:
+//! its URL ([`UrlTable`]), what became of it ([`UrlFacts`]), and for an audited page its
+//! canonical, robots and hreflang facts ([`PageFacts`]), the outgoing links that may still be
+//! reported ([`LinkLists`]) and the hashes of its title, description and body text
+//! ([`Duplicates`]). The DOM is dropped as soon as its page is checked.
 
 use url::Url;
 
 use super::dom::{Attribute, attr_trimmed};
+use super::duplicates::{Duplicates, text_hash};
+use super::link_lists::{LinkLists, LinkRange};
 use super::refs::rel_has;
 use super::{Page, dom};
 use crate::sel;
 
-/// An interned URL.
-pub type UrlId = u32;
-
-/// Interned URLs: each distinct URL is stored once.
-#[derive(Debug, Default, Clone)]
-pub struct UrlTable {
-    ids: HashMap<Arc<str>, UrlId>,
-    urls: Vec<Arc<str>>,
-}
-
-impl UrlTable {
-    /// The id of `url`, adding it when new.
-    pub fn intern(&mut self, url: &str) -> UrlId {
-        if let Some(id) = self.ids.get(url) {
-            return *id;
-        }
-        let id = self.urls.len() as UrlId;
-        let shared: Arc<str> = Arc::from(url);
-        self.urls.push(shared.clone());
-        self.ids.insert(shared, id);
-        id
-    }
-
-    /// The id of `url`, if known.
-    pub fn lookup(&self, url: &str) -> Option<UrlId> {
-        self.ids.get(url).copied()
-    }
-
-    /// The URL of an id.
-    pub fn get(&self, id: UrlId) -> &str {
-        &self.urls[id as usize]
-    }
-
-    /// How many URLs are known.
-    pub fn len(&self) -> usize {
-        self.urls.len()
-    }
-
-    /// True when no URL is known.
-    pub fn is_empty(&self) -> bool {
-        self.urls.is_empty()
-    }
-}
+pub use super::url_table::{UrlId, UrlTable};
 
 /// What became of a URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,14 +44,16 @@ pub struct UrlFacts {
     pub hops: u8,
     /// True when it redirects in a loop.
     pub redirect_loop: bool,
-    /// Why the request failed.
-    pub error: Option<String>,
-    /// Clicks from the start URL along links (`None` when no followed link reaches it).
-    pub depth: Option<u32>,
     /// Listed in a sitemap.
     pub in_sitemap: bool,
-    /// The page facts, for audited HTML pages.
-    pub page: Option<Box<PageFacts>>,
+    /// True when an audited page other than itself links to it.
+    pub linked: bool,
+    /// Why the request failed.
+    pub error: Option<Box<str>>,
+    /// Clicks from the start URL along links (`None` when no followed link reaches it).
+    pub depth: Option<u32>,
+    /// Where its page facts are, for an audited HTML page.
+    page: Option<u32>,
 }
 
 impl UrlFacts {
@@ -104,82 +65,61 @@ impl UrlFacts {
             redirected_to: None,
             hops: 0,
             redirect_loop: false,
+            in_sitemap: false,
+            linked: false,
             error: None,
             depth,
-            in_sitemap: false,
             page: None,
         }
     }
+
+    /// True for an audited HTML page.
+    pub fn is_page(&self) -> bool {
+        self.page.is_some()
+    }
+
+    /// True when it was fetched and answered below 400.
+    fn answered(&self) -> bool {
+        matches!(self.state, UrlState::Page | UrlState::Checked)
+            && self.status.is_some_and(|s| s < 400)
+    }
 }
 
-/// The compact facts of an audited HTML page (text without spare capacity: a crawl keeps
-/// one per page).
+/// The facts of an audited HTML page that the cross-page rules read.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageFacts {
-    /// `<title>` text, whitespace collapsed.
-    pub title: Option<Box<str>>,
-    /// `<meta name=description>` content.
-    pub description: Option<Box<str>>,
-    /// `<html lang>`.
-    pub lang: Option<Box<str>>,
     /// `<link rel=canonical>` in `<head>`, resolved.
     pub canonical: Option<UrlId>,
     /// `noindex` (or `none`) in meta robots or `X-Robots-Tag`.
     pub noindex: bool,
     /// `<link rel=alternate hreflang>` in `<head>`: language and target.
     pub hreflang: Box<[(Box<str>, UrlId)]>,
-    /// Distinct same-site links (a, area), at most the per-page cap.
-    pub links: Links,
+    /// Its links that may still be reported (see [`SiteFacts::links`]).
+    links: LinkRange,
+}
+
+/// An audited page as a crawl hands it over: its texts are hashed for the duplicate checks,
+/// not kept.
+#[derive(Debug, Clone, Default)]
+pub struct NewPage<'a> {
+    /// HTTP status.
+    pub status: u16,
+    /// `<title>` text, whitespace collapsed.
+    pub title: Option<&'a str>,
+    /// `<meta name=description>` content.
+    pub description: Option<&'a str>,
+    /// `<html lang>`.
+    pub lang: Option<&'a str>,
+    /// Canonical URL.
+    pub canonical: Option<UrlId>,
+    /// Noindex.
+    pub noindex: bool,
+    /// Hreflang alternates.
+    pub hreflang: Box<[(Box<str>, UrlId)]>,
+    /// Distinct same-site links (a, area) in document order, at most the per-page cap.
+    pub links: &'a [UrlId],
     /// Hash of the normalised visible text of `<body>`.
     pub content_hash: u64,
-}
-
-/// A page's outgoing links as URL ids, in document order, in about a byte or two per link
-/// instead of four: each id is stored as its difference from the previous one (zig-zag, as a
-/// LEB128 varint). A crawl keeps one list per page; pages link to neighbours and navigation,
-/// whose ids are close.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Links(Box<[u8]>);
-
-impl Links {
-    /// The ids, in order.
-    pub fn iter(&self) -> impl Iterator<Item = UrlId> + '_ {
-        let mut bytes = self.0.iter();
-        let mut previous: i64 = 0;
-        std::iter::from_fn(move || {
-            let mut zigzag: u64 = 0;
-            let mut shift = 0;
-            loop {
-                let byte = *bytes.next()?;
-                zigzag |= u64::from(byte & 0x7f) << shift;
-                if byte & 0x80 == 0 {
-                    break;
-                }
-                shift += 7;
-            }
-            let delta = (zigzag >> 1) as i64 ^ -((zigzag & 1) as i64);
-            previous += delta;
-            Some(previous as UrlId)
-        })
-    }
-}
-
-impl FromIterator<UrlId> for Links {
-    fn from_iter<I: IntoIterator<Item = UrlId>>(ids: I) -> Self {
-        let mut bytes = Vec::new();
-        let mut previous: i64 = 0;
-        for id in ids {
-            let delta = i64::from(id) - previous;
-            previous = i64::from(id);
-            let mut zigzag = ((delta << 1) ^ (delta >> 63)) as u64;
-            while zigzag >= 0x80 {
-                bytes.push((zigzag as u8) | 0x80);
-                zigzag >>= 7;
-            }
-            bytes.push(zigzag as u8);
-        }
-        Links(bytes.into_boxed_slice())
-    }
 }
 
 /// The facts extracted from a page before interning (owned URLs).
@@ -334,13 +274,33 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
     }
 }
 
+/// Link lists are thinned once they hold this many bytes and twice what the last thinning
+/// left.
+const LINK_BYTES_BEFORE_THINNING: usize = 64 * 1024;
+
 /// Everything a crawl learned, for the cross-page rules.
 #[derive(Debug, Clone, Default)]
 pub struct SiteFacts {
     /// Interned URLs.
     pub urls: UrlTable,
-    /// Facts per URL id.
-    pub facts: HashMap<UrlId, UrlFacts>,
+    /// Facts per URL id (`None` for a URL only named, as a canonical target not followed).
+    facts: Vec<Option<UrlFacts>>,
+    /// How many URLs have facts.
+    known: usize,
+    /// Audited pages' facts, in the order they were added.
+    pages: Vec<PageFacts>,
+    links: LinkLists,
+    /// Link bytes left by the last thinning.
+    links_thinned: usize,
+    /// Indexable pages by title (lower-cased, with their language).
+    pub titles: Duplicates,
+    /// Indexable pages by meta description (lower-cased).
+    pub descriptions: Duplicates,
+    /// Indexable pages by body text.
+    pub contents: Duplicates,
+    /// Audited pages that compete in search: status 2xx, not noindex, canonical to themselves
+    /// (or none). Only these are grouped by text.
+    pub indexable: usize,
     /// The start URL.
     pub start: Option<UrlId>,
     /// Sitemap entries (same-site URLs listed in any sitemap), in order.
@@ -351,10 +311,59 @@ pub struct SiteFacts {
     pub robots_applied: bool,
 }
 
+fn facts_of(facts: &[Option<UrlFacts>], id: UrlId) -> Option<&UrlFacts> {
+    facts.get(id as usize)?.as_ref()
+}
+
+/// True when a link to `target` can no longer be reported by a link rule (broken links,
+/// redirect chains and loops, robots-blocked links in `rules::site`): it was fetched and
+/// answered below 400 after at most one redirect, whose target answered below 400 too. What a
+/// fetched URL became never changes, so such links need not be kept.
+fn link_is_settled(facts: &[Option<UrlFacts>], target: UrlId) -> bool {
+    facts_of(facts, target).is_some_and(|f| {
+        f.answered()
+            && f.hops < 2
+            && !f.redirect_loop
+            && f.redirected_to
+                .is_none_or(|end| facts_of(facts, end).is_some_and(UrlFacts::answered))
+    })
+}
+
 impl SiteFacts {
     /// The facts of a URL.
     pub fn of(&self, id: UrlId) -> Option<&UrlFacts> {
-        self.facts.get(&id)
+        facts_of(&self.facts, id)
+    }
+
+    /// The facts of a URL, to change.
+    pub fn of_mut(&mut self, id: UrlId) -> Option<&mut UrlFacts> {
+        self.facts.get_mut(id as usize)?.as_mut()
+    }
+
+    /// The facts of a URL, added as discovered at `depth` when it has none.
+    pub fn entry(&mut self, id: UrlId, depth: Option<u32>) -> &mut UrlFacts {
+        let index = id as usize;
+        if self.facts.len() <= index {
+            self.facts.resize(index + 1, None);
+        }
+        let slot = &mut self.facts[index];
+        if slot.is_none() {
+            self.known += 1;
+        }
+        slot.get_or_insert_with(|| UrlFacts::discovered(depth))
+    }
+
+    /// How many URLs have facts.
+    pub fn known(&self) -> usize {
+        self.known
+    }
+
+    /// Every URL with facts, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (UrlId, &UrlFacts)> {
+        self.facts
+            .iter()
+            .enumerate()
+            .filter_map(|(id, f)| Some((id as UrlId, f.as_ref()?)))
     }
 
     /// The URL of an id.
@@ -362,36 +371,92 @@ impl SiteFacts {
         self.urls.get(id)
     }
 
-    /// Audited HTML pages, in id order.
-    pub fn pages(&self) -> impl Iterator<Item = (UrlId, &UrlFacts, &PageFacts)> {
-        let mut ids: Vec<UrlId> = self
-            .facts
-            .iter()
-            .filter(|(_, f)| f.page.is_some())
-            .map(|(id, _)| *id)
-            .collect();
-        ids.sort_unstable();
-        ids.into_iter().filter_map(|id| {
-            let f = self.facts.get(&id)?;
-            Some((id, f, f.page.as_deref()?))
-        })
+    /// The page facts of a URL, for an audited HTML page.
+    pub fn page(&self, facts: &UrlFacts) -> Option<&PageFacts> {
+        facts.page.map(|p| &self.pages[p as usize])
     }
 
-    /// For every URL, the audited pages that link to it.
-    pub fn inbound(&self) -> HashMap<UrlId, Vec<UrlId>> {
-        let mut inbound: HashMap<UrlId, Vec<UrlId>> = HashMap::new();
-        for (id, _, page) in self.pages() {
-            for target in page.links.iter() {
-                inbound.entry(target).or_default().push(id);
+    /// Audited HTML pages, in id order.
+    pub fn pages(&self) -> impl Iterator<Item = (UrlId, &UrlFacts, &PageFacts)> {
+        self.iter()
+            .filter_map(|(id, f)| Some((id, f, self.page(f)?)))
+    }
+
+    /// A page's same-site links (a, area) in document order, without those to URLs that were
+    /// fetched and answered soundly before the crawl ended (no link rule can report them; the
+    /// crawl forgets them to stay small).
+    pub fn links(&self, page: &PageFacts) -> impl Iterator<Item = UrlId> + '_ {
+        self.links.get(page.links)
+    }
+
+    /// Records an audited HTML page at `id`.
+    pub fn add_page(&mut self, id: UrlId, depth: Option<u32>, page: NewPage<'_>) {
+        for &target in page.links {
+            if target != id
+                && let Some(f) = self.of_mut(target)
+            {
+                f.linked = true;
             }
         }
-        inbound
+        let index = u32::try_from(self.pages.len()).expect("fewer than 2^32 pages");
+        let f = self.entry(id, depth);
+        f.state = UrlState::Page;
+        f.status = Some(page.status);
+        f.page = Some(index);
+        let facts = &self.facts;
+        let links = self.links.push(
+            page.links
+                .iter()
+                .copied()
+                .filter(|t| !link_is_settled(facts, *t)),
+        );
+        self.pages.push(PageFacts {
+            canonical: page.canonical,
+            noindex: page.noindex,
+            hreflang: page.hreflang,
+            links,
+        });
+        let indexable = (200..300).contains(&page.status)
+            && !page.noindex
+            && page.canonical.is_none_or(|c| c == id);
+        if indexable {
+            self.indexable += 1;
+            if let Some(title) = page.title {
+                let title = title.to_lowercase();
+                let key = format!("{title}\u{0}{}", page.lang.unwrap_or_default());
+                self.titles
+                    .add(id, text_hash(&key), || dom::shorten(&title, 80));
+            }
+            if let Some(description) = page.description {
+                let description = description.to_lowercase();
+                self.descriptions.add(id, text_hash(&description), || {
+                    dom::shorten(&description, 80)
+                });
+            }
+            self.contents.add(id, page.content_hash, || {
+                format!("body text hash {:016x}", page.content_hash)
+            });
+        }
+        if self.links.bytes() >= LINK_BYTES_BEFORE_THINNING.max(2 * self.links_thinned) {
+            self.thin_links();
+        }
+    }
+
+    /// Forgets the links to URLs that are settled (see [`SiteFacts::links`]).
+    pub fn thin_links(&mut self) {
+        let facts = &self.facts;
+        self.links
+            .retain(self.pages.iter_mut().map(|p| &mut p.links), |target| {
+                !link_is_settled(facts, target)
+            });
+        self.links_thinned = self.links.bytes();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::page::duplicates::Duplicates;
 
     #[test]
     fn normalises_for_deduplication() {
@@ -448,21 +513,6 @@ mod tests {
     }
 
     #[test]
-    fn links_round_trip_in_order() {
-        let ids: Vec<UrlId> = vec![0, 1, 2, 700, 3, 3, 130_000, 5, UrlId::MAX, 0, 64, 63, 65];
-        let links: Links = ids.iter().copied().collect();
-        assert_eq!(links.iter().collect::<Vec<_>>(), ids);
-        // Neighbouring ids take a byte each.
-        let near: Links = (1000..1100).collect();
-        assert_eq!(near.0.len(), 101);
-        assert_eq!(
-            near.iter().collect::<Vec<_>>(),
-            (1000..1100).collect::<Vec<_>>()
-        );
-        assert_eq!(Links::default().iter().count(), 0);
-    }
-
-    #[test]
     fn x_robots_tag_noindex() {
         let page = |h: &str| {
             Page::from_html("https://s.example/", "<p>x</p>")
@@ -472,5 +522,165 @@ mod tests {
         assert!(is_noindex(&page("googlebot: none")));
         assert!(!is_noindex(&page("otherbot: noindex")));
         assert!(!is_noindex(&page("nofollow")));
+    }
+
+    fn group_pages(d: &Duplicates) -> Vec<Vec<UrlId>> {
+        let mut groups: Vec<Vec<UrlId>> = d.groups().map(|g| g.pages.clone()).collect();
+        groups.sort();
+        groups
+    }
+
+    #[test]
+    fn pages_are_grouped_by_text_when_they_compete_in_search() {
+        let mut s = SiteFacts::default();
+        let ids: Vec<UrlId> = (0..8)
+            .map(|i| s.urls.intern(&format!("https://s.example/{i}")))
+            .collect();
+        let page = |title: &'static str, lang: Option<&'static str>| NewPage {
+            status: 200,
+            title: Some(title),
+            description: Some("Same words"),
+            lang,
+            content_hash: 7,
+            ..NewPage::default()
+        };
+        s.add_page(ids[0], Some(0), page("Lamps", Some("en")));
+        s.add_page(ids[1], Some(1), page("LAMPS", Some("en")));
+        // The same title in another language is not a duplicate.
+        s.add_page(ids[2], Some(1), page("Lamps", Some("de")));
+        // Pages that do not compete in search are not grouped.
+        s.add_page(
+            ids[3],
+            Some(1),
+            NewPage {
+                noindex: true,
+                ..page("Lamps", Some("en"))
+            },
+        );
+        s.add_page(
+            ids[4],
+            Some(1),
+            NewPage {
+                status: 404,
+                ..page("Lamps", Some("en"))
+            },
+        );
+        s.add_page(
+            ids[5],
+            Some(1),
+            NewPage {
+                canonical: Some(ids[0]),
+                ..page("Lamps", Some("en"))
+            },
+        );
+        s.add_page(
+            ids[6],
+            Some(1),
+            NewPage {
+                canonical: Some(ids[6]),
+                description: Some("  other "),
+                ..page("Shades", None)
+            },
+        );
+        assert_eq!(s.indexable, 4);
+        assert_eq!(group_pages(&s.titles), [vec![ids[0], ids[1]]]);
+        assert_eq!(s.titles.groups().next().unwrap().shown, "lamps");
+        assert_eq!(group_pages(&s.descriptions), [vec![ids[0], ids[1], ids[2]]]);
+        assert_eq!(
+            group_pages(&s.contents),
+            [vec![ids[0], ids[1], ids[2], ids[6]]]
+        );
+        assert_eq!(s.pages().count(), 7);
+        assert!(s.of(ids[7]).is_none());
+        assert_eq!(s.of(ids[4]).unwrap().status, Some(404));
+    }
+
+    /// A thousand pages of a random link graph over 1,500 URLs, added while the URLs they
+    /// link to are fetched one by one: every page keeps exactly its links that a link rule
+    /// may report, thinned or not.
+    #[test]
+    fn pages_keep_the_links_that_may_be_reported() {
+        let mut s = SiteFacts::default();
+        let ids: Vec<UrlId> = (0..1500)
+            .map(|i| s.urls.intern(&format!("https://s.example/{i}")))
+            .collect();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        for &id in &ids {
+            s.entry(id, Some(1));
+        }
+        let mut all_links = Vec::new();
+        for (i, &id) in ids.iter().enumerate().take(1000) {
+            let links: Vec<UrlId> = (0..60).map(|_| ids[next(1500)]).collect();
+            // What the URLs that are not pages became is learned as the crawl goes (once:
+            // what a fetched URL became never changes).
+            let target = ids[1000 + next(500)];
+            let f = s.of_mut(target).unwrap();
+            if f.state == UrlState::Skipped {
+                match i % 5 {
+                    0 => f.status = Some(404),
+                    1 => {
+                        f.status = Some(301);
+                        f.hops = 2;
+                        f.redirected_to = Some(ids[0]);
+                    }
+                    2 => f.state = UrlState::BlockedByRobots,
+                    _ => f.status = Some(200),
+                }
+                if f.state == UrlState::Skipped {
+                    f.state = UrlState::Checked;
+                }
+            }
+            s.add_page(
+                id,
+                Some(1),
+                NewPage {
+                    status: 200,
+                    links: &links,
+                    ..NewPage::default()
+                },
+            );
+            all_links.push(links);
+        }
+        let mut unthinned = LinkLists::default();
+        for links in &all_links {
+            unthinned.push(links.iter().copied());
+        }
+        let during_the_crawl = s.links.bytes();
+        assert!(during_the_crawl < unthinned.bytes() / 2);
+        s.thin_links();
+        assert!(s.links.bytes() <= during_the_crawl);
+        let may_be_reported = |t: UrlId| {
+            let f = s.of(t).unwrap();
+            !matches!(f.state, UrlState::Page | UrlState::Checked)
+                || f.status.is_none_or(|s| s >= 400)
+                || f.hops >= 2
+        };
+        let mut kept_total = 0;
+        for (i, ((id, f, p), links)) in s.pages().zip(&all_links).enumerate() {
+            assert_eq!(id, ids[i]);
+            assert!(f.is_page());
+            let expected: Vec<UrlId> = links
+                .iter()
+                .copied()
+                .filter(|t| may_be_reported(*t))
+                .collect();
+            assert_eq!(s.links(p).collect::<Vec<_>>(), expected);
+            kept_total += expected.len();
+        }
+        assert!(kept_total > 0 && kept_total < 60_000 / 2);
+        // Every URL some other page links to knows it.
+        for (i, &id) in ids.iter().enumerate() {
+            let linked = all_links
+                .iter()
+                .enumerate()
+                .any(|(page, links)| page != i && links.contains(&id));
+            assert_eq!(s.of(id).unwrap().linked, linked, "{id}");
+        }
     }
 }

@@ -3,10 +3,9 @@
 //! orphans, sitemap entries, robots-blocked links, deep pages). They read only the compact
 //! [`SiteFacts`]; each failure is attached to the page where it is found (or fixed).
 
-use std::collections::HashMap;
-
 use super::{FixText, Refs, RuleInfo};
 
+use crate::engine::page::duplicates::Duplicates;
 use crate::engine::page::site::{SiteFacts, UrlId, UrlState};
 use crate::report::{Category, Evidence, Severity};
 
@@ -63,7 +62,7 @@ fn final_target(facts: &SiteFacts, id: UrlId) -> UrlId {
 fn broken_links(facts: &SiteFacts) -> SiteCheck {
     let mut failures = Vec::new();
     for (page, _, p) in facts.pages() {
-        for target in p.links.iter() {
+        for target in facts.links(p) {
             let end = final_target(facts, target);
             if let Some(why) = is_error(facts, end) {
                 failures.push((
@@ -82,7 +81,7 @@ fn broken_links(facts: &SiteFacts) -> SiteCheck {
 fn redirect_chains(facts: &SiteFacts) -> SiteCheck {
     let mut failures = Vec::new();
     for (page, _, p) in facts.pages() {
-        for target in p.links.iter() {
+        for target in facts.links(p) {
             if let Some(f) = facts.of(target)
                 && f.hops >= 2
                 && !f.redirect_loop
@@ -108,7 +107,7 @@ fn redirect_chains(facts: &SiteFacts) -> SiteCheck {
 fn redirect_loops(facts: &SiteFacts) -> SiteCheck {
     let mut failures = Vec::new();
     for (page, _, p) in facts.pages() {
-        for target in p.links.iter() {
+        for target in facts.links(p) {
             if facts.of(target).is_some_and(|f| f.redirect_loop) {
                 failures.push((
                     page,
@@ -123,35 +122,15 @@ fn redirect_loops(facts: &SiteFacts) -> SiteCheck {
     SiteCheck::Checked(failures)
 }
 
-/// Pages that compete in search: status 2xx, indexable, canonical to themselves (or none).
-fn indexable(
-    facts: &SiteFacts,
-) -> impl Iterator<Item = (UrlId, &crate::engine::page::site::PageFacts)> {
-    facts.pages().filter_map(|(id, f, p)| {
-        let ok = f.status.is_some_and(|s| (200..300).contains(&s));
-        let self_canonical = p.canonical.is_none_or(|c| c == id);
-        (ok && !p.noindex && self_canonical).then_some((id, p))
-    })
-}
-
-fn duplicates(
-    facts: &SiteFacts,
-    key: impl Fn(&crate::engine::page::site::PageFacts) -> Option<String>,
-    what: &str,
-) -> SiteCheck {
-    let mut groups: HashMap<String, Vec<UrlId>> = HashMap::new();
-    let mut any = false;
-    for (id, p) in indexable(facts) {
-        any = true;
-        if let Some(k) = key(p) {
-            groups.entry(k).or_default().push(id);
-        }
-    }
-    if !any {
+/// Indexable pages sharing a text: each fails, naming up to three of the others.
+fn duplicates(facts: &SiteFacts, pages: &Duplicates, what: &str) -> SiteCheck {
+    if facts.indexable == 0 {
         return SiteCheck::NotApplicable("no indexable page was audited".into());
     }
     let mut failures = Vec::new();
-    for (value, ids) in groups.into_iter().filter(|(_, ids)| ids.len() > 1) {
+    for group in pages.groups() {
+        let mut ids = group.pages.clone();
+        ids.sort_unstable();
         for &id in &ids {
             let others: Vec<&str> = ids
                 .iter()
@@ -159,11 +138,10 @@ fn duplicates(
                 .take(3)
                 .map(|o| facts.url(*o))
                 .collect();
-            let shown = crate::engine::page::dom::shorten(&value, 80);
             failures.push((
                 id,
                 Evidence {
-                    snippet: Some(shown),
+                    snippet: Some(group.shown.clone()),
                     detail: Some(format!(
                         "same {what} as {} other page(s), e.g. {}",
                         ids.len() - 1,
@@ -180,56 +158,15 @@ fn duplicates(
 }
 
 fn duplicate_titles(facts: &SiteFacts) -> SiteCheck {
-    duplicates(
-        facts,
-        |p| {
-            p.title.clone().map(|t| {
-                format!(
-                    "{}\u{0}{}",
-                    t.to_lowercase(),
-                    p.lang.clone().unwrap_or_default()
-                )
-            })
-        },
-        "title",
-    )
-    .strip_lang()
+    duplicates(facts, &facts.titles, "title")
 }
 
 fn duplicate_descriptions(facts: &SiteFacts) -> SiteCheck {
-    duplicates(
-        facts,
-        |p| p.description.clone().map(|d| d.to_lowercase()),
-        "meta description",
-    )
+    duplicates(facts, &facts.descriptions, "meta description")
 }
 
 fn duplicate_content(facts: &SiteFacts) -> SiteCheck {
-    duplicates(
-        facts,
-        |p| Some(format!("body text hash {:016x}", p.content_hash)),
-        "content",
-    )
-}
-
-impl SiteCheck {
-    /// Removes the language key suffix from duplicate-title snippets.
-    fn strip_lang(self) -> SiteCheck {
-        match self {
-            SiteCheck::Checked(failures) => SiteCheck::Checked(
-                failures
-                    .into_iter()
-                    .map(|(id, mut e)| {
-                        e.snippet = e
-                            .snippet
-                            .map(|s| s.split('\u{0}').next().unwrap_or_default().to_owned());
-                        (id, e)
-                    })
-                    .collect(),
-            ),
-            other => other,
-        }
-    }
+    duplicates(facts, &facts.contents, "content")
 }
 
 fn canonical_targets(facts: &SiteFacts) -> SiteCheck {
@@ -254,7 +191,7 @@ fn canonical_targets(facts: &SiteFacts) -> SiteCheck {
                 facts.url(canonical),
                 facts.url(end)
             ))
-        } else if target.page.as_ref().is_some_and(|t| t.noindex) {
+        } else if facts.page(target).is_some_and(|t| t.noindex) {
             Some(format!(
                 "the canonical URL {} is marked noindex",
                 facts.url(canonical)
@@ -282,7 +219,7 @@ fn hreflang_return_links(facts: &SiteFacts) -> SiteCheck {
             if *target == page || lang.eq_ignore_ascii_case("x-default") {
                 continue;
             }
-            let Some(other) = facts.of(*target).and_then(|f| f.page.as_deref()) else {
+            let Some(other) = facts.of(*target).and_then(|f| facts.page(f)) else {
                 continue;
             };
             any = true;
@@ -310,16 +247,12 @@ fn orphan_pages(facts: &SiteFacts) -> SiteCheck {
     if facts.sitemap.is_empty() {
         return SiteCheck::NotApplicable("no sitemap lists pages of this site".into());
     }
-    let inbound = facts.inbound();
     let mut failures = Vec::new();
     for &id in &facts.sitemap {
-        if Some(id) == facts.start || facts.of(id).is_none_or(|f| f.page.is_none()) {
+        let Some(f) = facts.of(id).filter(|f| f.is_page()) else {
             continue;
-        }
-        let linked = inbound
-            .get(&id)
-            .is_some_and(|from| from.iter().any(|p| *p != id));
-        if !linked {
+        };
+        if Some(id) != facts.start && !f.linked {
             failures.push((
                 id,
                 ev(
@@ -352,7 +285,7 @@ fn sitemap_entries(facts: &SiteFacts) -> SiteCheck {
                     f.error.as_deref().unwrap_or("no answer")
                 ),
             }),
-            _ if f.page.as_ref().is_some_and(|p| p.noindex) => Some("is marked noindex".into()),
+            _ if facts.page(f).is_some_and(|p| p.noindex) => Some("is marked noindex".into()),
             _ => None,
         };
         if let Some(problem) = problem {
@@ -374,7 +307,7 @@ fn robots_blocked_links(facts: &SiteFacts) -> SiteCheck {
     }
     let mut failures = Vec::new();
     for (page, _, p) in facts.pages() {
-        for target in p.links.iter() {
+        for target in facts.links(p) {
             if facts
                 .of(target)
                 .is_some_and(|f| f.state == UrlState::BlockedByRobots)
@@ -658,7 +591,7 @@ pub static RULES: &[SiteRule] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::page::site::{PageFacts, UrlFacts};
+    use crate::engine::page::site::NewPage;
 
     /// A small site: a links to b (404), c (2 redirects to d), e (loop), f (robots-blocked);
     /// a and d share a title; the sitemap lists g (unlinked) and h (500).
@@ -666,55 +599,34 @@ mod tests {
         let mut s = SiteFacts::default();
         let mut id = |u: &str| s.urls.intern(&format!("https://s.example{u}"));
         let [a, b, c, d, e, f, g, h] = ["/", "/b", "/c", "/d", "/e", "/f", "/g", "/h"].map(&mut id);
-        let page = |links: Vec<UrlId>, title: &str| PageFacts {
-            title: Some(title.into()),
-            links: links.into_iter().collect(),
-            content_hash: title.len() as u64,
-            ..PageFacts::default()
-        };
-        let mut put = |id: UrlId,
-                       state: UrlState,
-                       status: Option<u16>,
-                       p: Option<PageFacts>,
-                       depth: Option<u32>| {
-            let mut facts = UrlFacts::discovered(depth);
+        let put = |s: &mut SiteFacts, id: UrlId, state, status, depth| {
+            let facts = s.entry(id, depth);
             facts.state = state;
             facts.status = status;
-            facts.page = p.map(Box::new);
-            s.facts.insert(id, facts);
         };
-        put(
-            a,
-            UrlState::Page,
-            Some(200),
-            Some(page(vec![b, c, e, f], "Home")),
-            Some(0),
-        );
-        put(b, UrlState::Checked, Some(404), None, Some(1));
-        put(c, UrlState::Checked, Some(200), None, Some(1));
-        put(
-            d,
-            UrlState::Page,
-            Some(200),
-            Some(page(vec![a], "Home")),
-            Some(6),
-        );
-        put(e, UrlState::Failed, None, None, Some(1));
-        put(f, UrlState::BlockedByRobots, None, None, Some(1));
-        put(
-            g,
-            UrlState::Page,
-            Some(200),
-            Some(page(vec![a], "Orphan")),
-            None,
-        );
-        put(h, UrlState::Checked, Some(500), None, None);
-        let c_facts = s.facts.get_mut(&c).unwrap();
+        put(&mut s, b, UrlState::Checked, Some(404), Some(1));
+        put(&mut s, c, UrlState::Checked, Some(200), Some(1));
+        put(&mut s, e, UrlState::Failed, None, Some(1));
+        put(&mut s, f, UrlState::BlockedByRobots, None, Some(1));
+        put(&mut s, h, UrlState::Checked, Some(500), None);
+        let c_facts = s.of_mut(c).unwrap();
         c_facts.hops = 2;
         c_facts.redirected_to = Some(d);
-        let e_facts = s.facts.get_mut(&e).unwrap();
+        let e_facts = s.of_mut(e).unwrap();
         e_facts.redirect_loop = true;
         e_facts.error = Some("redirect loop".into());
+        fn page<'a>(links: &'a [UrlId], title: &'a str) -> NewPage<'a> {
+            NewPage {
+                status: 200,
+                title: Some(title),
+                links,
+                content_hash: title.len() as u64,
+                ..NewPage::default()
+            }
+        }
+        s.add_page(a, Some(0), page(&[b, c, e, f], "Home"));
+        s.add_page(d, Some(6), page(&[a], "Home"));
+        s.add_page(g, None, page(&[a], "Orphan"));
         s.start = Some(a);
         s.sitemap = vec![a, g, h];
         s.robots_applied = true;
