@@ -365,7 +365,7 @@ impl Store {
     }
 }
 
-fn finding_query(
+pub(super) fn finding_query(
     id: &ReportId,
     filter: &FindingFilter,
     select: &str,
@@ -392,6 +392,10 @@ fn finding_query(
         args.extend(allowed.into_iter().map(|s| Value::from(s.to_owned())));
     }
     if !filter.outcomes.is_empty() {
+        if !filter.outcomes.contains(&Outcome::Pass) {
+            // Lets SQLite use the partial index of outcomes other than `pass`.
+            sql.push_str(" AND outcome <> 'pass'");
+        }
         sql.push_str(&format!(
             " AND outcome IN ({})",
             placeholders(filter.outcomes.len())

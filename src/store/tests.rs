@@ -2,6 +2,8 @@
 
 use chrono::Utc;
 
+use rusqlite::{params_from_iter, types::Value};
+
 use super::*;
 use crate::engine::rules;
 use crate::report::{Category, Evidence, Outcome, PageReport, ReportId, Scores, Severity, Status};
@@ -339,4 +341,47 @@ fn concurrent_writers_wait_for_each_other_instead_of_failing() {
     let listed = store.list_reports(&filter, 100, None).unwrap();
     assert_eq!(listed.reports.len(), 100);
     assert!(listed.reports.iter().all(|r| r.status == Status::Completed));
+}
+
+/// Only outcomes other than `pass` are indexed; counting them uses that index.
+#[test]
+fn queries_on_failures_use_the_index_of_outcomes_other_than_pass() {
+    let (_dir, store) = temp_store();
+    let id = new_report(&store, "local", "https://site.example/");
+    let conn = store.conn().unwrap();
+    let plan = |sql: &str, args: &[Value]| -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt
+            .query_map(params_from_iter(args), |r| r.get::<_, String>(3))
+            .unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+    };
+    let filter = |outcomes: Vec<Outcome>| FindingFilter {
+        outcomes,
+        ..FindingFilter::default()
+    };
+    let failing = filter(vec![Outcome::Fail, Outcome::Review]);
+    let (sql, args) = queries::finding_query(&id, &failing, "SELECT ", "count(*)", 10, 0);
+    let count = plan(&sql, &args);
+    assert!(count.contains("findings_not_passed"), "{count}");
+    // Passes are counted through the report's key.
+    let passing = filter(vec![Outcome::Pass]);
+    let (sql, args) = queries::finding_query(&id, &passing, "SELECT ", "count(*)", 10, 0);
+    assert!(!plan(&sql, &args).contains("findings_not_passed"));
+    drop(conn);
+
+    // And they find the same findings as before.
+    store
+        .append(&id, &sample_findings("https://site.example/"), &[])
+        .unwrap();
+    let fails = store
+        .findings(&id, &filter(vec![Outcome::Fail]), 10, 0)
+        .unwrap();
+    assert_eq!(fails.len(), 1);
+    assert_eq!(fails[0].outcome, Outcome::Fail);
+    let passes = store
+        .findings(&id, &filter(vec![Outcome::Pass]), 10, 0)
+        .unwrap();
+    assert_eq!(passes.len(), 1);
+    assert_eq!(passes[0].outcome, Outcome::Pass);
 }
