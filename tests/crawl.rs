@@ -202,6 +202,26 @@ fn page_outcomes(pages: &[PageReport]) -> Vec<PageOutcome> {
     outcomes
 }
 
+/// The outcome of a rule's first finding.
+fn outcome_of(result: &AuditResult, rule: &str) -> Outcome {
+    result
+        .findings
+        .iter()
+        .find(|f| f.rule_id == rule)
+        .unwrap_or_else(|| panic!("a finding of {rule}"))
+        .outcome
+}
+
+/// The page cap can end a crawl before the sitemap's entries are due (they come after the
+/// pages links reach): the sitemap still counts for the sitemap rules.
+#[tokio::test]
+async fn a_crawl_ended_by_the_page_cap_still_checks_the_sitemap() {
+    let (_server, result) = crawl_fixture(3).await;
+    assert_eq!(result.pages.len(), 3);
+    assert_eq!(outcome_of(&result, "seo.sitemap-entries"), Outcome::Pass);
+    assert_eq!(outcome_of(&result, "seo.orphan-pages"), Outcome::Pass);
+}
+
 #[tokio::test]
 async fn crawls_a_site_and_finds_every_cross_page_problem() {
     let (server, result) = crawl_fixture(50).await;

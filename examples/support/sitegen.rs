@@ -105,8 +105,6 @@ pub struct Site {
     pub spec: SiteSpec,
     /// Shared files by absolute path (`/static/app-1.js`, `/robots.txt`, …).
     pub files: HashMap<String, File>,
-    /// Page paths in order.
-    pub pages: Vec<String>,
 }
 
 impl Site {
@@ -114,6 +112,19 @@ impl Site {
     pub fn page(&self, index: usize) -> String {
         let mut rng = Rng::new(self.spec.seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         page(&self.spec, &mut rng, index)
+    }
+
+    /// The sitemap listing every page, under `origin` (written when requested: a large site's
+    /// list is not kept).
+    pub fn sitemap(&self, origin: &str) -> String {
+        let mut sitemap = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for i in 0..self.spec.pages {
+            let _ = writeln!(sitemap, "  <url><loc>{origin}{}</loc></url>", page_path(i));
+        }
+        sitemap.push_str("</urlset>\n");
+        sitemap
     }
 
     /// The index of the page at `path`, if it is one.
@@ -212,7 +223,6 @@ pub fn generate(spec: &SiteSpec) -> Site {
             "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".into(),
         ),
     );
-    site.pages = (0..spec.pages).map(page_path).collect();
     site.files.insert(
         "/robots.txt".into(),
         asset(
@@ -220,15 +230,6 @@ pub fn generate(spec: &SiteSpec) -> Site {
             format!("User-agent: *\nDisallow: /private/\nSitemap: {ORIGIN}/sitemap.xml\n"),
         ),
     );
-    let mut sitemap = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for p in &site.pages {
-        let _ = writeln!(sitemap, "  <url><loc>{ORIGIN}{p}</loc></url>");
-    }
-    sitemap.push_str("</urlset>\n");
-    site.files
-        .insert("/sitemap.xml".into(), asset("application/xml", sitemap));
     site
 }
 
@@ -381,8 +382,12 @@ async fn serve(State(site): State<Arc<Site>>, request: Request) -> Response {
         )
             .into_response();
     }
+    if path == "/sitemap.xml" {
+        let sitemap = site.sitemap(&format!("http://{host}"));
+        return ([(header::CONTENT_TYPE, "application/xml")], sitemap).into_response();
+    }
     match site.files.get(path) {
-        Some(file) if path == "/robots.txt" || path == "/sitemap.xml" => {
+        Some(file) if path == "/robots.txt" => {
             let text =
                 String::from_utf8_lossy(&file.body).replace(ORIGIN, &format!("http://{host}"));
             ([(header::CONTENT_TYPE, file.content_type)], text).into_response()

@@ -437,6 +437,17 @@ pub struct PageStates {
 }
 
 impl PageStates {
+    /// Room for `pages` pages without growing (untouched room is never resident; growing
+    /// would copy every column at once).
+    pub fn with_capacity(pages: usize) -> Self {
+        PageStates {
+            totals: Vec::with_capacity(pages),
+            imperfect: Vec::with_capacity(pages * 16),
+            ends: Vec::with_capacity(pages),
+            later: HashMap::new(),
+        }
+    }
+
     /// Adds a page's state; returns its index.
     pub fn push(&mut self, state: PageScoreState) -> usize {
         let page = self.totals.len();

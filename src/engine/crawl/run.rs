@@ -49,6 +49,9 @@ pub struct CrawlInput<'a> {
 /// audit that is re-run anyway.
 const SINK_BATCH: usize = 512;
 
+/// The most pages a crawl's tables are sized for at its start.
+const RESERVED_PAGES: usize = 20_000;
+
 /// An audited page.
 struct Audited {
     response_url: Url,
@@ -155,7 +158,7 @@ struct Crawler<'a> {
     /// Scoring states of the audited pages (column-wise), and their URLs and positions in the
     /// page list, by the same index.
     states: PageStates,
-    state_pages: Vec<(UrlId, usize)>,
+    state_pages: Vec<(UrlId, u32)>,
     /// Page reports handed to the sink or waiting for it.
     pages_written: usize,
     /// The start page's report: written last, with the crawl's notes.
@@ -183,10 +186,19 @@ impl Crawler<'_> {
         });
     }
 
-    /// Records a URL found on a page (or in a sitemap); queues it when it is new and in scope.
+    /// Records a URL found on a page (or a seed); queues it when it is in scope and was neither
+    /// queued nor visited.
     fn discover(&mut self, url: &Url, depth: Option<u32>) -> Option<UrlId> {
         let url = normalise(url);
-        if !self.scope.same_site(&url) {
+        let id = self.record(&url, depth)?;
+        self.enqueue(id, &url);
+        Some(id)
+    }
+
+    /// Records a same-site URL (normalised) at `depth` without queueing it: a new URL gets its
+    /// robots.txt verdict, a known one the smaller depth.
+    fn record(&mut self, url: &Url, depth: Option<u32>) -> Option<UrlId> {
+        if !self.scope.same_site(url) {
             return None;
         }
         let id = self.facts.urls.intern(url.as_str());
@@ -200,14 +212,26 @@ impl Crawler<'_> {
             }
             return Some(id);
         }
+        let blocked = !self.input.options.ignore_robots && !self.robots.allowed(url);
         let facts = self.facts.entry(id, depth);
-        if !self.input.options.ignore_robots && !self.robots.allowed(&url) {
+        if blocked {
             facts.state = UrlState::BlockedByRobots;
             self.blocked += 1;
-        } else if self.scope.matches(&url) {
-            self.queue.push_back((id, depth));
         }
         Some(id)
+    }
+
+    /// Queues a recorded URL when it is in scope, not visited and not queued yet.
+    fn enqueue(&mut self, id: UrlId, url: &Url) {
+        let in_scope = self.scope.matches(url);
+        if let Some(f) = self.facts.of_mut(id)
+            && in_scope
+            && f.state == UrlState::Skipped
+            && !f.queued
+        {
+            f.queued = true;
+            self.queue.push_back((id, f.depth));
+        }
     }
 
     fn follow_links(&mut self, extracted: &Extracted, depth: Option<u32>) -> Vec<UrlId> {
@@ -326,7 +350,8 @@ impl Crawler<'_> {
                 }
                 self.add_page_facts(id, report.status, extracted, depth);
                 self.states.push(state);
-                self.state_pages.push((id, self.pages_written));
+                let seq = u32::try_from(self.pages_written).expect("fewer than 2^32 pages");
+                self.state_pages.push((id, seq));
                 self.add_page(report);
                 self.emit(findings).await?;
             }
@@ -350,14 +375,22 @@ impl Crawler<'_> {
                 error,
                 redirect_loop,
             } => {
-                if let Some(f) = self.facts.of_mut(requested) {
-                    f.state = UrlState::Failed;
-                    f.error = Some(error.into());
-                    f.redirect_loop = redirect_loop;
-                }
+                self.facts.fail(requested, error, redirect_loop);
             }
         }
         Ok(())
+    }
+
+    /// Records what reading the sitemaps gave (their entries are queued by
+    /// [`Crawler::queue_sitemap`]).
+    fn merge_sitemap_task(&mut self, result: Result<sitemaps::Sitemaps, tokio::task::JoinError>) {
+        match result {
+            Ok(found) => self.merge_sitemaps(found),
+            Err(e) => self
+                .facts
+                .sitemap_notes
+                .push(format!("reading the sitemaps failed: {e}")),
+        }
     }
 
     fn merge_sitemaps(&mut self, found: sitemaps::Sitemaps) {
@@ -377,14 +410,24 @@ impl Crawler<'_> {
             ));
         }
         for url in &found.urls {
-            let url = rebased(url, self.input.rebase.as_ref());
-            if let Some(id) = self.discover(&url, None)
+            let url = normalise(&rebased(url, self.input.rebase.as_ref()));
+            if let Some(id) = self.record(&url, None)
                 && let Some(f) = self.facts.of_mut(id)
                 && !f.in_sitemap
             {
                 f.in_sitemap = true;
                 self.facts.sitemap.push(id);
             }
+        }
+    }
+
+    /// Queues the sitemap's entries that no link led to (after the pages links reach, so that
+    /// those are visited first and get their click depth).
+    fn queue_sitemap(&mut self) {
+        for i in 0..self.facts.sitemap.len() {
+            let id = self.facts.sitemap[i];
+            let url = Url::parse(self.facts.url(id)).expect("interned URLs parse");
+            self.enqueue(id, &url);
         }
     }
 
@@ -515,7 +558,7 @@ impl Crawler<'_> {
             .state_pages
             .iter()
             .enumerate()
-            .map(|(page, (_, seq))| (*seq, states.scores(page).scores))
+            .map(|(page, (_, seq))| (*seq as usize, states.scores(page).scores))
             .collect();
         if deadline_hit {
             self.notes.push(format!(
@@ -619,7 +662,10 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         let site = start_final.clone();
         tokio::spawn(async move { sitemaps::read(&fetcher, &site, &listed, rebase.as_ref()).await })
     });
-    let mut facts = SiteFacts::default();
+    // Tables sized for the page budget at once (see SiteFacts::with_capacity), up to a bound
+    // so that a raised cap does not reserve more than a crawl of that size could use soon.
+    let reserved = input.options.max_pages.min(RESERVED_PAGES);
+    let mut facts = SiteFacts::with_capacity(reserved);
     facts.robots_applied = !input.options.ignore_robots;
     let mut crawler = Crawler {
         scope,
@@ -628,10 +674,8 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         robots,
         queue: VecDeque::new(),
         fetched: 1,
-        states: PageStates::default(),
-        // Reserved for the page budget at once: no copies or spare half while it grows, and
-        // the part a smaller site leaves untouched is never resident.
-        state_pages: Vec::with_capacity(input.options.max_pages),
+        states: PageStates::with_capacity(reserved),
+        state_pages: Vec::with_capacity(reserved),
         pages_written: 0,
         first_page: None,
         builder: RecommendationBuilder::default(),
@@ -668,7 +712,14 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
     let mut tasks: JoinSet<Visit> = JoinSet::new();
     let mut running: HashMap<Id, UrlId> = HashMap::new();
     let mut deadline_hit = false;
+    let mut sitemap_queued = false;
     loop {
+        // Sitemaps are merged as soon as they are read (their URL list is not kept); their
+        // entries wait until the pages that links reach are visited.
+        if sitemap_task.as_ref().is_some_and(|t| t.is_finished()) {
+            let task = sitemap_task.take().expect("checked above");
+            crawler.merge_sitemap_task(task.await);
+        }
         while site_audit
             && tasks.len() < concurrency
             && crawler.fetched < crawler.input.options.max_pages
@@ -703,16 +754,16 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
             }
             if let Some(task) = sitemap_task.take() {
                 match tokio::time::timeout_at(crawler.input.deadline, task).await {
-                    Ok(Ok(found)) => crawler.merge_sitemaps(found),
-                    Ok(Err(e)) => crawler
-                        .facts
-                        .sitemap_notes
-                        .push(format!("reading the sitemaps failed: {e}")),
+                    Ok(result) => crawler.merge_sitemap_task(result),
                     Err(_) => {
                         deadline_hit = true;
                         break;
                     }
                 }
+            }
+            if !sitemap_queued {
+                sitemap_queued = true;
+                crawler.queue_sitemap();
                 continue;
             }
             if !deferred.is_empty() {
@@ -736,12 +787,24 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
                 }
             }
             Ok(Some(Err(e))) => {
-                if let Some(id) = running.remove(&e.id())
-                    && let Some(f) = crawler.facts.of_mut(id)
-                {
-                    f.state = UrlState::Failed;
-                    f.error = Some(format!("internal error while auditing this page: {e}").into());
+                if let Some(id) = running.remove(&e.id()) {
+                    let error = format!("internal error while auditing this page: {e}");
+                    crawler.facts.fail(id, error, false);
                 }
+            }
+        }
+    }
+    // The page cap can end the crawl before the sitemaps are read: their entries still count
+    // for the sitemap rules.
+    if let Some(task) = sitemap_task.take() {
+        match tokio::time::timeout_at(crawler.input.deadline, task).await {
+            Ok(result) => crawler.merge_sitemap_task(result),
+            Err(_) => {
+                deadline_hit = true;
+                crawler
+                    .facts
+                    .sitemap_notes
+                    .push("the sitemaps were not read before the audit deadline".into());
             }
         }
     }

@@ -5,6 +5,8 @@
 //! reported ([`LinkLists`]) and the hashes of its title, description and body text
 //! ([`Duplicates`]). The DOM is dropped as soon as its page is checked.
 
+use std::collections::HashMap;
+
 use url::Url;
 
 use super::dom::{Attribute, attr_trimmed};
@@ -48,8 +50,8 @@ pub struct UrlFacts {
     pub in_sitemap: bool,
     /// True when an audited page other than itself links to it.
     pub linked: bool,
-    /// Why the request failed.
-    pub error: Option<Box<str>>,
+    /// True once it was queued for a visit (a URL is queued once).
+    pub queued: bool,
     /// Clicks from the start URL along links (`None` when no followed link reaches it).
     pub depth: Option<u32>,
     /// Where its page facts are, for an audited HTML page.
@@ -67,7 +69,7 @@ impl UrlFacts {
             redirect_loop: false,
             in_sitemap: false,
             linked: false,
-            error: None,
+            queued: false,
             depth,
             page: None,
         }
@@ -274,8 +276,8 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
     }
 }
 
-/// Link lists are thinned once they hold this many bytes and twice what the last thinning
-/// left.
+/// Link lists are thinned once they hold this many bytes and a quarter more than the last
+/// thinning left.
 const LINK_BYTES_BEFORE_THINNING: usize = 64 * 1024;
 
 /// Everything a crawl learned, for the cross-page rules.
@@ -287,6 +289,8 @@ pub struct SiteFacts {
     facts: Vec<Option<UrlFacts>>,
     /// How many URLs have facts.
     known: usize,
+    /// Why requests failed (few URLs fail; [`UrlFacts`] stays small without it).
+    errors: HashMap<UrlId, Box<str>>,
     /// Audited pages' facts, in the order they were added.
     pages: Vec<PageFacts>,
     links: LinkLists,
@@ -330,6 +334,22 @@ fn link_is_settled(facts: &[Option<UrlFacts>], target: UrlId) -> bool {
 }
 
 impl SiteFacts {
+    /// Room for a crawl of `pages` pages without growing: every table is sized for the page
+    /// budget at once, so a crawl never copies them all as they double (room a smaller site
+    /// leaves untouched is never resident). URLs beyond the budget (links not followed) grow
+    /// the URL tables as needed.
+    pub fn with_capacity(pages: usize) -> Self {
+        SiteFacts {
+            urls: UrlTable::with_capacity(pages),
+            facts: Vec::with_capacity(pages),
+            pages: Vec::with_capacity(pages),
+            titles: Duplicates::with_capacity(pages),
+            descriptions: Duplicates::with_capacity(pages),
+            contents: Duplicates::with_capacity(pages),
+            ..SiteFacts::default()
+        }
+    }
+
     /// The facts of a URL.
     pub fn of(&self, id: UrlId) -> Option<&UrlFacts> {
         facts_of(&self.facts, id)
@@ -351,6 +371,20 @@ impl SiteFacts {
             self.known += 1;
         }
         slot.get_or_insert_with(|| UrlFacts::discovered(depth))
+    }
+
+    /// Records that the request for `id` failed, and why.
+    pub fn fail(&mut self, id: UrlId, error: String, redirect_loop: bool) {
+        if let Some(f) = self.of_mut(id) {
+            f.state = UrlState::Failed;
+            f.redirect_loop = redirect_loop;
+            self.errors.insert(id, error.into());
+        }
+    }
+
+    /// Why the request for `id` failed.
+    pub fn error(&self, id: UrlId) -> Option<&str> {
+        self.errors.get(&id).map(AsRef::as_ref)
     }
 
     /// How many URLs have facts.
@@ -437,7 +471,7 @@ impl SiteFacts {
                 format!("body text hash {:016x}", page.content_hash)
             });
         }
-        if self.links.bytes() >= LINK_BYTES_BEFORE_THINNING.max(2 * self.links_thinned) {
+        if self.links.bytes() >= LINK_BYTES_BEFORE_THINNING.max(self.links_thinned * 5 / 4) {
             self.thin_links();
         }
     }
@@ -528,6 +562,19 @@ mod tests {
         let mut groups: Vec<Vec<UrlId>> = d.groups().map(|g| g.pages.clone()).collect();
         groups.sort();
         groups
+    }
+
+    #[test]
+    fn a_crawl_keeps_little_per_url() {
+        // Kept for every URL a crawl meets (and the page facts for every audited page).
+        assert!(std::mem::size_of::<Option<UrlFacts>>() <= 40);
+        assert!(std::mem::size_of::<PageFacts>() <= 40);
+        let mut s = SiteFacts::default();
+        let id = s.urls.intern("https://s.example/x");
+        s.entry(id, None);
+        s.fail(id, "refused".into(), false);
+        assert_eq!(s.error(id), Some("refused"));
+        assert_eq!(s.of(id).unwrap().state, UrlState::Failed);
     }
 
     #[test]

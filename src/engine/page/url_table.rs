@@ -30,6 +30,16 @@ fn slice<'a>(text: &'a str, ends: &[u32], id: UrlId) -> &'a str {
 }
 
 impl UrlTable {
+    /// Room for `urls` URLs of about 64 bytes without growing.
+    pub fn with_capacity(urls: usize) -> Self {
+        UrlTable {
+            text: String::with_capacity(urls * 64),
+            ends: Vec::with_capacity(urls),
+            index: HashTable::with_capacity(urls),
+            hasher: Default::default(),
+        }
+    }
+
     /// The id of `url`, adding it when new.
     pub fn intern(&mut self, url: &str) -> UrlId {
         let hash = self.hasher.hash_one(url);

@@ -45,7 +45,7 @@ fn is_error(facts: &SiteFacts, target: UrlId) -> Option<String> {
         UrlState::Failed if f.redirect_loop => None,
         UrlState::Failed => Some(format!(
             "the request fails ({})",
-            f.error.as_deref().unwrap_or("no answer")
+            facts.error(target).unwrap_or("no answer")
         )),
         UrlState::Checked | UrlState::Page => match f.status {
             Some(s) if s >= 400 => Some(format!("it answers HTTP {s}")),
@@ -282,7 +282,7 @@ fn sitemap_entries(facts: &SiteFacts) -> SiteCheck {
                 Some(s) => format!("answers HTTP {s}"),
                 None => format!(
                     "cannot be fetched ({})",
-                    f.error.as_deref().unwrap_or("no answer")
+                    facts.error(id).unwrap_or("no answer")
                 ),
             }),
             _ if facts.page(f).is_some_and(|p| p.noindex) => Some("is marked noindex".into()),
@@ -606,15 +606,13 @@ mod tests {
         };
         put(&mut s, b, UrlState::Checked, Some(404), Some(1));
         put(&mut s, c, UrlState::Checked, Some(200), Some(1));
-        put(&mut s, e, UrlState::Failed, None, Some(1));
+        s.entry(e, Some(1));
         put(&mut s, f, UrlState::BlockedByRobots, None, Some(1));
         put(&mut s, h, UrlState::Checked, Some(500), None);
         let c_facts = s.of_mut(c).unwrap();
         c_facts.hops = 2;
         c_facts.redirected_to = Some(d);
-        let e_facts = s.of_mut(e).unwrap();
-        e_facts.redirect_loop = true;
-        e_facts.error = Some("redirect loop".into());
+        s.fail(e, "redirect loop".into(), true);
         fn page<'a>(links: &'a [UrlId], title: &'a str) -> NewPage<'a> {
             NewPage {
                 status: 200,
