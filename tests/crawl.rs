@@ -222,6 +222,30 @@ async fn a_crawl_ended_by_the_page_cap_still_checks_the_sitemap() {
     assert_eq!(outcome_of(&result, "seo.orphan-pages"), Outcome::Pass);
 }
 
+/// With a depth limit, links are not followed from pages at the limit. A sitemap entry that
+/// only such a page links to stays out too (it is known to be deeper); entries no link leads
+/// to are still visited.
+#[tokio::test]
+async fn the_depth_limit_holds_for_sitemap_entries_linked_too_deep() {
+    let server = fixture_server().await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let mut options = fixture_options(&server, 50);
+    options.crawl.max_depth = Some(0);
+    let result = audit_collect(&target, &options, &()).await.unwrap();
+    let path = |url: &str| url.strip_prefix(&server.url("")).unwrap_or(url).to_owned();
+    let visited: BTreeSet<(String, u16)> = result
+        .pages
+        .iter()
+        .map(|p| (path(&p.final_url), p.status))
+        .collect();
+    assert_eq!(
+        visited,
+        [("/", 200), ("/gone", 404), ("/orphan", 200)]
+            .map(|(p, s)| (p.to_owned(), s))
+            .into()
+    );
+}
+
 #[tokio::test]
 async fn crawls_a_site_and_finds_every_cross_page_problem() {
     let (server, result) = crawl_fixture(50).await;

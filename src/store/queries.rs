@@ -243,7 +243,8 @@ impl Store {
         let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(
             "SELECT category, severity, outcome, count(*) FROM findings
-             WHERE report_id = ? AND outcome IN ('fail', 'review') GROUP BY category, severity, outcome",
+             WHERE report_id = ? AND outcome <> 'pass' AND outcome IN ('fail', 'review')
+             GROUP BY category, severity, outcome",
         )?;
         let mut rows = stmt.query([id.as_str()])?;
         let (mut failing, mut review) = (Vec::new(), 0);

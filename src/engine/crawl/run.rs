@@ -49,6 +49,9 @@ pub struct CrawlInput<'a> {
 /// audit that is re-run anyway.
 const SINK_BATCH: usize = 512;
 
+/// How long a crawl that ended (page cap reached) still waits for its sitemaps.
+const SITEMAP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The most pages a crawl's tables are sized for at its start.
 const RESERVED_PAGES: usize = 20_000;
 
@@ -153,7 +156,7 @@ struct Crawler<'a> {
     robots: RobotsRules,
     origin: Arc<OriginFacts>,
     facts: SiteFacts,
-    queue: VecDeque<(UrlId, Option<u32>)>,
+    queue: VecDeque<UrlId>,
     fetched: usize,
     /// Scoring states of the audited pages (column-wise), and their URLs and positions in the
     /// page list, by the same index.
@@ -221,16 +224,19 @@ impl Crawler<'_> {
         Some(id)
     }
 
-    /// Queues a recorded URL when it is in scope, not visited and not queued yet.
+    /// Queues a recorded URL when it is in scope, within the depth limit, not visited and not
+    /// queued yet.
     fn enqueue(&mut self, id: UrlId, url: &Url) {
         let in_scope = self.scope.matches(url);
+        let max_depth = self.input.options.max_depth;
         if let Some(f) = self.facts.of_mut(id)
             && in_scope
             && f.state == UrlState::Skipped
             && !f.queued
+            && f.depth.is_none_or(|d| max_depth.is_none_or(|max| d <= max))
         {
             f.queued = true;
-            self.queue.push_back((id, f.depth));
+            self.queue.push_back(id);
         }
     }
 
@@ -242,13 +248,9 @@ impl Crawler<'_> {
             let known = if follow {
                 self.discover(link, next)
             } else {
-                // Not followed: remember the link (for the link graph) without queueing it.
-                let url = normalise(link);
-                self.scope.same_site(&url).then(|| {
-                    let id = self.facts.urls.intern(url.as_str());
-                    self.facts.entry(id, next);
-                    id
-                })
+                // Not followed: remember the link (for the link graph, with its depth, which
+                // keeps it out of the queue) without queueing it.
+                self.record(&normalise(link), next)
             };
             if let Some(id) = known {
                 links.push(id);
@@ -327,7 +329,7 @@ impl Crawler<'_> {
         self.facts.entry(final_id, depth);
         let seen = visited(&self.facts, final_id);
         // The target now counts as visited; drop it from the queue if it was waiting.
-        self.queue.retain(|(id, _)| *id != final_id);
+        self.queue.retain(|id| *id != final_id);
         (final_id, seen)
     }
 
@@ -724,7 +726,7 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
             && tasks.len() < concurrency
             && crawler.fetched < crawler.input.options.max_pages
         {
-            let Some((id, _)) = crawler.queue.pop_front() else {
+            let Some(id) = crawler.queue.pop_front() else {
                 break;
             };
             if crawler
@@ -752,9 +754,12 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
             if !site_audit || crawler.fetched >= crawler.input.options.max_pages {
                 break;
             }
-            if let Some(task) = sitemap_task.take() {
+            if let Some(task) = sitemap_task.as_mut() {
                 match tokio::time::timeout_at(crawler.input.deadline, task).await {
-                    Ok(result) => crawler.merge_sitemap_task(result),
+                    Ok(result) => {
+                        sitemap_task = None;
+                        crawler.merge_sitemap_task(result);
+                    }
                     Err(_) => {
                         deadline_hit = true;
                         break;
@@ -794,17 +799,19 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
             }
         }
     }
-    // The page cap can end the crawl before the sitemaps are read: their entries still count
-    // for the sitemap rules.
-    if let Some(task) = sitemap_task.take() {
-        match tokio::time::timeout_at(crawler.input.deadline, task).await {
+    // The page cap (or the deadline) can end the crawl before the sitemaps are read: their
+    // entries still count for the sitemap rules if they come within a short grace.
+    if let Some(mut task) = sitemap_task.take() {
+        let grace = (Instant::now() + SITEMAP_GRACE).min(crawler.input.deadline);
+        match tokio::time::timeout_at(grace, &mut task).await {
             Ok(result) => crawler.merge_sitemap_task(result),
             Err(_) => {
-                deadline_hit = true;
-                crawler
-                    .facts
-                    .sitemap_notes
-                    .push("the sitemaps were not read before the audit deadline".into());
+                task.abort();
+                crawler.facts.sitemap_notes.push(
+                    "the sitemaps were still being read when the crawl ended; the sitemap \
+                     rules could not use them"
+                        .into(),
+                );
             }
         }
     }

@@ -34,14 +34,6 @@ pub fn text_hash(text: &str) -> u64 {
 }
 
 impl Duplicates {
-    /// Room for `pages` distinct texts without growing.
-    pub fn with_capacity(pages: usize) -> Self {
-        Duplicates {
-            first: HashMap::with_capacity(pages),
-            repeated: HashMap::new(),
-        }
-    }
-
     /// Adds a page whose text hashes to `hash`; `shown` gives the text to show, called only
     /// when another page has the same hash.
     pub fn add(&mut self, page: UrlId, hash: u64, shown: impl FnOnce() -> String) {

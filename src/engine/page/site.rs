@@ -334,18 +334,16 @@ fn link_is_settled(facts: &[Option<UrlFacts>], target: UrlId) -> bool {
 }
 
 impl SiteFacts {
-    /// Room for a crawl of `pages` pages without growing: every table is sized for the page
-    /// budget at once, so a crawl never copies them all as they double (room a smaller site
-    /// leaves untouched is never resident). URLs beyond the budget (links not followed) grow
-    /// the URL tables as needed.
+    /// Room for a crawl of `pages` pages: the per-URL and per-page vectors are sized for the
+    /// page budget at once, so a crawl never copies them all as they double, and the room a
+    /// smaller site leaves untouched is never resident. URLs beyond the budget (links not
+    /// followed) grow them as needed; the hash tables grow as they fill (their entries land
+    /// anywhere, so reserved room there would be resident).
     pub fn with_capacity(pages: usize) -> Self {
         SiteFacts {
             urls: UrlTable::with_capacity(pages),
             facts: Vec::with_capacity(pages),
             pages: Vec::with_capacity(pages),
-            titles: Duplicates::with_capacity(pages),
-            descriptions: Duplicates::with_capacity(pages),
-            contents: Duplicates::with_capacity(pages),
             ..SiteFacts::default()
         }
     }
@@ -373,9 +371,13 @@ impl SiteFacts {
         slot.get_or_insert_with(|| UrlFacts::discovered(depth))
     }
 
-    /// Records that the request for `id` failed, and why.
+    /// Records that the request for `id` failed, and why; unless the URL was reached another
+    /// way meanwhile (as the end of a redirect that finished first): what a fetched URL became
+    /// never changes, which the link thinning relies on.
     pub fn fail(&mut self, id: UrlId, error: String, redirect_loop: bool) {
-        if let Some(f) = self.of_mut(id) {
+        if let Some(f) = self.of_mut(id)
+            && f.state == UrlState::Skipped
+        {
             f.state = UrlState::Failed;
             f.redirect_loop = redirect_loop;
             self.errors.insert(id, error.into());
@@ -575,6 +577,20 @@ mod tests {
         s.fail(id, "refused".into(), false);
         assert_eq!(s.error(id), Some("refused"));
         assert_eq!(s.of(id).unwrap().state, UrlState::Failed);
+        // A page reached through a redirect while its own request was in flight stays a page
+        // when that request fails late: what a fetched URL became never changes.
+        let page = s.urls.intern("https://s.example/y");
+        s.add_page(
+            page,
+            Some(1),
+            NewPage {
+                status: 200,
+                ..NewPage::default()
+            },
+        );
+        s.fail(page, "timed out".into(), false);
+        assert_eq!(s.of(page).unwrap().state, UrlState::Page);
+        assert_eq!(s.error(page), None);
     }
 
     #[test]

@@ -18,7 +18,9 @@ pub struct UrlTable {
     ends: Vec<u32>,
     /// Ids, by the hash of their URL.
     index: HashTable<UrlId>,
-    hasher: foldhash::fast::FixedState,
+    /// Seeded per table: a crawled site chooses its URLs and must not be able to make them
+    /// collide.
+    hasher: foldhash::fast::RandomState,
 }
 
 fn slice<'a>(text: &'a str, ends: &[u32], id: UrlId) -> &'a str {
@@ -30,13 +32,13 @@ fn slice<'a>(text: &'a str, ends: &[u32], id: UrlId) -> &'a str {
 }
 
 impl UrlTable {
-    /// Room for `urls` URLs of about 64 bytes without growing.
+    /// Room for `urls` URLs of about 64 bytes without growing the text (the hash index grows:
+    /// a hash table's entries land anywhere in it, so room reserved there would be resident).
     pub fn with_capacity(urls: usize) -> Self {
         UrlTable {
             text: String::with_capacity(urls * 64),
             ends: Vec::with_capacity(urls),
-            index: HashTable::with_capacity(urls),
-            hasher: Default::default(),
+            ..UrlTable::default()
         }
     }
 
