@@ -132,11 +132,11 @@ pub struct Evidence {
 
 impl Evidence {
     /// The part of the evidence that identifies the occurrence for the fingerprint.
-    pub fn key(&self) -> String {
+    pub fn key(&self) -> &str {
         self.selector
-            .clone()
-            .or_else(|| self.url.clone())
-            .or_else(|| self.observatory.as_ref().map(|o| o.result.clone()))
+            .as_deref()
+            .or(self.url.as_deref())
+            .or_else(|| self.observatory.as_ref().map(|o| o.result.as_str()))
             .unwrap_or_default()
     }
 

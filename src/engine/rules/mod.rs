@@ -167,7 +167,7 @@ impl RuleInfo {
             title: self.title.into(),
             description: self.description.into(),
             page_url: page_url.to_owned(),
-            fingerprint: fingerprint(self.id, page_url, &evidence.key()),
+            fingerprint: fingerprint(self.id, page_url, evidence.key()),
             evidence,
             recommendation: self.fix(),
             references: self.references(),
