@@ -507,6 +507,24 @@ impl DataTables {
     }
 }
 
+/// Judges each data table of `page` by its grid and its cells' elements (a table too large to
+/// lay out is skipped).
+fn judge_grids<'a>(
+    page: &'a Page,
+    none_found: &str,
+    mut test: impl FnMut(&Grid, &[ElementRef<'a>]) -> Verdict,
+) -> Check {
+    let tables = page.memo(DataTables::build);
+    judge(
+        tables.elements(&page.dom),
+        none_found,
+        |table| match tables.grid(table) {
+            Some((grid, cells)) => test(grid, &cells),
+            None => Verdict::Skip,
+        },
+    )
+}
+
 /// axe's `hasContent`: text, an embedded control or image, or an ARIA label, in the element
 /// or below it.
 fn has_content(el: ElementRef<'_>) -> bool {
@@ -539,123 +557,99 @@ fn is_data_cell(cell: ElementRef<'_>) -> bool {
 
 pub fn th_has_data_cells(page: &Page) -> Check {
     let ids = Ids::new(&page.dom);
-    let tables = page.memo(DataTables::build);
-    judge(
-        tables.elements(&page.dom),
-        "the page has no data tables",
-        |table| {
-            let Some((grid, cells)) = tables.grid(table) else {
-                return Verdict::Skip;
-            };
-            let referenced: HashSet<&str> = cells
-                .iter()
-                .flat_map(|c| {
-                    let refs = [c.attribute("headers"), c.attribute("aria-labelledby")];
-                    refs.into_iter()
-                        .flatten()
-                        .flat_map(str::split_ascii_whitespace)
-                })
-                .collect();
-            let lonely = (0..cells.len()).filter(|&h| {
-                let header = cells[h];
-                let is_header = header.value().name() == "th"
-                    || matches!(header.attribute("role"), Some("rowheader" | "columnheader"));
-                if !is_header || text_content(header).is_empty() {
-                    return false;
-                }
-                if header
-                    .value()
-                    .id()
-                    .is_some_and(|id| !id.is_empty() && referenced.contains(id))
-                {
-                    return false;
-                }
-                let describes = |c: usize| is_header_of(grid, &cells, c, h, &ids);
-                let column_cell = grid.is_column_header(h)
-                    && grid
-                        .walk(h, true)
-                        .any(|c| !grid.is_column_header(c) && describes(c));
-                let row_cell = grid.is_row_header(h)
-                    && grid
-                        .walk(h, false)
-                        .any(|c| !grid.is_row_header(c) && describes(c));
-                !column_cell && !row_cell
-            });
-            match lonely.count() {
-                0 => Verdict::Pass,
-                n => Verdict::Review(format!(
-                    "{n} header cell(s) describe no data cell; check that every header labels data \
-                 in its row or column"
-                )),
+    judge_grids(page, "the page has no data tables", |grid, cells| {
+        let referenced: HashSet<&str> = cells
+            .iter()
+            .flat_map(|c| {
+                let refs = [c.attribute("headers"), c.attribute("aria-labelledby")];
+                refs.into_iter()
+                    .flatten()
+                    .flat_map(str::split_ascii_whitespace)
+            })
+            .collect();
+        let lonely = (0..cells.len()).filter(|&h| {
+            let header = cells[h];
+            let is_header = header.value().name() == "th"
+                || matches!(header.attribute("role"), Some("rowheader" | "columnheader"));
+            if !is_header || text_content(header).is_empty() {
+                return false;
             }
-        },
-    )
+            if header
+                .value()
+                .id()
+                .is_some_and(|id| !id.is_empty() && referenced.contains(id))
+            {
+                return false;
+            }
+            let describes = |c: usize| is_header_of(grid, cells, c, h, &ids);
+            let column_cell = grid.is_column_header(h)
+                && grid
+                    .walk(h, true)
+                    .any(|c| !grid.is_column_header(c) && describes(c));
+            let row_cell = grid.is_row_header(h)
+                && grid
+                    .walk(h, false)
+                    .any(|c| !grid.is_row_header(c) && describes(c));
+            !column_cell && !row_cell
+        });
+        match lonely.count() {
+            0 => Verdict::Pass,
+            n => Verdict::Review(format!(
+                "{n} header cell(s) describe no data cell; check that every header labels data \
+                 in its row or column"
+            )),
+        }
+    })
 }
 
 pub fn td_has_header(page: &Page) -> Check {
     let ids = Ids::new(&page.dom);
     let names = Names::new(page);
-    let tables = page.memo(DataTables::build);
-    judge(
-        tables.elements(&page.dom),
-        "the page has no large data tables",
-        |table| {
-            let Some((grid, cells)) = tables.grid(table) else {
-                return Verdict::Skip;
-            };
-            let width = |y: usize| grid.slots.get(y).map_or(0, Vec::len);
-            if grid.slots.len() < LARGE_TABLE || (0..LARGE_TABLE).any(|y| width(y) < LARGE_TABLE) {
-                return Verdict::Skip;
-            }
-            // Whether each cell has content, worked out at most once per cell.
-            let content: Vec<OnceCell<bool>> = vec![OnceCell::new(); cells.len()];
-            let has = |c: usize| *content[c].get_or_init(|| has_content(cells[c]));
-            let orphans = (0..cells.len())
-                .filter(|&i| {
-                    let cell = cells[i];
-                    has(i)
-                        && is_data_cell(cell)
-                        && aria_label(cell).is_none()
-                        && names.labelledby(cell).is_none()
-                        && !match named_headers(cell, &ids) {
-                            Some(named) => named.into_iter().any(has_content),
-                            None => grid.grid_headers(i).any(has),
-                        }
-                })
-                .count();
-            require(orphans == 0, || {
-                format!(
-                    "{orphans} data cell(s) of this large table have no row or column header; \
-                 mark headers with <th>"
-                )
+    judge_grids(page, "the page has no large data tables", |grid, cells| {
+        let width = |y: usize| grid.slots.get(y).map_or(0, Vec::len);
+        if grid.slots.len() < LARGE_TABLE || (0..LARGE_TABLE).any(|y| width(y) < LARGE_TABLE) {
+            return Verdict::Skip;
+        }
+        // Whether each cell has content, worked out at most once per cell.
+        let content: Vec<OnceCell<bool>> = vec![OnceCell::new(); cells.len()];
+        let has = |c: usize| *content[c].get_or_init(|| has_content(cells[c]));
+        let orphans = (0..cells.len())
+            .filter(|&i| {
+                let cell = cells[i];
+                has(i)
+                    && is_data_cell(cell)
+                    && aria_label(cell).is_none()
+                    && names.labelledby(cell).is_none()
+                    && !match named_headers(cell, &ids) {
+                        Some(named) => named.into_iter().any(has_content),
+                        None => grid.grid_headers(i).any(has),
+                    }
             })
-        },
-    )
+            .count();
+        require(orphans == 0, || {
+            format!(
+                "{orphans} data cell(s) of this large table have no row or column header; \
+                 mark headers with <th>"
+            )
+        })
+    })
 }
 
 pub fn table_fake_caption(page: &Page) -> Check {
-    let tables = page.memo(DataTables::build);
-    judge(
-        tables.elements(&page.dom),
-        "the page has no data tables",
-        |table| {
-            let Some((grid, _)) = tables.grid(table) else {
-                return Verdict::Skip;
-            };
-            let first = grid.slots.first().map(Vec::as_slice).unwrap_or_default();
-            if grid.slots.len() <= 1 || first.len() <= 1 || grid.rows <= 1 {
-                return Verdict::Pass;
-            }
-            let varied = first
-                .windows(2)
-                .any(|w| matches!((w[0], w[1]), (Some(a), Some(b)) if a != b));
-            require(varied, || {
-                "the first row is one cell spanning every column, used as a caption; use <caption> \
+    judge_grids(page, "the page has no data tables", |grid, _| {
+        let first = grid.slots.first().map(Vec::as_slice).unwrap_or_default();
+        if grid.slots.len() <= 1 || first.len() <= 1 || grid.rows <= 1 {
+            return Verdict::Pass;
+        }
+        let varied = first
+            .windows(2)
+            .any(|w| matches!((w[0], w[1]), (Some(a), Some(b)) if a != b));
+        require(varied, || {
+            "the first row is one cell spanning every column, used as a caption; use <caption> \
              instead"
-                    .into()
-            })
-        },
-    )
+                .into()
+        })
+    })
 }
 
 pub fn table_duplicate_name(page: &Page) -> Check {
