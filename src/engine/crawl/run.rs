@@ -327,10 +327,8 @@ impl Crawler<'_> {
         }
         let depth = self.facts.of(requested).and_then(|f| f.depth);
         self.facts.entry(final_id, depth);
-        let seen = visited(&self.facts, final_id);
-        // The target now counts as visited; drop it from the queue if it was waiting.
-        self.queue.retain(|id| *id != final_id);
-        (final_id, seen)
+        // If the target was queued, its turn is skipped: it is no longer `Skipped` by then.
+        (final_id, visited(&self.facts, final_id))
     }
 
     async fn process(&mut self, requested: UrlId, visit: Visit) -> Result<(), AuditError> {
