@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use rusqlite::{Statement, Transaction, TransactionBehavior, params};
 
-use super::rows::timestamp;
+use super::rows::{FINDING_COLUMNS, timestamp};
 use super::{Store, StoreError};
 use crate::report::{Finding, PageReport, Recommendation, ReportId, Scores, Status};
 
@@ -56,16 +56,27 @@ pub struct Completion<'a> {
 /// 32,766-parameter limit.
 const FINDINGS_PER_INSERT: usize = 32;
 
-/// The columns of a findings row, in insert order.
-const FINDING_COLUMNS: usize = 11;
+/// The values of a findings row: the report, the position, and [`FINDING_COLUMNS`].
+const FINDING_VALUES: usize = 2 + column_count(FINDING_COLUMNS);
+
+/// How many columns a comma-separated column list names.
+const fn column_count(columns: &str) -> usize {
+    let bytes = columns.as_bytes();
+    let (mut i, mut count) = (0, 1);
+    while i < bytes.len() {
+        if bytes[i] == b',' {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
+}
 
 /// `INSERT INTO findings … VALUES (…), (…), …` with `rows` rows of placeholders.
 fn insert_findings_sql(rows: usize) -> String {
-    let row = format!("({})", ["?"; FINDING_COLUMNS].join(", "));
+    let row = format!("({})", ["?"; FINDING_VALUES].join(", "));
     format!(
-        "INSERT INTO findings (report_id, seq, rule_id, category, severity, outcome,
-             page_url, fingerprint, score, weight, evidence)
-         VALUES {}",
+        "INSERT INTO findings (report_id, seq, {FINDING_COLUMNS}) VALUES {}",
         vec![row; rows].join(", ")
     )
 }
@@ -82,7 +93,7 @@ fn bind_finding(
     seq: i64,
     f: &Finding,
 ) -> Result<(), StoreError> {
-    let first = row * FINDING_COLUMNS + 1;
+    let first = row * FINDING_VALUES + 1;
     let evidence = serde_json::to_string(&f.evidence).expect("evidence serialises");
     insert.raw_bind_parameter(first, id.as_str())?;
     insert.raw_bind_parameter(first + 1, seq)?;
