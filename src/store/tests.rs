@@ -30,6 +30,13 @@ fn new_report(store: &Store, owner: &str, url: &str) -> ReportId {
     id
 }
 
+/// A report of the local owner for `url`, marked running.
+fn running_report(store: &Store, url: &str) -> ReportId {
+    let id = new_report(store, LOCAL_OWNER, url);
+    assert!(store.mark_running(&id).unwrap());
+    id
+}
+
 fn sample_findings(page_url: &str) -> Vec<crate::report::Finding> {
     let alt = rules::find("performance.unsized-images").unwrap();
     let ttfb = rules::find("performance.server-response-time").unwrap();
@@ -63,8 +70,7 @@ fn sample_findings(page_url: &str) -> Vec<crate::report::Finding> {
 fn findings_round_trip_in_order_across_statements_and_batches() {
     let (_dir, store) = temp_store();
     let url = "https://site.example/";
-    let id = new_report(&store, LOCAL_OWNER, url);
-    assert!(store.mark_running(&id).unwrap());
+    let id = running_report(&store, url);
     let findings: Vec<crate::report::Finding> = (0..70)
         .map(|i| sample_findings(&format!("{url}p{i}"))[i % 2].clone())
         .collect();
@@ -118,8 +124,7 @@ fn complete(store: &Store, id: &ReportId, url: &str, seo: u8) {
 fn report_round_trip() {
     let (_dir, store) = temp_store();
     let url = "https://site.example/";
-    let id = new_report(&store, LOCAL_OWNER, url);
-    assert!(store.mark_running(&id).unwrap());
+    let id = running_report(&store, url);
     complete(&store, &id, url, 88);
 
     let report = store.get_report(LOCAL_OWNER, &id).unwrap().unwrap();

@@ -310,6 +310,12 @@ pub fn visible_text_hash(el: ElementRef<'_>, capacity_hint: usize) -> u64 {
     } else {
         text = text.to_lowercase();
     }
+    text_hash(&text)
+}
+
+/// The 64-bit hash texts are compared by (page body text, titles, descriptions): SipHash with
+/// fixed keys, so equal texts hash alike across a crawl.
+pub fn text_hash(text: &str) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     hasher.write(text.as_bytes());
     hasher.finish()

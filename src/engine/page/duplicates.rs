@@ -4,7 +4,6 @@
 //! their bytes.
 
 use std::collections::HashMap;
-use std::hash::Hasher;
 
 use super::url_table::UrlId;
 
@@ -24,13 +23,6 @@ pub struct Duplicates {
     first: HashMap<u64, UrlId>,
     /// Texts that more than one page has, by hash.
     repeated: HashMap<u64, DuplicateGroup>,
-}
-
-/// The hash pages are grouped by (SipHash with fixed keys, as the body-text hash).
-pub fn text_hash(text: &str) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    hasher.write(text.as_bytes());
-    hasher.finish()
 }
 
 impl Duplicates {
@@ -66,6 +58,7 @@ impl Duplicates {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::page::dom::text_hash;
 
     #[test]
     fn groups_pages_with_the_same_text_and_keeps_only_repeated_texts() {

@@ -109,8 +109,11 @@ impl LinkLists {
             write += scratch.len();
         }
         self.bytes.truncate(write);
-        // Room for the lists that come before the next thinning (at a quarter more).
-        self.bytes.shrink_to(write + write / 4 + 4096);
+    }
+
+    /// Gives back room beyond `bytes` (at least what the lists hold is kept).
+    pub fn shrink_to(&mut self, bytes: usize) {
+        self.bytes.shrink_to(bytes);
     }
 }
 

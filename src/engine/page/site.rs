@@ -9,8 +9,8 @@ use std::collections::HashMap;
 
 use url::Url;
 
-use super::dom::{Attribute, attr_trimmed};
-use super::duplicates::{Duplicates, text_hash};
+use super::dom::{Attribute, attr_trimmed, text_hash};
+use super::duplicates::Duplicates;
 use super::link_lists::{LinkLists, LinkRange};
 use super::refs::rel_has;
 use super::{Page, dom};
@@ -294,8 +294,9 @@ pub struct SiteFacts {
     /// Audited pages' facts, in the order they were added.
     pages: Vec<PageFacts>,
     links: LinkLists,
-    /// Link bytes left by the last thinning.
-    links_thinned: usize,
+    /// Link bytes the last thinning left, and a quarter more: the lists are thinned again at
+    /// that size (and not below [`LINK_BYTES_BEFORE_THINNING`]).
+    thin_at: usize,
     /// Indexable pages by title (lower-cased, with their language).
     pub titles: Duplicates,
     /// Indexable pages by meta description (lower-cased).
@@ -473,7 +474,7 @@ impl SiteFacts {
                 format!("body text hash {:016x}", page.content_hash)
             });
         }
-        if self.links.bytes() >= LINK_BYTES_BEFORE_THINNING.max(self.links_thinned * 5 / 4) {
+        if self.links.bytes() >= self.thin_at.max(LINK_BYTES_BEFORE_THINNING) {
             self.thin_links();
         }
     }
@@ -485,7 +486,10 @@ impl SiteFacts {
             .retain(self.pages.iter_mut().map(|p| &mut p.links), |target| {
                 !link_is_settled(facts, target)
             });
-        self.links_thinned = self.links.bytes();
+        let kept = self.links.bytes();
+        self.thin_at = kept + kept / 4;
+        // Room for the lists that come before the next thinning, and no more.
+        self.links.shrink_to(self.thin_at);
     }
 }
 
@@ -607,44 +611,34 @@ mod tests {
             content_hash: 7,
             ..NewPage::default()
         };
-        s.add_page(ids[0], Some(0), page("Lamps", Some("en")));
-        s.add_page(ids[1], Some(1), page("LAMPS", Some("en")));
-        // The same title in another language is not a duplicate.
-        s.add_page(ids[2], Some(1), page("Lamps", Some("de")));
-        // Pages that do not compete in search are not grouped.
-        s.add_page(
-            ids[3],
-            Some(1),
+        let lamps = page("Lamps", Some("en"));
+        let pages = [
+            page("Lamps", Some("en")),
+            page("LAMPS", Some("en")),
+            // The same title in another language is not a duplicate.
+            page("Lamps", Some("de")),
+            // Pages that do not compete in search are not grouped.
             NewPage {
                 noindex: true,
-                ..page("Lamps", Some("en"))
+                ..lamps.clone()
             },
-        );
-        s.add_page(
-            ids[4],
-            Some(1),
             NewPage {
                 status: 404,
-                ..page("Lamps", Some("en"))
+                ..lamps.clone()
             },
-        );
-        s.add_page(
-            ids[5],
-            Some(1),
             NewPage {
                 canonical: Some(ids[0]),
-                ..page("Lamps", Some("en"))
+                ..lamps
             },
-        );
-        s.add_page(
-            ids[6],
-            Some(1),
             NewPage {
                 canonical: Some(ids[6]),
                 description: Some("  other "),
                 ..page("Shades", None)
             },
-        );
+        ];
+        for (i, new) in pages.into_iter().enumerate() {
+            s.add_page(ids[i], Some(u32::from(i > 0)), new);
+        }
         assert_eq!(s.indexable, 4);
         assert_eq!(group_pages(&s.titles), [vec![ids[0], ids[1]]]);
         assert_eq!(s.titles.groups().next().unwrap().shown, "lamps");
