@@ -105,12 +105,16 @@ impl Store {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| open_err(Box::new(e)))?;
         }
+        // `temp_store = MEMORY` keeps statement journals in memory: each multi-row findings
+        // insert inside a batch's transaction journals the pages it changes, which otherwise
+        // spill to a temporary file once they pass 64 KiB.
         let manager = SqliteConnectionManager::file(path).with_init(|c| {
             c.busy_timeout(BUSY_TIMEOUT)?;
             c.execute_batch(
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;
-                 PRAGMA foreign_keys = ON;",
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA temp_store = MEMORY;",
             )
         });
         let pool = Pool::builder()

@@ -350,7 +350,7 @@ fn concurrent_writers_wait_for_each_other_instead_of_failing() {
 
 /// Only outcomes other than `pass` are indexed; counting them uses that index.
 #[test]
-fn queries_on_failures_use_the_index_of_outcomes_other_than_pass() {
+fn queries_on_findings_to_act_on_use_their_index() {
     let (_dir, store) = temp_store();
     let id = new_report(&store, "local", "https://site.example/");
     let conn = store.conn().unwrap();
@@ -365,14 +365,40 @@ fn queries_on_failures_use_the_index_of_outcomes_other_than_pass() {
         outcomes,
         ..FindingFilter::default()
     };
-    let failing = filter(vec![Outcome::Fail, Outcome::Review]);
-    let (sql, args) = queries::finding_query(&id, &failing, "SELECT ", "count(*)", 10, 0);
-    let count = plan(&sql, &args);
-    assert!(count.contains("findings_not_passed"), "{count}");
-    // Passes are counted through the report's key.
-    let passing = filter(vec![Outcome::Pass]);
-    let (sql, args) = queries::finding_query(&id, &passing, "SELECT ", "count(*)", 10, 0);
-    assert!(!plan(&sql, &args).contains("findings_not_passed"));
+    for outcomes in [
+        vec![Outcome::Fail, Outcome::Review],
+        vec![Outcome::Fail],
+        vec![Outcome::Review],
+    ] {
+        let wanted = filter(outcomes);
+        let (sql, args) = queries::finding_query(&id, &wanted, "SELECT ", "count(*)", 10, 0);
+        let count = plan(&sql, &args);
+        assert!(
+            count.contains("COVERING INDEX findings_to_act_on"),
+            "{count}"
+        );
+        let (sql, args) = queries::finding_query(&id, &wanted, "SELECT ", "*", 10, 0);
+        let list = plan(&sql, &args);
+        assert!(list.contains("findings_to_act_on"), "{list}");
+    }
+    // The report's status counts its failures through the index too (a plain equality implies
+    // the index's condition).
+    let finish = plan(
+        "SELECT count(*) FROM findings WHERE report_id = ?1 AND outcome = 'fail'",
+        &[id.as_str().to_owned().into()],
+    );
+    assert!(finish.contains("findings_to_act_on"), "{finish}");
+    // Passes and not-applicable outcomes are read through the report's key.
+    for outcomes in [
+        vec![Outcome::Pass],
+        vec![Outcome::NotApplicable],
+        vec![Outcome::Fail, Outcome::Pass],
+    ] {
+        let (sql, args) =
+            queries::finding_query(&id, &filter(outcomes), "SELECT ", "count(*)", 10, 0);
+        let count = plan(&sql, &args);
+        assert!(!count.contains("findings_to_act_on"), "{count}");
+    }
     drop(conn);
 
     // And they find the same findings as before.
