@@ -65,7 +65,10 @@ impl AuditSink for StoreSink<'_> {
             if stored {
                 Ok(())
             } else {
-                Err("the report was deleted while the audit ran; the audit stopped".into())
+                Err(
+                    "the report was deleted or finished while the audit ran; the audit stopped"
+                        .into(),
+                )
             }
         })
     }

@@ -416,3 +416,28 @@ fn queries_on_findings_to_act_on_use_their_index() {
     assert_eq!(passes.len(), 1);
     assert_eq!(passes[0].outcome, Outcome::Pass);
 }
+
+#[test]
+fn a_finished_report_refuses_late_batches() {
+    let (_dir, store) = temp_store();
+    let url = "https://site.example/";
+    let done = running_report(&store, url);
+    complete(&store, &done, url, 80);
+    let failed = running_report(&store, url);
+    store.fail_report(&failed, "could not connect").unwrap();
+    for id in [&done, &failed] {
+        let before = store.count_findings(id, &FindingFilter::default()).unwrap();
+        assert!(!store.append(id, &sample_findings(url), &[]).unwrap());
+        let after = store.count_findings(id, &FindingFilter::default()).unwrap();
+        assert_eq!(before, after);
+    }
+    // A running report takes them.
+    let running = running_report(&store, url);
+    assert!(store.append(&running, &sample_findings(url), &[]).unwrap());
+    assert_eq!(
+        store
+            .count_findings(&running, &FindingFilter::default())
+            .unwrap(),
+        2
+    );
+}

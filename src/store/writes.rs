@@ -206,7 +206,8 @@ impl Store {
 
     /// Appends findings and page reports (each with its position in the page list) of a
     /// running report, in one transaction. Returns false, storing nothing, when the report no
-    /// longer exists (deleted while it ran).
+    /// longer exists (deleted while it ran) or is finished (a batch that comes after its
+    /// completion or failure is refused, so a finished report never changes).
     ///
     /// Every write transaction here starts `IMMEDIATE`: it takes the write lock at once, so a
     /// concurrent writer makes it wait (up to the busy timeout) instead of failing with
@@ -220,7 +221,9 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let exists = tx
-            .prepare_cached("SELECT 1 FROM reports WHERE id = ?")?
+            .prepare_cached(
+                "SELECT 1 FROM reports WHERE id = ? AND status IN ('queued', 'running')",
+            )?
             .exists([id.as_str()])?;
         if !exists {
             return Ok(false);
