@@ -117,4 +117,41 @@ mod tests {
     fn migrations_are_valid() {
         assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
     }
+
+    #[test]
+    fn a_database_of_the_previous_version_keeps_its_findings_and_indexes_them_anew() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let previous = &MIGRATIONS[..MIGRATIONS.len() - 1];
+        Migrations::from_slice(previous)
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO reports (id, owner, url, site, status, created_at, engine_version)
+                 VALUES ('r', 'local', 'https://a.example/', 'https://a.example', 'completed',
+                         '2026-11-23T00:00:00.000Z', '0');
+             INSERT INTO findings (report_id, seq, rule_id, category, severity, outcome, page_url,
+                                   fingerprint, score, weight, evidence)
+             VALUES ('r', 0, 'seo.title', 'seo', 'major', 'fail', 'https://a.example/', 'f0', 0, 1, '{}'),
+                    ('r', 1, 'seo.title', 'seo', 'major', 'pass', 'https://a.example/', 'f1', 1, 1, '{}'),
+                    ('r', 2, 'seo.hreflang', 'seo', 'minor', 'not_applicable', 'https://a.example/', 'f2', NULL, 1, '{}'),
+                    ('r', 3, 'seo.llms-txt', 'seo', 'info', 'review', 'https://a.example/', 'f3', NULL, 0, '{}');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let indexed: Vec<i64> = conn
+            .prepare(
+                "SELECT seq FROM findings INDEXED BY findings_to_act_on
+                 WHERE report_id = 'r' AND (outcome = 'fail' OR outcome = 'review') ORDER BY seq",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(indexed, vec![0, 3]);
+        let all: i64 = conn
+            .query_row("SELECT count(*) FROM findings", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(all, 4);
+    }
 }

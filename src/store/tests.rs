@@ -388,6 +388,11 @@ fn queries_on_findings_to_act_on_use_their_index() {
         &[id.as_str().to_owned().into()],
     );
     assert!(finish.contains("findings_to_act_on"), "{finish}");
+    // Statement journals stay in memory (2 = MEMORY).
+    let temp_store: i64 = conn
+        .query_row("PRAGMA temp_store", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(temp_store, 2);
     // Passes and not-applicable outcomes are read through the report's key.
     for outcomes in [
         vec![Outcome::Pass],
