@@ -85,8 +85,10 @@ pub struct SinkBatch {
 /// Receives an audit's findings and page reports as pages are checked, so an audit does not
 /// hold them.
 pub trait AuditSink: Send + Sync {
-    /// Takes a batch.
-    fn write(&self, batch: SinkBatch) -> BoxFuture<'_, Result<(), String>>;
+    /// Takes a batch. The future owns what it needs: a crawl runs it as a task of its own and
+    /// goes on checking pages meanwhile, with one batch written at a time, in order, and waits
+    /// for the last one before the audit ends.
+    fn write(&self, batch: SinkBatch) -> BoxFuture<'static, Result<(), String>>;
 }
 
 /// Keeps everything in memory (single pages, tests, benchmarks).
@@ -117,7 +119,7 @@ impl CollectSink {
 }
 
 impl AuditSink for CollectSink {
-    fn write(&self, batch: SinkBatch) -> BoxFuture<'_, Result<(), String>> {
+    fn write(&self, batch: SinkBatch) -> BoxFuture<'static, Result<(), String>> {
         let mut collected = self.collected.lock().unwrap_or_else(|p| p.into_inner());
         collected.findings.extend(batch.findings);
         collected.pages.extend(batch.pages);

@@ -53,7 +53,7 @@ struct StoreSink<'a> {
 }
 
 impl AuditSink for StoreSink<'_> {
-    fn write(&self, batch: SinkBatch) -> BoxFuture<'_, Result<(), String>> {
+    fn write(&self, batch: SinkBatch) -> BoxFuture<'static, Result<(), String>> {
         let (store, id) = (self.store.clone(), self.id.clone());
         Box::pin(async move {
             let stored = tokio::task::spawn_blocking(move || {

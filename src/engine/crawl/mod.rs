@@ -12,12 +12,14 @@
 //! - [`sitemaps`] — sitemap discovery and parsing.
 //! - [`retry`] — 429/503 retries honouring `Retry-After`.
 //! - [`scope`] — same-site and pattern filters.
+//! - `writer` — findings and page reports to the sink in batches, written in the background.
 
 pub mod retry;
 pub mod robots;
 mod run;
 pub mod scope;
 pub mod sitemaps;
+mod writer;
 
 pub use run::{CrawlInput, crawl};
 pub use scope::Scope;

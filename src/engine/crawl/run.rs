@@ -5,11 +5,12 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
-use tokio::task::{Id, JoinSet};
+use tokio::task::{Id, JoinHandle, JoinSet};
 use tokio::time::Instant;
 use url::Url;
 
 use super::robots::RobotsRules;
+use super::writer::BatchWriter;
 use super::{CrawlOptions, Scope, retry, sitemaps};
 use crate::engine::fetch::{FetchError, Response, millis};
 use crate::engine::page::site::{
@@ -20,7 +21,7 @@ use crate::engine::progress::{Phase, Progress, ProgressEvent};
 use crate::engine::recommend::RecommendationBuilder;
 use crate::engine::rules::site::{RULES as SITE_RULES, SiteCheck};
 use crate::engine::score::{PageScoreState, PageStates, RuleResult};
-use crate::engine::{AuditError, AuditSink, AuditSummary, SinkBatch, page_report, rules};
+use crate::engine::{AuditError, AuditSink, AuditSummary, page_report, rules};
 use crate::report::{Bytes, Evidence, Finding, Outcome, PageReport, Scores, Timings};
 
 /// What a crawl needs.
@@ -43,11 +44,6 @@ pub struct CrawlInput<'a> {
     /// Where findings and page reports go.
     pub sink: &'a dyn AuditSink,
 }
-
-/// Findings handed to the sink at once, with the reports of their pages: a store transaction
-/// per batch of a few pages rather than per page. A crash loses at most the current batch of an
-/// audit that is re-run anyway.
-const SINK_BATCH: usize = 512;
 
 /// How long a crawl that ended (page cap reached) still waits for its sitemaps.
 const SITEMAP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
@@ -168,8 +164,8 @@ struct Crawler<'a> {
     first_page: Option<PageReport>,
     builder: RecommendationBuilder,
     findings_written: usize,
-    /// Findings and page reports not yet handed to the sink.
-    pending: SinkBatch,
+    /// Findings and page reports on their way to the sink.
+    writer: BatchWriter<'a>,
     /// URLs that robots.txt keeps out (counted as found, never as to visit).
     blocked: usize,
     notes: Vec<String>,
@@ -369,7 +365,7 @@ impl Crawler<'_> {
                 f.state = UrlState::Checked;
                 f.status = Some(report.status);
                 self.add_page(*report);
-                self.flush_if_full().await?;
+                self.writer.flush_if_full().await?;
             }
             Visit::Failed {
                 error,
@@ -511,7 +507,7 @@ impl Crawler<'_> {
             }
             self.emit(findings).await?;
         }
-        self.flush().await
+        self.writer.flush().await
     }
 
     /// Queues a page's report for the sink (the start page's is held back for the notes).
@@ -522,7 +518,7 @@ impl Crawler<'_> {
         if seq == 0 {
             self.first_page = Some(report);
         } else {
-            self.pending.pages.push((seq, report));
+            self.writer.queue_page(seq, report);
         }
     }
 
@@ -531,25 +527,8 @@ impl Crawler<'_> {
     async fn emit(&mut self, findings: Vec<Finding>) -> Result<(), AuditError> {
         self.builder.add_batch(&findings);
         self.findings_written += findings.len();
-        self.pending.findings.extend(findings);
-        self.flush_if_full().await
-    }
-
-    /// Hands the queued findings and pages to the sink when there are enough of them.
-    async fn flush_if_full(&mut self) -> Result<(), AuditError> {
-        if self.pending.findings.len() >= SINK_BATCH || self.pending.pages.len() >= SINK_BATCH {
-            self.flush().await?;
-        }
-        Ok(())
-    }
-
-    /// Hands the queued findings and pages to the sink.
-    async fn flush(&mut self) -> Result<(), AuditError> {
-        if self.pending.findings.is_empty() && self.pending.pages.is_empty() {
-            return Ok(());
-        }
-        let batch = std::mem::take(&mut self.pending);
-        self.input.sink.write(batch).await.map_err(AuditError::Sink)
+        self.writer.queue_findings(findings);
+        self.writer.flush_if_full().await
     }
 
     async fn finish(mut self, deadline_hit: bool) -> Result<AuditSummary, AuditError> {
@@ -583,9 +562,9 @@ impl Crawler<'_> {
         self.notes.extend(self.robots.note.iter().cloned());
         if let Some(mut first) = self.first_page.take() {
             first.notes.append(&mut self.notes);
-            self.pending.pages.push((0, first));
+            self.writer.queue_page(0, first);
         }
-        self.flush().await?;
+        self.writer.finish().await?;
         let card = states.site_scores(&[]);
         Ok(AuditSummary {
             page_count: self.pages_written,
@@ -680,7 +659,7 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         first_page: None,
         builder: RecommendationBuilder::default(),
         findings_written: 0,
-        pending: SinkBatch::default(),
+        writer: BatchWriter::new(input.sink),
         blocked: 0,
         notes: Vec::new(),
         input,
@@ -693,6 +672,40 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
     let start_id = crawler.facts.urls.intern(start_final.as_str());
     crawler.facts.entry(start_id, Some(0));
     crawler.facts.start = Some(start_id);
+    let visited = visit_site(
+        &mut crawler,
+        &loader,
+        site_audit,
+        sitemap_task,
+        (requested_start, start_visit),
+    )
+    .await;
+    let deadline_hit = match visited {
+        Ok(deadline_hit) => deadline_hit,
+        Err(error) => {
+            crawler.writer.abandon().await;
+            return Err(error);
+        }
+    };
+    let summary = crawler.finish(deadline_hit).await?;
+    progress.report(ProgressEvent {
+        phase: Phase::Done,
+        pages_done: summary.page_count,
+        pages_total: summary.page_count,
+        message: "done".into(),
+    });
+    Ok(summary)
+}
+
+/// Visits the start page's result, then every page the crawl reaches, and runs the cross-page
+/// rules. Returns whether the deadline cut the crawl short.
+async fn visit_site(
+    crawler: &mut Crawler<'_>,
+    loader: &PageLoader,
+    site_audit: bool,
+    sitemap_task: Option<JoinHandle<sitemaps::Sitemaps>>,
+    (requested_start, start_visit): (UrlId, Visit),
+) -> Result<bool, AuditError> {
     crawler.process(requested_start, start_visit).await?;
     if !site_audit {
         crawler.queue.clear();
@@ -814,12 +827,5 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         }
     }
     crawler.site_rules(!site_audit).await?;
-    let summary = crawler.finish(deadline_hit).await?;
-    progress.report(ProgressEvent {
-        phase: Phase::Done,
-        pages_done: summary.page_count,
-        pages_total: summary.page_count,
-        message: "done".into(),
-    });
-    Ok(summary)
+    Ok(deadline_hit)
 }
