@@ -397,10 +397,7 @@ impl PageScoreState {
     /// Adds one rule's result.
     pub fn add(&mut self, result: RuleResult) {
         if self.totals.count(&result) {
-            match Imperfect::compact(&result) {
-                Some(compact) => self.imperfect.push(compact),
-                None => self.others.push(result),
-            }
+            keep(result, &mut self.imperfect, &mut self.others);
         }
     }
 
@@ -413,6 +410,14 @@ impl PageScoreState {
     pub fn scores_fixing(&self, fixed: &[&str]) -> ScoreCard {
         self.totals
             .card(self.imperfect.iter(), &self.others, &Fixed::new(fixed))
+    }
+}
+
+/// Keeps a result that did not fully pass: in the compact form when it can, else in full.
+fn keep(result: RuleResult, imperfect: &mut Vec<Imperfect>, others: &mut Vec<RuleResult>) {
+    match Imperfect::compact(&result) {
+        Some(compact) => imperfect.push(compact),
+        None => others.push(result),
     }
 }
 
@@ -471,10 +476,7 @@ impl PageStates {
     pub fn add(&mut self, page: usize, result: RuleResult) {
         if self.totals[page].count(&result) {
             let later = self.later_of(page);
-            match Imperfect::compact(&result) {
-                Some(compact) => later.imperfect.push(compact),
-                None => later.others.push(result),
-            }
+            keep(result, &mut later.imperfect, &mut later.others);
         }
     }
 

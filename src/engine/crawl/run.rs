@@ -674,7 +674,6 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
     crawler.facts.start = Some(start_id);
     let visited = visit_site(
         &mut crawler,
-        &loader,
         site_audit,
         sitemap_task,
         (requested_start, start_visit),
@@ -701,7 +700,6 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
 /// rules. Returns whether the deadline cut the crawl short.
 async fn visit_site(
     crawler: &mut Crawler<'_>,
-    loader: &PageLoader,
     site_audit: bool,
     sitemap_task: Option<JoinHandle<sitemaps::Sitemaps>>,
     (requested_start, start_visit): (UrlId, Visit),
@@ -754,7 +752,7 @@ async fn visit_site(
             crawler.fetched += 1;
             let url = Url::parse(crawler.facts.url(id)).expect("interned URLs parse");
             let handle = tasks.spawn(visit(
-                loader.clone(),
+                crawler.input.loader.clone(),
                 crawler.origin.clone(),
                 url,
                 crawler.input.options.max_links_per_page,

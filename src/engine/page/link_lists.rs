@@ -89,17 +89,15 @@ impl LinkLists {
         mut keep: impl FnMut(UrlId) -> bool,
     ) {
         let mut write = 0;
-        let mut kept = Vec::new();
         let mut scratch = Vec::new();
         for range in ranges {
             let start = range.start as usize;
             debug_assert!(start >= write, "ranges in push order");
-            kept.clear();
-            kept.extend(
+            scratch.clear();
+            encode(
+                &mut scratch,
                 decode(&self.bytes[start..start + range.len as usize]).filter(|id| keep(*id)),
             );
-            scratch.clear();
-            encode(&mut scratch, kept.iter().copied());
             debug_assert!(scratch.len() <= range.len as usize);
             self.bytes[write..write + scratch.len()].copy_from_slice(&scratch);
             *range = LinkRange {

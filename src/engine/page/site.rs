@@ -480,7 +480,7 @@ impl SiteFacts {
     }
 
     /// Forgets the links to URLs that are settled (see [`SiteFacts::links`]).
-    pub fn thin_links(&mut self) {
+    fn thin_links(&mut self) {
         let facts = &self.facts;
         self.links
             .retain(self.pages.iter_mut().map(|p| &mut p.links), |target| {
@@ -597,12 +597,18 @@ mod tests {
         assert_eq!(s.error(page), None);
     }
 
-    #[test]
-    fn pages_are_grouped_by_text_when_they_compete_in_search() {
+    /// Facts with `n` URLs interned, and their ids.
+    fn site_with_urls(n: usize) -> (SiteFacts, Vec<UrlId>) {
         let mut s = SiteFacts::default();
-        let ids: Vec<UrlId> = (0..8)
+        let ids = (0..n)
             .map(|i| s.urls.intern(&format!("https://s.example/{i}")))
             .collect();
+        (s, ids)
+    }
+
+    #[test]
+    fn pages_are_grouped_by_text_when_they_compete_in_search() {
+        let (mut s, ids) = site_with_urls(8);
         let page = |title: &'static str, lang: Option<&'static str>| NewPage {
             status: 200,
             title: Some(title),
@@ -657,10 +663,7 @@ mod tests {
     /// may report, thinned or not.
     #[test]
     fn pages_keep_the_links_that_may_be_reported() {
-        let mut s = SiteFacts::default();
-        let ids: Vec<UrlId> = (0..1500)
-            .map(|i| s.urls.intern(&format!("https://s.example/{i}")))
-            .collect();
+        let (mut s, ids) = site_with_urls(1500);
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = move |n: u64| {
             seed ^= seed << 13;
