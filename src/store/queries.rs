@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::rows::{self, FINDING_COLUMNS, SUMMARY_COLUMNS, corrupt};
+use super::rows::{self, FINDING_COLUMNS, SUMMARY_COLUMNS, UNFINISHED, corrupt};
 use super::{Store, StoreError};
 use crate::report::{
     Category, Finding, Outcome, PageReport, Recommendation, Report, ReportId, Scores, Severity,
@@ -346,7 +346,7 @@ impl Store {
     pub fn unfinished(&self) -> Result<Vec<ReportSummary>, StoreError> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM reports WHERE status IN ('queued', 'running') ORDER BY id"
+            "SELECT {SUMMARY_COLUMNS} FROM reports WHERE {UNFINISHED} ORDER BY id"
         ))?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();

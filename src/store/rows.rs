@@ -16,6 +16,10 @@ pub const SUMMARY_COLUMNS: &str = "id, url, status, created_at, completed_at, er
     score_overall, security_grade, observatory_score, failing_count, page_count, options, \
     engine_version";
 
+/// The condition of a report still to finish (`queued` or `running`): the work a restarted
+/// process picks up, and the only reports that take findings.
+pub const UNFINISHED: &str = "status IN ('queued', 'running')";
+
 /// Formats a timestamp as stored: RFC 3339, UTC, milliseconds (sorts as text).
 pub fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)

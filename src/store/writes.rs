@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use rusqlite::{Statement, Transaction, TransactionBehavior, params};
 
-use super::rows::{FINDING_COLUMNS, timestamp};
+use super::rows::{FINDING_COLUMNS, UNFINISHED, timestamp};
 use super::{Store, StoreError};
 use crate::report::{Finding, PageReport, Recommendation, ReportId, Scores, Status};
 
@@ -167,8 +167,10 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
-            "UPDATE reports SET status = 'running', attempts = attempts + 1
-             WHERE id = ? AND status IN ('queued', 'running')",
+            &format!(
+                "UPDATE reports SET status = 'running', attempts = attempts + 1
+                 WHERE id = ? AND {UNFINISHED}"
+            ),
             [id.as_str()],
         )?;
         if changed == 1 {
@@ -221,9 +223,9 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let exists = tx
-            .prepare_cached(
-                "SELECT 1 FROM reports WHERE id = ? AND status IN ('queued', 'running')",
-            )?
+            .prepare_cached(&format!(
+                "SELECT 1 FROM reports WHERE id = ? AND {UNFINISHED}"
+            ))?
             .exists([id.as_str()])?;
         if !exists {
             return Ok(false);
@@ -241,7 +243,8 @@ impl Store {
     }
 
     /// Completes a running report in one transaction: status, scores, the pages' final scores,
-    /// recommendations, and the failing and page counts (counted from the rows appended). A report deleted while it ran is not resurrected.
+    /// recommendations, and the failing and page counts (counted from the rows appended). A
+    /// report deleted while it ran is not resurrected.
     pub fn finish_report(&self, id: &ReportId, done: Completion<'_>) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
