@@ -128,7 +128,7 @@ fn print_rule_times(
 }
 
 /// In a child process: crawls a generated site of `pages` pages into a temporary store and
-/// prints `pages seconds peak_rss_mib`.
+/// prints `pages seconds peak_rss_mib cpu_seconds db_mib`.
 async fn child_crawl(pages: usize) -> anyhow::Result<()> {
     let spec = sitegen::SiteSpec {
         pages,
@@ -150,13 +150,23 @@ async fn child_crawl(pages: usize) -> anyhow::Result<()> {
         .await?;
     let secs = started.elapsed().as_secs_f64();
     let cpu = cpu_time().map_or(0.0, |d| d.as_secs_f64());
-    println!("{} {secs:.3} {:.1} {cpu:.2}", summary.pages, peak_rss_mib());
+    // The database with its write-ahead log, as the crawl left them.
+    let mut db_bytes = 0;
+    for entry in std::fs::read_dir(dir.path())? {
+        db_bytes += entry?.metadata()?.len();
+    }
+    println!(
+        "{} {secs:.3} {:.1} {cpu:.2} {:.1}",
+        summary.pages,
+        peak_rss_mib(),
+        db_bytes as f64 / (1024.0 * 1024.0)
+    );
     Ok(())
 }
 
 /// One crawl in a child process: pages audited, seconds, peak RSS (MiB), CPU seconds of the
-/// whole process (crawler and the loopback server).
-fn run_child_crawl(pages: usize) -> anyhow::Result<(u64, f64, f64, f64)> {
+/// whole process (crawler and the loopback server), size of the database (MiB).
+fn run_child_crawl(pages: usize) -> anyhow::Result<(u64, f64, f64, f64, f64)> {
     let output = std::process::Command::new(std::env::current_exe()?)
         .args(["--child-crawl", &pages.to_string()])
         .output()?;
@@ -167,12 +177,13 @@ fn run_child_crawl(pages: usize) -> anyhow::Result<(u64, f64, f64, f64)> {
     );
     let text = String::from_utf8(output.stdout)?;
     let fields: Vec<&str> = text.split_whitespace().collect();
-    anyhow::ensure!(fields.len() == 4, "unexpected child output: {text}");
+    anyhow::ensure!(fields.len() == 5, "unexpected child output: {text}");
     Ok((
         fields[0].parse()?,
         fields[1].parse()?,
         fields[2].parse()?,
         fields[3].parse()?,
+        fields[4].parse()?,
     ))
 }
 
@@ -507,10 +518,10 @@ async fn run() -> anyhow::Result<()> {
             .collect::<anyhow::Result<Vec<_>>>()?;
         // The median run by wall time; memory is the largest peak of all runs.
         runs.sort_by(|a, b| a.1.total_cmp(&b.1));
-        let (audited, secs, _, cpu) = runs[runs.len() / 2];
+        let (audited, secs, _, cpu, db) = runs[runs.len() / 2];
         let rss = runs.iter().map(|r| r.2).fold(0.0, f64::max);
         println!(
-            "| crawl of {pages} generated pages (30–100 KB) with all rules and the store, median of {crawl_runs} | {:.0} pages/s ({audited} pages in {secs:.1} s; CPU {:.2} ms per page, loopback server included), peak RSS {rss:.0} MiB (largest of the runs) |",
+            "| crawl of {pages} generated pages (30–100 KB) with all rules and the store, median of {crawl_runs} | {:.0} pages/s ({audited} pages in {secs:.1} s; CPU {:.2} ms per page, loopback server included), peak RSS {rss:.0} MiB (largest of the runs), database {db:.0} MiB |",
             audited as f64 / secs,
             cpu * 1000.0 / audited as f64
         );

@@ -18,6 +18,7 @@
 mod queries;
 mod rows;
 mod schema;
+mod settled;
 mod tokens;
 mod writes;
 

@@ -379,9 +379,12 @@ pub(super) fn finding_query(
     limit: usize,
     offset: usize,
 ) -> (String, Vec<Value>) {
-    // Failures and items to review are a few percent of a report's rows: they are read through
-    // their index (named, because without statistics SQLite prefers to scan the report's rows
-    // in key order), and the index's condition is repeated so that SQLite may use it.
+    // Failures and items to review are a third of a report's findings, and the only ones in
+    // the findings table since passes and not-applicable outcomes are stored grouped (see
+    // `settled`): they are read through their index (named, because without statistics
+    // SQLite prefers to scan the report's rows in key order), and the index's condition is
+    // repeated so that SQLite may use it. Any other outcome is read through `all_findings`,
+    // the view of both kinds of rows.
     let to_act_on = !filter.outcomes.is_empty()
         && filter
             .outcomes
@@ -393,7 +396,7 @@ pub(super) fn finding_query(
              WHERE report_id = ? AND {TO_ACT_ON}"
         )
     } else {
-        format!("{select}{columns} FROM findings WHERE report_id = ?")
+        format!("{select}{columns} FROM all_findings WHERE report_id = ?")
     };
     let mut args: Vec<Value> = vec![id.as_str().to_owned().into()];
     if let Some(category) = filter.category {

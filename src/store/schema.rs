@@ -100,6 +100,31 @@ CREATE INDEX findings_to_act_on ON findings (report_id, outcome, category, sever
     WHERE outcome = 'fail' OR outcome = 'review';
 "#,
     ),
+    // Passes and not-applicable outcomes ("settled" findings, see `store::settled`) are
+    // stored one row per page per appended batch, as a JSON array of
+    // [seq, rule_id, category, severity, outcome, score, weight, fingerprint, evidence];
+    // the row's seq is its last entry's. `all_findings` lists both kinds of rows with the
+    // findings table's columns; rows written before this version stay in `findings`.
+    M::up(
+        r#"
+CREATE TABLE settled_findings (
+    report_id TEXT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+    seq       INTEGER NOT NULL,
+    page_url  TEXT NOT NULL,
+    findings  TEXT NOT NULL,
+    PRIMARY KEY (report_id, seq)
+) WITHOUT ROWID;
+CREATE VIEW all_findings AS
+    SELECT report_id, seq, rule_id, category, severity, outcome, page_url, fingerprint, score,
+           weight, evidence
+    FROM findings
+    UNION ALL
+    SELECT s.report_id, f.value ->> 0, f.value ->> 1, f.value ->> 2, f.value ->> 3,
+           f.value ->> 4, s.page_url, f.value ->> 7, f.value ->> 5, f.value ->> 6,
+           f.value ->> 8
+    FROM settled_findings s, json_each(s.findings) f;
+"#,
+    ),
 ];
 
 /// Brings the schema to the latest version.
@@ -119,9 +144,9 @@ mod tests {
     }
 
     #[test]
-    fn a_database_of_the_previous_version_keeps_its_findings_and_indexes_them_anew() {
+    fn a_database_of_version_3_keeps_its_findings_indexes_them_anew_and_lists_them() {
         let mut conn = Connection::open_in_memory().unwrap();
-        let previous = &MIGRATIONS[..MIGRATIONS.len() - 1];
+        let previous = &MIGRATIONS[..3];
         Migrations::from_slice(previous)
             .to_latest(&mut conn)
             .unwrap();
@@ -149,6 +174,16 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         assert_eq!(indexed, vec![0, 3]);
+        // Rows written one per finding, passes included, are still listed by the view.
+        let listed: Vec<(i64, String)> = conn
+            .prepare("SELECT seq, outcome FROM all_findings WHERE report_id = 'r' ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let outcomes: Vec<&str> = listed.iter().map(|(_, o)| o.as_str()).collect();
+        assert_eq!(outcomes, ["fail", "pass", "not_applicable", "review"]);
         let all: i64 = conn
             .query_row("SELECT count(*) FROM findings", [], |r| r.get(0))
             .unwrap();

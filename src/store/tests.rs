@@ -348,7 +348,7 @@ fn concurrent_writers_wait_for_each_other_instead_of_failing() {
     assert!(listed.reports.iter().all(|r| r.status == Status::Completed));
 }
 
-/// Only outcomes other than `pass` are indexed; counting them uses that index.
+/// Only failures and items to review are indexed; counting them uses that index.
 #[test]
 fn queries_on_findings_to_act_on_use_their_index() {
     let (_dir, store) = temp_store();
@@ -393,7 +393,8 @@ fn queries_on_findings_to_act_on_use_their_index() {
         .query_row("PRAGMA temp_store", [], |r| r.get(0))
         .unwrap();
     assert_eq!(temp_store, 2);
-    // Passes and not-applicable outcomes are read through the report's key.
+    // Passes and not-applicable outcomes are read through the report's key, in both the
+    // findings table and the settled findings.
     for outcomes in [
         vec![Outcome::Pass],
         vec![Outcome::NotApplicable],
@@ -403,6 +404,13 @@ fn queries_on_findings_to_act_on_use_their_index() {
             queries::finding_query(&id, &filter(outcomes), "SELECT ", "count(*)", 10, 0);
         let count = plan(&sql, &args);
         assert!(!count.contains("findings_to_act_on"), "{count}");
+        // Both kinds of rows are searched by the report (the view's condition is pushed
+        // into its two halves), never scanned.
+        assert!(
+            count.contains("SEARCH findings USING PRIMARY KEY (report_id=?)")
+                && count.contains("SEARCH s USING PRIMARY KEY (report_id=?)"),
+            "{count}"
+        );
     }
     drop(conn);
 
@@ -445,4 +453,131 @@ fn a_finished_report_refuses_late_batches() {
             .unwrap(),
         2
     );
+}
+
+/// Findings of several pages with every outcome, in the order a crawl hands them over: a
+/// page's own, then some of the site's at the end, each page's findings together.
+fn mixed_findings(pages: usize) -> Vec<crate::report::Finding> {
+    let rules = rules::catalogue();
+    let mut out = Vec::new();
+    for p in 0..pages {
+        let url = format!("https://site.example/p{p}");
+        for (i, rule) in rules.iter().step_by(3).enumerate().take(40) {
+            let outcome = match (i + p) % 7 {
+                0 => Outcome::Fail,
+                1 => Outcome::Review,
+                2 | 3 => Outcome::NotApplicable,
+                _ => Outcome::Pass,
+            };
+            let evidence = Evidence {
+                value: (i % 3 == 0).then_some(i as f64 + 0.5),
+                unit: (i % 3 == 0).then(|| "ms".to_owned()),
+                detail: (i % 5 == 0).then(|| format!("\"quoted\" détail {i}")),
+                ..Evidence::default()
+            };
+            let score = match outcome {
+                Outcome::Pass => Some(1.0),
+                Outcome::Fail => Some(0.25),
+                _ => None,
+            };
+            let severity = Severity::DESCENDING[i % 4];
+            out.push(rule.finding(&url, outcome, severity, score, evidence));
+        }
+    }
+    // Site findings at the end name earlier pages again.
+    let site = rules::find("seo.duplicate-titles").unwrap();
+    for p in (0..pages).rev() {
+        let url = format!("https://site.example/p{p}");
+        let outcome = [Outcome::Pass, Outcome::Fail][p % 2];
+        out.push(site.finding(&url, outcome, Severity::Minor, None, Evidence::default()));
+    }
+    out
+}
+
+/// Passes and not-applicable outcomes are stored one row per page per batch, failures and
+/// items to review one row each; every read (in order, filtered, paged, counted) sees the
+/// same findings as if each were its own row.
+#[test]
+fn settled_findings_are_grouped_by_page_and_read_back_as_stored() {
+    let (_dir, store) = temp_store();
+    let id = running_report(&store, "https://site.example/");
+    let findings = mixed_findings(6);
+    let cut = 40 * 4 + 7;
+    assert!(store.append(&id, &findings[..cut], &[]).unwrap());
+    assert!(store.append(&id, &findings[cut..], &[]).unwrap());
+
+    let rows = |table: &str| -> i64 {
+        store
+            .conn()
+            .unwrap()
+            .query_row(
+                &format!("SELECT count(*) FROM {table} WHERE report_id = ?"),
+                [id.as_str()],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let settled = findings
+        .iter()
+        .filter(|f| matches!(f.outcome, Outcome::Pass | Outcome::NotApplicable))
+        .count();
+    assert_eq!(rows("findings") as usize, findings.len() - settled);
+    // First batch: pages 0–3 and 7 findings of page 4; second: the rest of page 4 and its
+    // passing site finding, page 5, and the passing site findings of pages 2 and 0.
+    assert_eq!(rows("settled_findings"), 5 + 4);
+
+    let all = FindingFilter::default();
+    assert_eq!(store.findings(&id, &all, usize::MAX, 0).unwrap(), findings);
+    let filters = [
+        all.clone(),
+        FindingFilter {
+            outcomes: vec![Outcome::Pass],
+            ..FindingFilter::default()
+        },
+        FindingFilter {
+            outcomes: vec![Outcome::NotApplicable, Outcome::Fail],
+            ..FindingFilter::default()
+        },
+        FindingFilter {
+            category: Some(Category::Accessibility),
+            ..FindingFilter::default()
+        },
+        FindingFilter {
+            min_severity: Some(Severity::Major),
+            outcomes: vec![Outcome::Pass, Outcome::Review],
+            ..FindingFilter::default()
+        },
+    ];
+    for filter in &filters {
+        let expected: Vec<_> = findings
+            .iter()
+            .filter(|f| filter.category.is_none_or(|c| f.category == c))
+            .filter(|f| filter.min_severity.is_none_or(|s| f.severity >= s))
+            .filter(|f| filter.outcomes.is_empty() || filter.outcomes.contains(&f.outcome))
+            .cloned()
+            .collect();
+        assert!(!expected.is_empty(), "{filter:?}");
+        assert_eq!(store.count_findings(&id, filter).unwrap(), expected.len());
+        for (offset, limit) in [(0, 7), (5, 30), (expected.len() - 3, 10)] {
+            let page = store.findings(&id, filter, limit, offset).unwrap();
+            let end = (offset + limit).min(expected.len());
+            assert_eq!(page, expected[offset..end], "{filter:?} {offset} {limit}");
+        }
+    }
+
+    // Another attempt starts from nothing; a failed one leaves nothing; deleting takes all.
+    assert!(store.mark_running(&id).unwrap());
+    assert_eq!((rows("findings"), rows("settled_findings")), (0, 0));
+    assert!(store.append(&id, &findings, &[]).unwrap());
+    store.fail_report(&id, "gave up").unwrap();
+    assert_eq!((rows("findings"), rows("settled_findings")), (0, 0));
+    let done = running_report(&store, "https://site.example/");
+    assert!(store.append(&done, &findings, &[]).unwrap());
+    assert!(store.delete_report(LOCAL_OWNER, &done).unwrap());
+    let left: i64 = store
+        .conn()
+        .unwrap()
+        .query_row("SELECT count(*) FROM settled_findings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
 }

@@ -3,9 +3,10 @@
 //! recommendations), failure and deletion.
 //!
 //! A running report's findings and page reports are appended a few pages at a time, each
-//! batch in its own transaction, so a crawl does not hold them in memory. Readers only trust a report once its status is
-//! `completed`; a process killed mid-audit leaves a `running` report whose partial rows are
-//! cleared when the audit runs again.
+//! batch in its own transaction, so a crawl does not hold them in memory; a batch's passes
+//! and not-applicable outcomes take one row per page ([`settled`](super::settled)). Readers
+//! only trust a report once its status is `completed`; a process killed mid-audit leaves a
+//! `running` report whose partial rows are cleared when the audit runs again.
 
 use chrono::{DateTime, Utc};
 use std::sync::LazyLock;
@@ -13,6 +14,7 @@ use std::sync::LazyLock;
 use rusqlite::{Statement, Transaction, TransactionBehavior, params};
 
 use super::rows::{FINDING_COLUMNS, UNFINISHED, timestamp};
+use super::settled::{self, SettledBatch};
 use super::{Store, StoreError};
 use crate::report::{Finding, PageReport, Recommendation, ReportId, Scores, Status};
 
@@ -109,32 +111,54 @@ fn bind_finding(
     Ok(())
 }
 
+/// Inserts a batch of findings after the report's last: failures and items to review one row
+/// each, settled findings one row per page (see [`settled`](super::settled)).
 fn insert_findings(
     tx: &Transaction<'_>,
     id: &ReportId,
     findings: &[Finding],
 ) -> Result<(), StoreError> {
     let next: i64 = tx.query_row(
-        "SELECT coalesce(max(seq) + 1, 0) FROM findings WHERE report_id = ?",
+        "SELECT max(coalesce((SELECT max(seq) FROM findings WHERE report_id = ?1), -1),
+                    coalesce((SELECT max(seq) FROM settled_findings WHERE report_id = ?1), -1)) + 1",
         [id.as_str()],
         |r| r.get(0),
     )?;
-    let mut seqs = next..;
-    let mut chunks = findings.chunks_exact(FINDINGS_PER_INSERT);
+    let mut settled = SettledBatch::default();
+    let mut to_act_on = Vec::new();
+    for (seq, f) in (next..).zip(findings) {
+        if settled::is_settled(f.outcome) {
+            settled.add(seq, f);
+        } else {
+            to_act_on.push((seq, f));
+        }
+    }
+    settled.insert(tx, id)?;
+    let mut chunks = to_act_on.chunks_exact(FINDINGS_PER_INSERT);
     if chunks.len() > 0 {
         let mut insert = tx.prepare_cached(&INSERT_FINDINGS)?;
         for chunk in &mut chunks {
-            for (row, f) in chunk.iter().enumerate() {
-                let seq = seqs.next().expect("unbounded");
-                bind_finding(&mut insert, row, id, seq, f)?;
+            for (row, (seq, f)) in chunk.iter().enumerate() {
+                bind_finding(&mut insert, row, id, *seq, f)?;
             }
             insert.raw_execute()?;
         }
     }
     let mut insert = tx.prepare_cached(&INSERT_ONE_FINDING)?;
-    for f in chunks.remainder() {
-        bind_finding(&mut insert, 0, id, seqs.next().expect("unbounded"), f)?;
+    for (seq, f) in chunks.remainder() {
+        bind_finding(&mut insert, 0, id, *seq, f)?;
         insert.raw_execute()?;
+    }
+    Ok(())
+}
+
+/// Removes the findings and pages of a report (an interrupted or failed attempt's).
+fn clear_rows(tx: &Transaction<'_>, id: &ReportId) -> Result<(), StoreError> {
+    for table in ["findings", "settled_findings", "pages"] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE report_id = ?"),
+            [id.as_str()],
+        )?;
     }
     Ok(())
 }
@@ -174,8 +198,7 @@ impl Store {
             [id.as_str()],
         )?;
         if changed == 1 {
-            tx.execute("DELETE FROM findings WHERE report_id = ?", [id.as_str()])?;
-            tx.execute("DELETE FROM pages WHERE report_id = ?", [id.as_str()])?;
+            clear_rows(&tx, id)?;
             tx.commit()?;
         }
         Ok(changed == 1)
@@ -322,8 +345,7 @@ impl Store {
             "UPDATE reports SET status = 'failed', completed_at = ?, error_message = ? WHERE id = ?",
             params![timestamp(Utc::now()), message, id.as_str()],
         )?;
-        tx.execute("DELETE FROM findings WHERE report_id = ?", [id.as_str()])?;
-        tx.execute("DELETE FROM pages WHERE report_id = ?", [id.as_str()])?;
+        clear_rows(&tx, id)?;
         tx.commit()?;
         Ok(())
     }
