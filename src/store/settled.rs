@@ -8,6 +8,8 @@
 //! Written this way a page costs one B-tree insert instead of a hundred, and a report takes
 //! less than half the space.
 
+use std::collections::HashMap;
+
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
@@ -45,25 +47,26 @@ struct Group<'a> {
 #[derive(Default)]
 pub struct SettledBatch<'a> {
     groups: Vec<Group<'a>>,
+    /// Groups by page URL.
+    by_page: HashMap<&'a str, usize>,
 }
 
 impl<'a> SettledBatch<'a> {
     /// Adds a settled finding at position `seq` (positions only grow within a batch).
     pub fn add(&mut self, seq: i64, f: &'a Finding) {
-        // A batch holds a few pages, their findings one page after another: the group is
-        // almost always the last one.
-        let at = self
-            .groups
-            .iter()
-            .rposition(|g| g.page_url == f.page_url)
-            .unwrap_or_else(|| {
+        // A crawl's batch holds a few pages, their findings one page after another: the group
+        // is almost always the last one.
+        let at = match self.groups.last() {
+            Some(last) if last.page_url == f.page_url => self.groups.len() - 1,
+            _ => *self.by_page.entry(&f.page_url).or_insert_with(|| {
                 self.groups.push(Group {
                     page_url: &f.page_url,
                     last_seq: seq,
-                    json: Vec::with_capacity(8 * 1024),
+                    json: Vec::with_capacity(16 * 1024),
                 });
                 self.groups.len() - 1
-            });
+            }),
+        };
         let group = &mut self.groups[at];
         group
             .json
