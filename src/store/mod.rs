@@ -15,6 +15,7 @@
 //! - [`queries`] — reads (list, get, history, findings).
 //! - [`writes`] — inserts, status changes, deletion.
 
+mod ordered;
 mod queries;
 mod rows;
 mod schema;

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::ordered;
 use super::rows::{self, FINDING_COLUMNS, SUMMARY_COLUMNS, UNFINISHED, corrupt};
 use super::{Store, StoreError};
 use crate::report::{
@@ -211,13 +212,16 @@ impl Store {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<Finding>, StoreError> {
-        let (sql, args) = finding_query(id, filter, "SELECT ", FINDING_COLUMNS, limit, offset);
         let conn = self.conn()?;
+        if !only_to_act_on(filter) {
+            return ordered::findings(&conn, id, filter, limit, offset);
+        }
+        let (sql, args) = finding_query(id, filter, "SELECT ", FINDING_COLUMNS, limit, offset);
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(args))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            out.push(rows::finding(id, row)?);
+            out.push(rows::finding(id, row, 0)?);
         }
         Ok(out)
     }
@@ -293,7 +297,7 @@ impl Store {
         let mut rows = stmt.query(params_from_iter(args))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            out.push(rows::finding(id, row)?);
+            out.push(rows::finding(id, row, 0)?);
         }
         Ok(out)
     }
@@ -371,6 +375,16 @@ impl Store {
 /// nothing.
 const TO_ACT_ON: &str = "(outcome = 'fail' OR outcome = 'review')";
 
+/// True when a filter asks only for failures and items to review, the findings that have an
+/// index of their own.
+pub(super) fn only_to_act_on(filter: &FindingFilter) -> bool {
+    !filter.outcomes.is_empty()
+        && filter
+            .outcomes
+            .iter()
+            .all(|o| matches!(o, Outcome::Fail | Outcome::Review))
+}
+
 pub(super) fn finding_query(
     id: &ReportId,
     filter: &FindingFilter,
@@ -385,12 +399,7 @@ pub(super) fn finding_query(
     // SQLite prefers to scan the report's rows in key order), and the index's condition is
     // repeated so that SQLite may use it. Any other outcome is read through `all_findings`,
     // the view of both kinds of rows.
-    let to_act_on = !filter.outcomes.is_empty()
-        && filter
-            .outcomes
-            .iter()
-            .all(|o| matches!(o, Outcome::Fail | Outcome::Review));
-    let mut sql = if to_act_on {
+    let mut sql = if only_to_act_on(filter) {
         format!(
             "{select}{columns} FROM findings INDEXED BY findings_to_act_on \
              WHERE report_id = ? AND {TO_ACT_ON}"
@@ -399,6 +408,17 @@ pub(super) fn finding_query(
         format!("{select}{columns} FROM all_findings WHERE report_id = ?")
     };
     let mut args: Vec<Value> = vec![id.as_str().to_owned().into()];
+    push_filters(filter, &mut sql, &mut args);
+    if columns != "count(*)" {
+        sql.push_str(" ORDER BY seq LIMIT ? OFFSET ?");
+        args.push((limit.min(i64::MAX as usize) as i64).into());
+        args.push((offset as i64).into());
+    }
+    (sql, args)
+}
+
+/// Appends a filter's conditions to a query of findings.
+pub(super) fn push_filters(filter: &FindingFilter, sql: &mut String, args: &mut Vec<Value>) {
     if let Some(category) = filter.category {
         sql.push_str(" AND category = ?");
         args.push(category.as_str().to_owned().into());
@@ -427,12 +447,6 @@ pub(super) fn finding_query(
                 .map(|o| Value::from(o.as_str().to_owned())),
         );
     }
-    if columns != "count(*)" {
-        sql.push_str(" ORDER BY seq LIMIT ? OFFSET ?");
-        args.push((limit.min(i64::MAX as usize) as i64).into());
-        args.push((offset as i64).into());
-    }
-    (sql, args)
 }
 
 fn placeholders(n: usize) -> String {

@@ -82,20 +82,67 @@ pub fn summary(row: &Row<'_>) -> Result<ReportSummary, StoreError> {
 pub const FINDING_COLUMNS: &str =
     "rule_id, category, severity, outcome, page_url, fingerprint, score, weight, evidence";
 
-/// Reads a finding, filling the rule's text from the catalogue.
-pub fn finding(report: &ReportId, row: &Row<'_>) -> Result<Finding, StoreError> {
+/// A finding's stored values, before the rule's text is filled in from the catalogue.
+pub struct StoredFinding {
+    /// Rule id.
+    pub rule_id: String,
+    /// Category, as stored.
+    pub category: String,
+    /// Severity, as stored.
+    pub severity: String,
+    /// Outcome, as stored.
+    pub outcome: String,
+    /// Page URL.
+    pub page_url: String,
+    /// Fingerprint.
+    pub fingerprint: String,
+    /// Score.
+    pub score: Option<f64>,
+    /// Weight.
+    pub weight: f64,
+    /// Evidence.
+    pub evidence: Evidence,
+}
+
+/// Reads a finding from a row selected with [`FINDING_COLUMNS`] (from `first` on), filling the
+/// rule's text from the catalogue.
+pub fn finding(report: &ReportId, row: &Row<'_>, first: usize) -> Result<Finding, StoreError> {
+    let evidence: Evidence = serde_json::from_str(&row.get::<_, String>(first + 8)?)
+        .map_err(|e| corrupt(report.as_str(), format!("bad evidence JSON: {e}")))?;
+    finding_of(
+        report,
+        StoredFinding {
+            rule_id: row.get(first)?,
+            category: row.get(first + 1)?,
+            severity: row.get(first + 2)?,
+            outcome: row.get(first + 3)?,
+            page_url: row.get(first + 4)?,
+            fingerprint: row.get(first + 5)?,
+            score: row.get(first + 6)?,
+            weight: row.get(first + 7)?,
+            evidence,
+        },
+    )
+}
+
+/// A finding from its stored values, filling the rule's text from the catalogue.
+pub fn finding_of(report: &ReportId, stored: StoredFinding) -> Result<Finding, StoreError> {
     let id = report.as_str();
-    let rule_id: String = row.get(0)?;
-    let category: Category = parse_enum(id, &row.get::<_, String>(1)?)?;
-    let severity: Severity = row
-        .get::<_, String>(2)?
-        .parse()
-        .map_err(|e: String| corrupt(id, e))?;
-    let outcome_text: String = row.get(3)?;
-    let outcome = Outcome::parse(&outcome_text)
-        .ok_or_else(|| corrupt(id, format!("unknown outcome `{outcome_text}`")))?;
-    let evidence: Evidence = serde_json::from_str(&row.get::<_, String>(8)?)
-        .map_err(|e| corrupt(id, format!("bad evidence JSON: {e}")))?;
+    let StoredFinding {
+        rule_id,
+        category,
+        severity,
+        outcome,
+        page_url,
+        fingerprint,
+        score,
+        weight,
+        evidence,
+    } = stored;
+    let category: Category = parse_enum(id, &category)?;
+    let severity: Severity = severity.parse().map_err(|e: String| corrupt(id, e))?;
+    let outcome = Outcome::parse(&outcome)
+        .ok_or_else(|| corrupt(id, format!("unknown outcome `{outcome}`")))?;
     let (rule_id, title, description, recommendation, references): (Text, Text, Text, _, _) =
         match rules::find(&rule_id) {
             Some(rule) => (
@@ -125,13 +172,13 @@ pub fn finding(report: &ReportId, row: &Row<'_>) -> Result<Finding, StoreError> 
         outcome,
         title,
         description,
-        page_url: row.get(4)?,
+        page_url,
         evidence,
         recommendation,
         references,
-        fingerprint: row.get(5)?,
-        score: row.get(6)?,
-        weight: row.get(7)?,
+        fingerprint,
+        score,
+        weight,
     })
 }
 

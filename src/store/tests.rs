@@ -522,9 +522,10 @@ fn settled_findings_are_grouped_by_page_and_read_back_as_stored() {
         .filter(|f| matches!(f.outcome, Outcome::Pass | Outcome::NotApplicable))
         .count();
     assert_eq!(rows("findings") as usize, findings.len() - settled);
-    // First batch: pages 0–3 and 7 findings of page 4; second: the rest of page 4 and its
-    // passing site finding, page 5, and the passing site findings of pages 2 and 0.
-    assert_eq!(rows("settled_findings"), 5 + 4);
+    // A row per run of one page's settled findings. First batch: pages 0–3 and 7 findings of
+    // page 4; second: the rest of page 4, page 5, then the passing site findings of pages 4,
+    // 2 and 0, each a run of its own (another page's settled finding came in between).
+    assert_eq!(rows("settled_findings"), 5 + 5);
 
     let all = FindingFilter::default();
     assert_eq!(store.findings(&id, &all, usize::MAX, 0).unwrap(), findings);
