@@ -582,3 +582,44 @@ fn settled_findings_are_grouped_by_page_and_read_back_as_stored() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+/// A report written before settled findings were grouped has its passes as rows of the
+/// findings table: they are read in order with the rest, and a later batch goes after them.
+#[test]
+fn passes_stored_as_rows_by_an_earlier_version_are_read_in_order() {
+    let (_dir, store) = temp_store();
+    let id = running_report(&store, "https://site.example/");
+    let findings = mixed_findings(2);
+    let (old, new) = findings.split_at(50);
+    {
+        let conn = store.conn().unwrap();
+        let mut insert = conn
+            .prepare(&format!(
+                "INSERT INTO findings (report_id, seq, {}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows::FINDING_COLUMNS
+            ))
+            .unwrap();
+        for (seq, f) in old.iter().enumerate() {
+            insert
+                .execute(rusqlite::params![
+                    id.as_str(),
+                    seq as i64,
+                    f.rule_id.as_ref(),
+                    f.category.as_str(),
+                    f.severity.as_str(),
+                    f.outcome.as_str(),
+                    f.page_url,
+                    f.fingerprint,
+                    f.score,
+                    f.weight,
+                    serde_json::to_string(&f.evidence).unwrap(),
+                ])
+                .unwrap();
+        }
+    }
+    assert!(store.append(&id, new, &[]).unwrap());
+    let all = FindingFilter::default();
+    assert_eq!(store.findings(&id, &all, usize::MAX, 0).unwrap(), findings);
+    assert_eq!(store.findings(&id, &all, 20, 40).unwrap(), findings[40..60]);
+    assert_eq!(store.count_findings(&id, &all).unwrap(), findings.len());
+}
