@@ -212,9 +212,12 @@ impl Store {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<Finding>, StoreError> {
-        let conn = self.conn()?;
+        let mut conn = self.conn()?;
         if !only_to_act_on(filter) {
-            return ordered::findings(&conn, id, filter, limit, offset);
+            // One read transaction: both halves of the merge see the same snapshot while the
+            // report may still be appended to.
+            let tx = conn.transaction()?;
+            return ordered::findings(&tx, id, filter, limit, offset);
         }
         let (sql, args) = finding_query(id, filter, "SELECT ", FINDING_COLUMNS, limit, offset);
         let mut stmt = conn.prepare_cached(&sql)?;
@@ -399,6 +402,9 @@ pub(super) fn finding_query(
     // SQLite prefers to scan the report's rows in key order), and the index's condition is
     // repeated so that SQLite may use it. Any other outcome is read through `all_findings`,
     // the view of both kinds of rows.
+    // The view unfolds and sorts every settled finding: it serves counts only (lists that
+    // include passes are merged in order by `ordered`).
+    debug_assert!(only_to_act_on(filter) || columns == "count(*)");
     let mut sql = if only_to_act_on(filter) {
         format!(
             "{select}{columns} FROM findings INDEXED BY findings_to_act_on \

@@ -459,6 +459,7 @@ fn a_finished_report_refuses_late_batches() {
 /// page's own, then some of the site's at the end, each page's findings together.
 fn mixed_findings(pages: usize) -> Vec<crate::report::Finding> {
     let rules = rules::catalogue();
+    assert!(rules.len() >= 120, "40 rules taken every third");
     let mut out = Vec::new();
     for p in 0..pages {
         let url = format!("https://site.example/p{p}");
@@ -529,6 +530,17 @@ fn settled_findings_are_grouped_by_page_and_read_back_as_stored() {
 
     let all = FindingFilter::default();
     assert_eq!(store.findings(&id, &all, usize::MAX, 0).unwrap(), findings);
+    assert_eq!(
+        stored_positions(&store, &id),
+        (0..findings.len() as i64).collect::<Vec<_>>()
+    );
+    assert!(store.findings(&id, &all, 0, 0).unwrap().is_empty());
+    assert!(
+        store
+            .findings(&id, &all, 10, findings.len())
+            .unwrap()
+            .is_empty()
+    );
     let filters = [
         all.clone(),
         FindingFilter {
@@ -622,4 +634,57 @@ fn passes_stored_as_rows_by_an_earlier_version_are_read_in_order() {
     assert_eq!(store.findings(&id, &all, usize::MAX, 0).unwrap(), findings);
     assert_eq!(store.findings(&id, &all, 20, 40).unwrap(), findings[40..60]);
     assert_eq!(store.count_findings(&id, &all).unwrap(), findings.len());
+}
+
+/// The positions of a report's findings, as the view lists them.
+fn stored_positions(store: &Store, id: &ReportId) -> Vec<i64> {
+    let conn = store.conn().unwrap();
+    let mut stmt = conn
+        .prepare("SELECT seq FROM all_findings WHERE report_id = ? ORDER BY seq")
+        .unwrap();
+    stmt.query_map([id.as_str()], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// A batch numbers its findings after everything stored, settled or not: here the first ends
+/// on a pass and the second starts with a failure.
+#[test]
+fn a_batch_numbers_its_findings_after_the_settled_ones_before_it() {
+    let (_dir, store) = temp_store();
+    let id = running_report(&store, "https://site.example/");
+    let findings = mixed_findings(1);
+    let cut = (1..findings.len())
+        .find(|&i| findings[i].outcome == Outcome::Fail && findings[i - 1].outcome == Outcome::Pass)
+        .expect("a failure right after a pass");
+    assert!(store.append(&id, &findings[..cut], &[]).unwrap());
+    assert!(store.append(&id, &findings[cut..], &[]).unwrap());
+    assert_eq!(
+        stored_positions(&store, &id),
+        (0..findings.len() as i64).collect::<Vec<_>>()
+    );
+    let all = FindingFilter::default();
+    assert_eq!(store.findings(&id, &all, usize::MAX, 0).unwrap(), findings);
+}
+
+/// A pass whose weight is not a number is refused as it was when every finding was a row
+/// (the batch is not stored), rather than stored as JSON that no read could decode.
+#[test]
+fn a_settled_finding_with_a_weight_that_is_not_a_number_is_refused() {
+    let (_dir, store) = temp_store();
+    let id = running_report(&store, "https://site.example/");
+    let mut findings = mixed_findings(1);
+    let pass = findings
+        .iter()
+        .position(|f| f.outcome == Outcome::Pass)
+        .unwrap();
+    findings[pass].weight = f64::NAN;
+    assert!(store.append(&id, &findings, &[]).is_err());
+    assert_eq!(
+        store
+            .count_findings(&id, &FindingFilter::default())
+            .unwrap(),
+        0
+    );
 }

@@ -127,7 +127,7 @@ fn insert_findings(
     let mut settled = SettledBatch::default();
     let mut to_act_on = Vec::new();
     for (seq, f) in (next..).zip(findings) {
-        if settled::is_settled(f.outcome) {
+        if settled::is_settled(f) {
             settled.add(seq, f);
         } else {
             to_act_on.push((seq, f));
