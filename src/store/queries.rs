@@ -400,10 +400,9 @@ pub(super) fn finding_query(
     // the findings table since passes and not-applicable outcomes are stored grouped (see
     // `settled`): they are read through their index (named, because without statistics
     // SQLite prefers to scan the report's rows in key order), and the index's condition is
-    // repeated so that SQLite may use it. Any other outcome is read through `all_findings`,
-    // the view of both kinds of rows.
-    // The view unfolds and sorts every settled finding: it serves counts only (lists that
-    // include passes are merged in order by `ordered`).
+    // repeated so that SQLite may use it. Other outcomes are counted through `all_findings`,
+    // the view of both kinds of rows; it unfolds every settled finding, so lists that include
+    // them are merged in order by `ordered` instead.
     debug_assert!(only_to_act_on(filter) || columns == "count(*)");
     let mut sql = if only_to_act_on(filter) {
         format!(

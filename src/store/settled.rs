@@ -1,7 +1,7 @@
 //! Settled findings: passes and not-applicable outcomes, which call for no action. They are
 //! most of a report's findings (109 of the 175 of a generated benchmark page), so they are
-//! not stored one row each: an appended batch writes one row per page holding its settled
-//! findings as a JSON array, each entry with its own position in the report. The view
+//! not stored one row each: an appended batch writes one row per run of a page's settled
+//! findings (one row per page for a crawl's batch) holding them as a JSON array, each entry with its own position in the report. The view
 //! `all_findings` (migration 5) unfolds them (`json_each`) next to the findings table's rows,
 //! so a read sees one list in stored order. Failures and items to review stay one indexed row
 //! each (see `queries::TO_ACT_ON`).
@@ -10,6 +10,8 @@
 //! each (a 1,000-page crawl spends 7 % less CPU, a 10,000-page one 21 % less). Reads in
 //! order merge the two kinds of rows (`ordered`), since rows never interleave (see
 //! [`SettledBatch`]); the view serves counts.
+
+use std::borrow::Cow;
 
 use rusqlite::{Transaction, params};
 use serde::{Deserialize, Serialize};
@@ -28,32 +30,19 @@ pub fn is_settled(f: &Finding) -> bool {
 }
 
 /// One settled finding as stored: position, rule, category, severity, outcome, score,
-/// weight, fingerprint, evidence (the page URL is its row's).
-#[derive(Serialize)]
+/// weight, fingerprint, evidence (the page URL is its row's). Borrowed from the finding when
+/// written, owned when read back.
+#[derive(Serialize, Deserialize)]
 struct Entry<'a>(
     i64,
-    &'a str,
-    &'a str,
-    &'a str,
-    &'a str,
+    Cow<'a, str>,
+    Cow<'a, str>,
+    Cow<'a, str>,
+    Cow<'a, str>,
     Option<f64>,
     f64,
-    &'a str,
-    &'a Evidence,
-);
-
-/// [`Entry`] as read back.
-#[derive(Deserialize)]
-struct StoredEntry(
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<f64>,
-    f64,
-    String,
-    Evidence,
+    Cow<'a, str>,
+    Cow<'a, Evidence>,
 );
 
 /// A run of settled findings of one page in a batch, as the JSON array being written.
@@ -96,14 +85,14 @@ impl<'a> SettledBatch<'a> {
             .push(if group.json.is_empty() { b'[' } else { b',' });
         let entry = Entry(
             seq,
-            f.rule_id.as_ref(),
-            f.category.as_str(),
-            f.severity.as_str(),
-            f.outcome.as_str(),
+            Cow::Borrowed(f.rule_id.as_ref()),
+            Cow::Borrowed(f.category.as_str()),
+            Cow::Borrowed(f.severity.as_str()),
+            Cow::Borrowed(f.outcome.as_str()),
             f.score,
             f.weight,
-            &f.fingerprint,
-            &f.evidence,
+            Cow::Borrowed(&f.fingerprint),
+            Cow::Borrowed(&f.evidence),
         );
         serde_json::to_writer(&mut group.json, &entry).expect("a finding serialises");
         group.last_seq = seq;
@@ -133,7 +122,7 @@ pub fn decode(
     page_url: &str,
     json: &str,
 ) -> Result<Vec<(i64, Finding)>, StoreError> {
-    let entries: Vec<StoredEntry> = serde_json::from_str(json).map_err(|e| {
+    let entries: Vec<Entry<'_>> = serde_json::from_str(json).map_err(|e| {
         corrupt(
             report.as_str(),
             format!("bad JSON in the settled findings of {page_url}: {e}"),
@@ -143,15 +132,15 @@ pub fn decode(
         .into_iter()
         .map(|e| {
             let stored = StoredFinding {
-                rule_id: e.1,
-                category: e.2,
-                severity: e.3,
-                outcome: e.4,
+                rule_id: e.1.into_owned(),
+                category: e.2.into_owned(),
+                severity: e.3.into_owned(),
+                outcome: e.4.into_owned(),
                 page_url: page_url.to_owned(),
-                fingerprint: e.7,
+                fingerprint: e.7.into_owned(),
                 score: e.5,
                 weight: e.6,
-                evidence: e.8,
+                evidence: e.8.into_owned(),
             };
             Ok((e.0, rows::finding_of(report, stored)?))
         })

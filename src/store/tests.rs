@@ -604,30 +604,11 @@ fn passes_stored_as_rows_by_an_earlier_version_are_read_in_order() {
     let findings = mixed_findings(2);
     let (old, new) = findings.split_at(50);
     {
-        let conn = store.conn().unwrap();
-        let mut insert = conn
-            .prepare(&format!(
-                "INSERT INTO findings (report_id, seq, {}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows::FINDING_COLUMNS
-            ))
-            .unwrap();
-        for (seq, f) in old.iter().enumerate() {
-            insert
-                .execute(rusqlite::params![
-                    id.as_str(),
-                    seq as i64,
-                    f.rule_id.as_ref(),
-                    f.category.as_str(),
-                    f.severity.as_str(),
-                    f.outcome.as_str(),
-                    f.page_url,
-                    f.fingerprint,
-                    f.score,
-                    f.weight,
-                    serde_json::to_string(&f.evidence).unwrap(),
-                ])
-                .unwrap();
-        }
+        let mut conn = store.conn().unwrap();
+        let tx = conn.transaction().unwrap();
+        let rows: Vec<(i64, &crate::report::Finding)> = (0..).zip(old).collect();
+        writes::insert_rows(&tx, &id, &rows).unwrap();
+        tx.commit().unwrap();
     }
     assert!(store.append(&id, new, &[]).unwrap());
     let all = FindingFilter::default();

@@ -4,7 +4,7 @@
 //!
 //! A running report's findings and page reports are appended a few pages at a time, each
 //! batch in its own transaction, so a crawl does not hold them in memory; a batch's passes
-//! and not-applicable outcomes take one row per page ([`settled`](super::settled)). Readers
+//! and not-applicable outcomes take one row per run of a page's ([`settled`](super::settled)). Readers
 //! only trust a report once its status is `completed`; a process killed mid-audit leaves a
 //! `running` report whose partial rows are cleared when the audit runs again.
 
@@ -112,7 +112,7 @@ fn bind_finding(
 }
 
 /// Inserts a batch of findings after the report's last: failures and items to review one row
-/// each, settled findings one row per page (see [`settled`](super::settled)).
+/// each, settled findings one row per run of a page's (see [`settled`](super::settled)).
 fn insert_findings(
     tx: &Transaction<'_>,
     id: &ReportId,
@@ -134,7 +134,17 @@ fn insert_findings(
         }
     }
     settled.insert(tx, id)?;
-    let mut chunks = to_act_on.chunks_exact(FINDINGS_PER_INSERT);
+    insert_rows(tx, id, &to_act_on)
+}
+
+/// Inserts findings one row each in the findings table, at the given positions,
+/// [`FINDINGS_PER_INSERT`] rows per statement.
+pub(super) fn insert_rows(
+    tx: &Transaction<'_>,
+    id: &ReportId,
+    rows: &[(i64, &Finding)],
+) -> Result<(), StoreError> {
+    let mut chunks = rows.chunks_exact(FINDINGS_PER_INSERT);
     if chunks.len() > 0 {
         let mut insert = tx.prepare_cached(&INSERT_FINDINGS)?;
         for chunk in &mut chunks {
