@@ -67,6 +67,54 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
+/// Samples jemalloc's counters while a crawl runs (every 5 ms, on its own thread): the peak
+/// of live heap (bytes allocated and not freed) and of memory jemalloc holds resident. Peak
+/// RSS alone mixes the crawl's facts with freed memory not yet returned, the binary's pages
+/// and SQLite's own allocations (the system allocator's).
+struct HeapSampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: std::thread::JoinHandle<(f64, f64)>,
+}
+
+impl HeapSampler {
+    fn start() -> HeapSampler {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let handle = std::thread::spawn(move || {
+            let (mut live, mut resident) = (0.0_f64, 0.0_f64);
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                let (l, r) = jemalloc_mib();
+                live = live.max(l);
+                resident = resident.max(r);
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            (live, resident)
+        });
+        HeapSampler { stop, handle }
+    }
+
+    /// Peak live heap and peak jemalloc-resident memory, in MiB.
+    fn stop(self) -> (f64, f64) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.handle.join().unwrap_or_default()
+    }
+}
+
+/// jemalloc's live heap and resident memory now, in MiB (zeros where jemalloc is not used).
+fn jemalloc_mib() -> (f64, f64) {
+    #[cfg(not(target_env = "msvc"))]
+    {
+        use tikv_jemalloc_ctl::{epoch, stats};
+        let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+        if epoch::advance().is_ok()
+            && let (Ok(live), Ok(resident)) = (stats::allocated::read(), stats::resident::read())
+        {
+            return (mib(live), mib(resident));
+        }
+    }
+    (0.0, 0.0)
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
@@ -128,7 +176,8 @@ fn print_rule_times(
 }
 
 /// In a child process: crawls a generated site of `pages` pages into a temporary store and
-/// prints `pages seconds peak_rss_mib cpu_seconds db_mib`.
+/// prints `pages seconds peak_rss_mib cpu_seconds db_mib live_heap_mib jemalloc_resident_mib`
+/// (the last two are peaks during the crawl; see [`HeapSampler`]).
 async fn child_crawl(pages: usize) -> anyhow::Result<()> {
     let spec = sitegen::SiteSpec {
         pages,
@@ -144,11 +193,13 @@ async fn child_crawl(pages: usize) -> anyhow::Result<()> {
     };
     let service = Service::new(store, options);
     let target = Target::parse(&format!("http://{addr}/"))?;
+    let heap = HeapSampler::start();
     let started = Instant::now();
     let summary = service
         .audit_now(&target, "bench", Some(pages), &())
         .await?;
     let secs = started.elapsed().as_secs_f64();
+    let (live_heap, jemalloc_resident) = heap.stop();
     let cpu = cpu_time().map_or(0.0, |d| d.as_secs_f64());
     // The database with its write-ahead log, as the crawl left them.
     let mut db_bytes = 0;
@@ -156,7 +207,7 @@ async fn child_crawl(pages: usize) -> anyhow::Result<()> {
         db_bytes += entry?.metadata()?.len();
     }
     println!(
-        "{} {secs:.3} {:.1} {cpu:.2} {:.1}",
+        "{} {secs:.3} {:.1} {cpu:.2} {:.1} {live_heap:.1} {jemalloc_resident:.1}",
         summary.pages,
         peak_rss_mib(),
         db_bytes as f64 / (1024.0 * 1024.0)
@@ -164,9 +215,21 @@ async fn child_crawl(pages: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One crawl in a child process: pages audited, seconds, peak RSS (MiB), CPU seconds of the
-/// whole process (crawler and the loopback server), size of the database (MiB).
-fn run_child_crawl(pages: usize) -> anyhow::Result<(u64, f64, f64, f64, f64)> {
+/// One crawl in a child process (see [`child_crawl`]).
+struct CrawlRun {
+    pages: u64,
+    secs: f64,
+    /// Peak RSS, MiB.
+    rss: f64,
+    /// CPU seconds of the whole process (crawler and the loopback server).
+    cpu: f64,
+    /// Size of the database, MiB.
+    db: f64,
+    /// Peak live heap during the crawl, MiB.
+    live_heap: f64,
+}
+
+fn run_child_crawl(pages: usize) -> anyhow::Result<CrawlRun> {
     let output = std::process::Command::new(std::env::current_exe()?)
         .args(["--child-crawl", &pages.to_string()])
         .output()?;
@@ -177,14 +240,15 @@ fn run_child_crawl(pages: usize) -> anyhow::Result<(u64, f64, f64, f64, f64)> {
     );
     let text = String::from_utf8(output.stdout)?;
     let fields: Vec<&str> = text.split_whitespace().collect();
-    anyhow::ensure!(fields.len() == 5, "unexpected child output: {text}");
-    Ok((
-        fields[0].parse()?,
-        fields[1].parse()?,
-        fields[2].parse()?,
-        fields[3].parse()?,
-        fields[4].parse()?,
-    ))
+    anyhow::ensure!(fields.len() == 7, "unexpected child output: {text}");
+    Ok(CrawlRun {
+        pages: fields[0].parse()?,
+        secs: fields[1].parse()?,
+        rss: fields[2].parse()?,
+        cpu: fields[3].parse()?,
+        db: fields[4].parse()?,
+        live_heap: fields[5].parse()?,
+    })
 }
 
 /// Fills `store` with `n` completed reports of `owner`, spread over `urls` URLs.
@@ -517,13 +581,15 @@ async fn run() -> anyhow::Result<()> {
             .map(|_| run_child_crawl(pages))
             .collect::<anyhow::Result<Vec<_>>>()?;
         // The median run by wall time; memory is the largest peak of all runs.
-        runs.sort_by(|a, b| a.1.total_cmp(&b.1));
-        let (audited, secs, _, cpu, db) = runs[runs.len() / 2];
-        let rss = runs.iter().map(|r| r.2).fold(0.0, f64::max);
+        runs.sort_by(|a, b| a.secs.total_cmp(&b.secs));
+        let median = &runs[runs.len() / 2];
+        let (audited, secs, db) = (median.pages, median.secs, median.db);
+        let rss = runs.iter().map(|r| r.rss).fold(0.0, f64::max);
+        let live_heap = runs.iter().map(|r| r.live_heap).fold(0.0, f64::max);
         println!(
-            "| crawl of {pages} generated pages (30–100 KB) with all rules and the store, median of {crawl_runs} | {:.0} pages/s ({audited} pages in {secs:.1} s; CPU {:.2} ms per page, loopback server included), peak RSS {rss:.0} MiB (largest of the runs), database {db:.0} MiB |",
+            "| crawl of {pages} generated pages (30–100 KB) with all rules and the store, median of {crawl_runs} | {:.0} pages/s ({audited} pages in {secs:.1} s; CPU {:.2} ms per page, loopback server included), peak RSS {rss:.0} MiB and peak live heap {live_heap:.1} MiB (largest of the runs), database {db:.0} MiB |",
             audited as f64 / secs,
-            cpu * 1000.0 / audited as f64
+            median.cpu * 1000.0 / audited as f64
         );
     }
     // 4 and 5.

@@ -149,12 +149,13 @@ fn fixture_site(sitemap_gz: Vec<u8>) -> Router {
         )
 }
 
+/// The gzipped sitemap; it lists `/orphan` twice (counted once).
 async fn sitemap_gz(port: u16) -> Vec<u8> {
     let o = format!("http://127.0.0.1:{port}");
     let xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
          <url><loc>{o}/</loc></url><url><loc>{o}/about</loc></url><url><loc>{o}/orphan</loc></url>\
-         <url><loc>{o}/gone</loc></url></urlset>"
+         <url><loc>{o}/gone</loc></url><url><loc>{o}/orphan</loc></url></urlset>"
     );
     gzip(xml.as_bytes()).await
 }

@@ -391,22 +391,14 @@ impl Crawler<'_> {
 
     fn merge_sitemaps(&mut self, found: sitemaps::Sitemaps) {
         self.facts.sitemap_notes.extend(found.notes.iter().cloned());
-        let foreign = found
-            .urls
-            .iter()
-            .filter(|u| {
-                !self
-                    .scope
-                    .same_site(&rebased(u, self.input.rebase.as_ref()))
-            })
-            .count();
-        if foreign > 0 {
-            self.facts.sitemap_notes.push(format!(
-                "{foreign} sitemap URLs are on other hosts and were not crawled"
-            ));
-        }
-        for url in &found.urls {
-            let url = normalise(&rebased(url, self.input.rebase.as_ref()));
+        let mut foreign = 0;
+        // Every text parsed as a URL when the sitemap was read.
+        for url in found.urls.iter().filter_map(|u| Url::parse(u).ok()) {
+            let url = rebased(&url, self.input.rebase.as_ref());
+            if !self.scope.same_site(&url) {
+                foreign += 1;
+            }
+            let url = normalise(&url);
             if let Some(id) = self.record(&url, None)
                 && let Some(f) = self.facts.of_mut(id)
                 && !f.in_sitemap
@@ -414,6 +406,11 @@ impl Crawler<'_> {
                 f.in_sitemap = true;
                 self.facts.sitemap.push(id);
             }
+        }
+        if foreign > 0 {
+            self.facts.sitemap_notes.push(format!(
+                "{foreign} sitemap URLs are on other hosts and were not crawled"
+            ));
         }
     }
 

@@ -1,12 +1,14 @@
 //! Sitemaps: the `Sitemap:` lines of robots.txt, else `/sitemap.xml`; sitemap indexes and
 //! gzipped sitemaps are followed. Parsing uses the `sitemap` crate.
 
+use std::borrow::Cow;
 use std::collections::{HashSet, VecDeque};
 
 use tokio::io::AsyncReadExt;
 use url::Url;
 
 use crate::engine::fetch::{BodyLimits, Fetcher, Request};
+use crate::engine::page::site::UrlTable;
 
 /// Most sitemap files read per audit.
 pub const MAX_SITEMAP_FILES: usize = 50;
@@ -16,10 +18,11 @@ pub const MAX_SITEMAP_URLS: usize = 50_000;
 pub const MAX_SITEMAP_BYTES: usize = 50 * 1024 * 1024;
 
 /// What reading the sitemaps gave.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Sitemaps {
-    /// Page URLs listed, in order, without duplicates.
-    pub urls: Vec<Url>,
+    /// Page URLs listed, in order, without duplicates (as text, end to end: a sitemap of
+    /// 50,000 URLs costs their bytes, not a parsed `Url` each).
+    pub urls: UrlTable,
     /// Sitemap files read.
     pub files: Vec<Url>,
     /// Problems, in words.
@@ -55,7 +58,6 @@ pub async fn read(
         queue.push_back(default);
     }
     let mut seen_files = HashSet::new();
-    let mut seen_urls = HashSet::new();
     while let Some(file) = queue.pop_front() {
         let file = match rebase {
             Some(root) if file.origin() != root.origin() => {
@@ -107,9 +109,9 @@ pub async fn read(
         }
         result.files.push(file.clone());
         let body = &response.body.data;
-        let xml = if body.starts_with(&[0x1f, 0x8b]) {
+        let xml: Cow<'_, [u8]> = if body.starts_with(&[0x1f, 0x8b]) {
             match gunzip(body).await {
-                Ok(plain) => plain,
+                Ok(plain) => Cow::Owned(plain),
                 Err(e) => {
                     result
                         .notes
@@ -118,16 +120,15 @@ pub async fn read(
                 }
             }
         } else {
-            body.to_vec()
+            Cow::Borrowed(body.as_ref())
         };
-        for entity in sitemap::reader::SiteMapReader::new(xml.as_slice()) {
+        for entity in sitemap::reader::SiteMapReader::new(xml.as_ref()) {
             match entity {
                 sitemap::reader::SiteMapEntity::Url(entry) => {
                     if let Some(url) = entry.loc.get_url()
                         && result.urls.len() < MAX_SITEMAP_URLS
-                        && seen_urls.insert(url.clone())
                     {
-                        result.urls.push(url);
+                        result.urls.intern(url.as_str());
                     }
                 }
                 sitemap::reader::SiteMapEntity::SiteMap(entry) => {

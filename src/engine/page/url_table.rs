@@ -69,6 +69,11 @@ impl UrlTable {
         slice(&self.text, &self.ends, id)
     }
 
+    /// Every URL, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len()).map(|id| slice(&self.text, &self.ends, id as UrlId))
+    }
+
     /// How many URLs are known.
     pub fn len(&self) -> usize {
         self.ends.len()
@@ -101,6 +106,7 @@ mod tests {
             assert_eq!(table.get(i as UrlId), url);
         }
         assert_eq!(table.len(), 5000);
+        assert!(table.iter().eq(urls.iter().map(String::as_str)));
         assert_eq!(table.lookup("https://s.example/page/"), None);
         // A URL that is a prefix of a known one is distinct.
         let prefix = table.intern("https://s.example/page/1");
