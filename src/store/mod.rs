@@ -119,8 +119,11 @@ impl Store {
                  PRAGMA temp_store = MEMORY;",
             )
         });
+        // No check on checkout: a connection to a local file does not go stale, and r2d2's
+        // check (an empty statement) ran on every read and every batch written.
         let pool = Pool::builder()
             .max_size(POOL_SIZE)
+            .test_on_check_out(false)
             .connection_timeout(BUSY_TIMEOUT)
             .build(manager)
             .map_err(|e| open_err(Box::new(e)))?;
