@@ -1,10 +1,10 @@
 //! Settled findings: passes and not-applicable outcomes, which call for no action. They are
 //! most of a report's findings (109 of the 175 of a generated benchmark page), so they are
 //! not stored one row each: an appended batch writes one row per run of a page's settled
-//! findings (one row per page for a crawl's batch) holding them as a JSON array, each entry with its own position in the report. The view
-//! `all_findings` (migration 5) unfolds them (`json_each`) next to the findings table's rows,
-//! so a read sees one list in stored order. Failures and items to review stay one indexed row
-//! each (see `queries::TO_ACT_ON`).
+//! findings (one row per page for a crawl's batch) holding them as a JSON array, each entry
+//! with its own position in the report. The view `all_findings` (migration 5) unfolds them
+//! (`json_each`) next to the findings table's rows, so a read sees one list in stored order.
+//! Failures and items to review stay one indexed row each (see `queries::TO_ACT_ON`).
 //!
 //! Written this way a page costs one B-tree insert for its settled findings instead of one
 //! each (a 1,000-page crawl spends 7 % less CPU, a 10,000-page one 21 % less). Reads in

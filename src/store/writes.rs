@@ -4,9 +4,10 @@
 //!
 //! A running report's findings and page reports are appended a few pages at a time, each
 //! batch in its own transaction, so a crawl does not hold them in memory; a batch's passes
-//! and not-applicable outcomes take one row per run of a page's ([`settled`](super::settled)). Readers
-//! only trust a report once its status is `completed`; a process killed mid-audit leaves a
-//! `running` report whose partial rows are cleared when the audit runs again.
+//! and not-applicable outcomes take one row per run of a page's
+//! ([`settled`](super::settled)). Readers only trust a report once its status is
+//! `completed`; a process killed mid-audit leaves a `running` report whose partial rows are
+//! cleared when the audit runs again.
 
 use chrono::{DateTime, Utc};
 use std::sync::LazyLock;

@@ -125,17 +125,32 @@ mod tests {
     struct SinkState {
         writing: AtomicUsize,
         most_at_once: AtomicUsize,
-        writes: AtomicUsize,
         written: Mutex<Vec<String>>,
         /// Findings per batch, as each write starts.
         sizes: Mutex<Vec<usize>>,
     }
 
+    impl SlowSink {
+        /// Asserts that findings `0..n` were written, in order, one batch at a time.
+        fn assert_written_in_order(&self, n: usize) {
+            let written = self.state.written.lock().unwrap().clone();
+            let expected: Vec<String> = (0..n)
+                .map(|i| format!("https://site.example/{i}"))
+                .collect();
+            assert_eq!(written, expected);
+            assert_eq!(self.state.most_at_once.load(Ordering::SeqCst), 1);
+        }
+    }
+
     impl AuditSink for SlowSink {
         fn write(&self, batch: SinkBatch) -> BoxFuture<'static, Result<(), String>> {
             let state = self.state.clone();
-            state.sizes.lock().unwrap().push(batch.findings.len());
-            let fail = self.fail_first && state.writes.fetch_add(1, Ordering::SeqCst) == 0;
+            let first = {
+                let mut sizes = state.sizes.lock().unwrap();
+                sizes.push(batch.findings.len());
+                sizes.len() == 1
+            };
+            let fail = self.fail_first && first;
             Box::pin(async move {
                 let now = state.writing.fetch_add(1, Ordering::SeqCst) + 1;
                 state.most_at_once.fetch_max(now, Ordering::SeqCst);
@@ -176,12 +191,7 @@ mod tests {
             writer.flush_if_full().await.unwrap();
         }
         writer.finish().await.unwrap();
-        let written = sink.state.written.lock().unwrap().clone();
-        let expected: Vec<String> = (0..total)
-            .map(|i| format!("https://site.example/{i}"))
-            .collect();
-        assert_eq!(written, expected);
-        assert_eq!(sink.state.most_at_once.load(Ordering::SeqCst), 1);
+        sink.assert_written_in_order(total);
     }
 
     /// While a batch is being written, full batches keep filling (the crawl goes on) up to
@@ -210,12 +220,7 @@ mod tests {
         assert_eq!(*sink.state.sizes.lock().unwrap(), [SINK_BATCH, MAX_QUEUED]);
         assert!(writer.pending.findings.is_empty());
         writer.finish().await.unwrap();
-        let written = sink.state.written.lock().unwrap().clone();
-        let expected: Vec<String> = (0..queued)
-            .map(|i| format!("https://site.example/{i}"))
-            .collect();
-        assert_eq!(written, expected);
-        assert_eq!(sink.state.most_at_once.load(Ordering::SeqCst), 1);
+        sink.assert_written_in_order(queued);
     }
 
     #[tokio::test]
