@@ -15,6 +15,8 @@
 //!    rules and the SQLite store: pages per second, CPU time per page and peak RSS; the same at
 //!    5,000 pages to show how memory grows. Each crawl runs in a child process so its peak RSS
 //!    is its own (the generated site is served from that process too, page by page).
+//!    Then the 1,000-page report exported as JSON: time and the peak of live heap above what
+//!    the process held before (the export reads its findings a chunk at a time).
 //! 4. The store with 100,000 reports: p50/p95 of listing reports and of a URL's history.
 //! 5. The HTTP server with 10,000 reports and 32 concurrent clients: requests per second and
 //!    p95 of `GET /api/v1/audits` and of MCP `list_reports` over streamable HTTP.
@@ -32,6 +34,7 @@ use webaudit::engine::page::index::ElementIndex;
 use webaudit::engine::page::{PageLoader, PageOptions};
 use webaudit::engine::target::Target;
 use webaudit::engine::{AuditOptions, audit_collect, check_page};
+use webaudit::export::Format;
 use webaudit::report::{ReportId, Scores, Status};
 use webaudit::service::Service;
 use webaudit::store::Store;
@@ -175,10 +178,9 @@ fn print_rule_times(
     }
 }
 
-/// In a child process: crawls a generated site of `pages` pages into a temporary store and
-/// prints `pages seconds peak_rss_mib cpu_seconds db_mib live_heap_mib jemalloc_resident_mib`
-/// (the last two are peaks during the crawl; see [`HeapSampler`]).
-async fn child_crawl(pages: usize) -> anyhow::Result<()> {
+/// A generated site of `pages` pages served on loopback, and a service with a temporary store
+/// allowed to audit it (the store's directory is returned to keep it alive).
+async fn generated_site(pages: usize) -> anyhow::Result<(tempfile::TempDir, Service, Target)> {
     let spec = sitegen::SiteSpec {
         pages,
         ..sitegen::SiteSpec::default()
@@ -191,8 +193,15 @@ async fn child_crawl(pages: usize) -> anyhow::Result<()> {
         deadline: Duration::from_secs(3600),
         ..AuditOptions::default()
     };
-    let service = Service::new(store, options);
     let target = Target::parse(&format!("http://{addr}/"))?;
+    Ok((dir, Service::new(store, options), target))
+}
+
+/// In a child process: crawls a generated site of `pages` pages into a temporary store and
+/// prints `pages seconds peak_rss_mib cpu_seconds db_mib live_heap_mib jemalloc_resident_mib`
+/// (the last two are peaks during the crawl; see [`HeapSampler`]).
+async fn child_crawl(pages: usize) -> anyhow::Result<()> {
+    let (dir, service, target) = generated_site(pages).await?;
     let heap = HeapSampler::start();
     let started = Instant::now();
     let summary = service
@@ -212,6 +221,43 @@ async fn child_crawl(pages: usize) -> anyhow::Result<()> {
         peak_rss_mib(),
         db_bytes as f64 / (1024.0 * 1024.0)
     );
+    Ok(())
+}
+
+/// Counts the bytes written to it.
+struct ByteCounter(u64);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0 += data.len() as u64;
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// In a child process: crawls a generated site of `pages` pages (not measured), then exports
+/// the report as JSON and prints `findings bytes seconds live_heap_before_mib
+/// live_heap_peak_mib` of the export alone.
+async fn child_export(pages: usize) -> anyhow::Result<()> {
+    let (_dir, service, target) = generated_site(pages).await?;
+    let summary = service
+        .audit_now(&target, "bench", Some(pages), &())
+        .await?;
+    let findings = service
+        .store()
+        .count_findings(&summary.id, &Default::default())?;
+    let before = jemalloc_mib().0;
+    let heap = HeapSampler::start();
+    let started = Instant::now();
+    let counted = service
+        .export("bench", &summary.id, Format::Json, ByteCounter(0))
+        .await?;
+    let secs = started.elapsed().as_secs_f64();
+    let (peak, _) = heap.stop();
+    println!("{findings} {} {secs:.3} {before:.1} {peak:.1}", counted.0);
     Ok(())
 }
 
@@ -467,6 +513,9 @@ async fn run() -> anyhow::Result<()> {
     if let Some(pages) = arg_value("--child-crawl") {
         return child_crawl(pages.parse()?).await;
     }
+    if let Some(pages) = arg_value("--child-export") {
+        return child_export(pages.parse()?).await;
+    }
     let runs: usize = arg_value("--runs")
         .and_then(|v| v.parse().ok())
         .unwrap_or(100);
@@ -592,6 +641,29 @@ async fn run() -> anyhow::Result<()> {
             median.cpu * 1000.0 / audited as f64
         );
     }
+    // The 1,000-page report exported as JSON, in its own process.
+    let output = std::process::Command::new(std::env::current_exe()?)
+        .args(["--child-export", "1000"])
+        .output()?;
+    anyhow::ensure!(
+        output.status.success(),
+        "the export child failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout)?;
+    let fields: Vec<f64> = text
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
+    anyhow::ensure!(fields.len() == 5, "unexpected child output: {text}");
+    println!(
+        "| JSON export of the 1,000-page crawl's report ({:.0} findings, {:.0} MB), streamed from the store | {:.2} s, peak live heap {:.1} MiB above the {:.1} MiB before it |",
+        fields[0],
+        fields[1] / 1e6,
+        fields[2],
+        fields[4] - fields[3],
+        fields[3]
+    );
     // 4 and 5.
     for line in tokio::task::spawn_blocking(store_benchmark).await?? {
         println!("{line}");

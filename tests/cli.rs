@@ -328,6 +328,25 @@ fn reports_list_show_and_delete() {
     let report = json_stdout(&shown);
     assert_eq!(report["id"], id);
     assert_eq!(report["findings"], json_stdout(&output)["findings"]);
+    // A reader that stops early (`| head -c 100`) ends the export quietly.
+    let mut early = std::process::Command::new(env!("CARGO_BIN_EXE_webaudit"))
+        .args(["reports", "show", &id, "--format", "json"])
+        .env("WEBAUDIT_DB", db.path().join("webaudit.db"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut start = [0u8; 100];
+    std::io::Read::read_exact(early.stdout.as_mut().unwrap(), &mut start).unwrap();
+    assert_eq!(&start[..], &shown.stdout[..100]);
+    drop(early.stdout.take());
+    let ended = early.wait_with_output().unwrap();
+    assert!(
+        shown.stdout.len() > 256 * 1024,
+        "larger than the pipe and the output buffer, so the export meets the closed pipe"
+    );
+    assert!(ended.status.success(), "{ended:?}");
+    assert!(ended.stderr.is_empty(), "{ended:?}");
     webaudit(&db)
         .args(["reports", "show", &id])
         .assert()

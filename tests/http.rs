@@ -269,7 +269,12 @@ async fn rest_api_routes_with_real_values_and_the_openapi_document() {
             .unwrap()
             .contains(&format!("{id}.json"))
     );
-    let exported: Value = json_export.json().await.unwrap();
+    let exported_text = json_export.text().await.unwrap();
+    assert!(
+        exported_text == webaudit::export::json(&stored),
+        "the streamed export is the report rendered whole"
+    );
+    let exported: Value = serde_json::from_str(&exported_text).unwrap();
     assert_valid(&openapi, "Report", &exported);
     assert_eq!(
         exported["findings"].as_array().unwrap().len(),
@@ -437,6 +442,13 @@ async fn tokens_owners_and_limits() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let (a, b): (Value, Value) = (theirs.json().await.unwrap(), missing.json().await.unwrap());
     assert_eq!(a["error"]["code"], b["error"]["code"]);
+    // So is its export, before any of the body is sent.
+    let their_export = server
+        .get(&bob, &format!("/api/v1/audits/{id}/export?format=csv"))
+        .await;
+    assert_eq!(their_export.status(), StatusCode::NOT_FOUND);
+    let envelope: Value = their_export.json().await.unwrap();
+    assert_eq!(envelope["error"]["code"], a["error"]["code"]);
     let bob_list: Value = server
         .get(&bob, "/api/v1/audits")
         .await

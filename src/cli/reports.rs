@@ -1,12 +1,13 @@
 //! `webaudit reports list|show|delete`.
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Subcommand;
 
 use super::{CliError, Format, exit, open_store, render};
 use crate::engine::AuditOptions;
-use crate::export;
+use crate::export::{self, ExportError};
 use crate::report::{ReportId, Status};
 use crate::service::views::WORST_SHOWN;
 use crate::service::{Service, ServiceError, normalise_url};
@@ -63,15 +64,25 @@ pub async fn print_report(
     };
     match format {
         Format::Json | Format::Markdown => {
-            let report = service.report(LOCAL_OWNER, id).await.map_err(map)?;
-            let (_, recommendations) = service
-                .recommendations(LOCAL_OWNER, id, None)
-                .await
-                .map_err(map)?;
-            if format == Format::Json {
-                println!("{}", export::json(&report));
+            let format = if format == Format::Json {
+                export::Format::Json
             } else {
-                print!("{}", export::markdown(&report, &recommendations));
+                export::Format::Markdown
+            };
+            let stdout = io::BufWriter::with_capacity(64 * 1024, io::stdout());
+            let written = service.export(LOCAL_OWNER, id, format, stdout).await;
+            let finished = written.and_then(|mut out| {
+                if format == export::Format::Json {
+                    out.write_all(b"\n").map_err(ExportError::from)?;
+                }
+                out.flush().map_err(ExportError::from)?;
+                Ok(())
+            });
+            match finished {
+                // The reader went away (`| head`): not an error of ours.
+                Err(ServiceError::Export(ExportError::Write(e)))
+                    if e.kind() == io::ErrorKind::BrokenPipe => {}
+                other => other.map_err(map)?,
             }
         }
         Format::Text => {

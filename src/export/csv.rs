@@ -1,6 +1,15 @@
 //! The CSV rendering of a report: one row per finding (failures first), for spreadsheets.
 
-use crate::report::{Finding, Report};
+use std::io::{self, Write};
+
+use super::{ExportError, FindingSource, Selection};
+use crate::report::{Finding, Outcome};
+
+/// The rows written first.
+pub(super) const FAILING: &[Outcome] = &[Outcome::Fail];
+/// The rows written after them.
+pub(super) const NOT_FAILING: &[Outcome] =
+    &[Outcome::Pass, Outcome::NotApplicable, Outcome::Review];
 
 const HEADER: [&str; 13] = [
     "rule_id",
@@ -37,15 +46,20 @@ fn row(f: &Finding) -> [String; 13] {
     ]
 }
 
-/// Every finding of the report as CSV, failing findings first.
-pub fn csv(report: &Report) -> String {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    writer.write_record(HEADER).expect("writing to memory");
-    let (failing, other): (Vec<&Finding>, Vec<&Finding>) =
-        report.findings.iter().partition(|f| f.is_failure());
-    for f in failing.into_iter().chain(other) {
-        writer.write_record(row(f)).expect("writing to memory");
+/// Writes every finding as CSV: the failing ones first, then the others, each in the report's
+/// order.
+pub fn write_csv(findings: &dyn FindingSource, out: &mut dyn Write) -> Result<(), ExportError> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    writer.write_record(HEADER).map_err(io::Error::from)?;
+    for outcomes in [FAILING, NOT_FAILING] {
+        let selection = Selection {
+            outcomes,
+            category: None,
+        };
+        findings.each(selection, &mut |f| {
+            writer.write_record(row(f)).map_err(io::Error::from)
+        })?;
     }
-    String::from_utf8(writer.into_inner().expect("flushing to memory"))
-        .expect("CSV of UTF-8 is UTF-8")
+    writer.flush()?;
+    Ok(())
 }

@@ -1,7 +1,8 @@
-//! The Markdown rendering of a report.
+//! The Markdown rendering of a report, written as it goes.
 
-use std::fmt::Write as _;
+use std::io::Write;
 
+use super::{ExportError, FindingSource, Selection};
 use crate::report::Recommendation;
 use crate::report::{Category, Outcome, Report};
 
@@ -13,11 +14,16 @@ fn score_text(score: Option<u8>) -> String {
     score.map_or_else(|| "n/a".to_owned(), |s| s.to_string())
 }
 
-/// The report as Markdown, with `recommendations` as "Fix first".
-pub fn markdown(report: &Report, recommendations: &[Recommendation]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# webaudit report: {}\n", report.url);
-    let _ = writeln!(
+/// Writes the report as Markdown, with `recommendations` as "Fix first" and the findings of
+/// `findings` (the report's own list is not read).
+pub fn write_markdown(
+    report: &Report,
+    recommendations: &[Recommendation],
+    findings: &dyn FindingSource,
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
+    writeln!(out, "# webaudit report: {}\n", report.url)?;
+    writeln!(
         out,
         "- Report `{}`, status **{}**, created {}{}",
         report.id,
@@ -27,36 +33,36 @@ pub fn markdown(report: &Report, recommendations: &[Recommendation]) -> String {
             .completed_at
             .map(|t| format!(", completed {}", t.format("%Y-%m-%d %H:%M UTC")))
             .unwrap_or_default()
-    );
-    let _ = writeln!(out, "- Pages audited: {}", report.pages.len());
+    )?;
+    writeln!(out, "- Pages audited: {}", report.pages.len())?;
     if let Some(message) = &report.error_message {
-        let _ = writeln!(out, "- Failed: {message}");
+        writeln!(out, "- Failed: {message}")?;
     }
     if let Some(scores) = &report.scores {
-        let _ = writeln!(out, "\n## Scores\n\n| Category | Score |\n|---|---|");
+        writeln!(out, "\n## Scores\n\n| Category | Score |\n|---|---|")?;
         for c in Category::ALL {
-            let _ = writeln!(out, "| {} | {} |", c.label(), score_text(scores.get(c)));
+            writeln!(out, "| {} | {} |", c.label(), score_text(scores.get(c)))?;
         }
-        let _ = writeln!(out, "| **Overall** | **{}** |", score_text(scores.overall));
+        writeln!(out, "| **Overall** | **{}** |", score_text(scores.overall))?;
         if let Some(grade) = &report.security_grade {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "\nSecurity grade **{grade}** (Mozilla HTTP Observatory scoring, algorithm 5{}).",
                 report
                     .observatory_score
                     .map(|s| format!(", score {s}"))
                     .unwrap_or_default()
-            );
+            )?;
         }
-        let _ = writeln!(
+        writeln!(
             out,
             "\nThe performance score is a static estimate from the HTML and response headers, not a browser measurement."
-        );
+        )?;
     }
     if !recommendations.is_empty() {
-        let _ = writeln!(out, "\n## Fix first\n");
+        writeln!(out, "\n## Fix first\n")?;
         for r in recommendations {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{}. **{}** (`{}`, {}) — {}; +{} {} points, +{} overall; about {} min.",
                 r.rank,
@@ -68,69 +74,64 @@ pub fn markdown(report: &Report, recommendations: &[Recommendation]) -> String {
                 r.category.as_str(),
                 r.gain.overall_points,
                 r.estimated_minutes
-            );
-            let _ = writeln!(out, "   - Why: {}", r.why);
-            let _ = writeln!(out, "   - Fix: {}", r.fix.summary);
+            )?;
+            writeln!(out, "   - Why: {}", r.why)?;
+            writeln!(out, "   - Fix: {}", r.fix.summary)?;
             for step in &r.fix.steps {
-                let _ = writeln!(out, "     - {step}");
+                writeln!(out, "     - {step}")?;
             }
         }
     }
-    let failing: Vec<_> = report.findings.iter().filter(|f| f.is_failure()).collect();
-    if !failing.is_empty() {
-        let _ = writeln!(out, "\n## Failing findings\n");
-        for c in Category::ALL {
-            let in_category: Vec<_> = failing.iter().filter(|f| f.category == c).collect();
-            if in_category.is_empty() {
-                continue;
+    let mut header_written = false;
+    for c in Category::ALL {
+        let selection = Selection {
+            outcomes: &[Outcome::Fail],
+            category: Some(c),
+        };
+        let mut first = true;
+        findings.each(selection, &mut |f| {
+            if !header_written {
+                writeln!(out, "\n## Failing findings\n")?;
+                header_written = true;
             }
-            let _ = writeln!(
-                out,
-                "### {}\n\n| Severity | Rule | Page | Where | Detail |\n|---|---|---|---|---|",
-                c.label()
-            );
-            for f in in_category {
-                let e = &f.evidence;
-                let place = e
-                    .selector
-                    .as_deref()
-                    .or(e.url.as_deref())
-                    .unwrap_or_default();
-                let _ = writeln!(
+            if first {
+                writeln!(
                     out,
-                    "| {} | `{}` | {} | {} | {} |",
-                    f.severity,
-                    f.rule_id,
-                    cell(&f.page_url),
-                    if place.is_empty() {
-                        String::new()
-                    } else {
-                        format!("`{}`", cell(place))
-                    },
-                    cell(e.detail.as_deref().unwrap_or_default())
-                );
+                    "### {}\n\n| Severity | Rule | Page | Where | Detail |\n|---|---|---|---|---|",
+                    c.label()
+                )?;
+                first = false;
             }
-            out.push('\n');
+            let e = &f.evidence;
+            let place = e
+                .selector
+                .as_deref()
+                .or(e.url.as_deref())
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "| {} | `{}` | {} | {} | {} |",
+                f.severity,
+                f.rule_id,
+                cell(&f.page_url),
+                if place.is_empty() {
+                    String::new()
+                } else {
+                    format!("`{}`", cell(place))
+                },
+                cell(e.detail.as_deref().unwrap_or_default())
+            )
+        })?;
+        if !first {
+            writeln!(out)?;
         }
     }
-    let passed = report
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::Pass)
-        .count();
-    let not_applicable = report
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::NotApplicable)
-        .count();
-    let review = report
-        .findings
-        .iter()
-        .filter(|f| f.outcome == Outcome::Review)
-        .count();
-    let _ = writeln!(
+    let passed = findings.count(Outcome::Pass)?;
+    let not_applicable = findings.count(Outcome::NotApplicable)?;
+    let review = findings.count(Outcome::Review)?;
+    writeln!(
         out,
         "\n## Also checked\n\n{passed} rule results passed, {not_applicable} did not apply, {review} items need a person's review."
-    );
-    out
+    )?;
+    Ok(())
 }

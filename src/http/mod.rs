@@ -8,12 +8,14 @@
 //! - [`rest`] — the REST handlers.
 //! - [`openapi`] — the OpenAPI document.
 //! - [`errors`] — the error envelope.
+//! - [`stream`] — streamed response bodies (exports).
 
 pub mod auth;
 pub mod errors;
 pub mod limits;
 pub mod openapi;
 pub mod rest;
+pub mod stream;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::errors::ApiError;
 use super::limits::{refused, set_headers};
+use super::stream::body_channel;
 use crate::mcp::Principal;
 use crate::mcp::calls::{self, parse_id};
 use crate::mcp::shapes::{
@@ -21,6 +22,7 @@ use crate::mcp::shapes::{
     ListReportsArgs,
 };
 use crate::report::{ReportId, Status};
+use crate::service::exports::export_blocking;
 
 /// A JSON body whose rejections use the error envelope.
 pub struct ApiJson<T>(pub T);
@@ -261,7 +263,8 @@ pub async fn history(
     )
 }
 
-/// `GET /audits/{id}/export`.
+/// `GET /audits/{id}/export`: streamed (see [`super::stream`]), so a report of any size is
+/// exported in bounded memory; a report that does not exist is a 404 before the body starts.
 pub async fn export(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -269,42 +272,45 @@ pub async fn export(
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
-    let call = |e| ApiError::from(calls::CallError::from(e));
-    let report = state
+    let format = crate::export::Format::from(query.format.unwrap_or_default());
+    state
         .service
-        .report(&principal.owner, &id)
+        .summary(&principal.owner, &id)
         .await
-        .map_err(call)?;
-    let format = query.format.unwrap_or_default();
-    let (body, content_type, extension) = match format {
-        ExportFormat::Json => (crate::export::json(&report), "application/json", "json"),
-        ExportFormat::Csv => (
-            crate::export::csv(&report),
-            "text/csv; charset=utf-8",
-            "csv",
-        ),
-        ExportFormat::Markdown => {
-            let (_, recommendations) = state
-                .service
-                .recommendations(&principal.owner, &id, None)
-                .await
-                .map_err(call)?;
-            (
-                crate::export::markdown(&report, &recommendations),
-                "text/markdown; charset=utf-8",
-                "md",
-            )
+        .map_err(|e| ApiError::from(calls::CallError::from(e)))?;
+    let (mut writer, body) = body_channel();
+    let (store, owner, key) = (state.service.store().clone(), principal.owner, id.clone());
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = export_blocking(&store, &owner, &key, format, &mut writer) {
+            tracing::warn!(report = %key, error = %e, "export stopped part way");
+            writer.fail(&e);
         }
-    };
+    });
     let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
     headers.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&format!("attachment; filename=\"{id}.{extension}\""))
-            .expect("ids are header-safe"),
+        HeaderValue::from_str(&format!(
+            "attachment; filename=\"{id}.{}\"",
+            format.extension()
+        ))
+        .expect("ids are header-safe"),
     );
     Ok(response)
+}
+
+impl From<ExportFormat> for crate::export::Format {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Json => crate::export::Format::Json,
+            ExportFormat::Csv => crate::export::Format::Csv,
+            ExportFormat::Markdown => crate::export::Format::Markdown,
+        }
+    }
 }
 
 /// Unknown routes under `/api`.

@@ -24,7 +24,9 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, prompt_handler, tool_handler};
 
-use crate::service::Service;
+use crate::export::Format;
+use crate::service::exports::{MAX_IN_MEMORY_FINDINGS, export_to_memory};
+use crate::service::{Service, ServiceError};
 use crate::store::{LOCAL_OWNER, ListFilter};
 use calls::{CallError, parse_id, report_uri};
 use std::sync::Arc;
@@ -198,12 +200,20 @@ impl ServerHandler for WebauditMcp {
             .strip_prefix("webaudit://reports/")
             .and_then(|id| parse_id(id).ok())
             .ok_or_else(not_found)?;
-        let report = self
-            .service
-            .report(&self.owner(&ctx), &id)
-            .await
-            .map_err(|_| not_found())?;
-        let text = crate::export::json(&report);
+        let (store, owner, key) = (self.service.store().clone(), self.owner(&ctx), id.clone());
+        let rendered = tokio::task::spawn_blocking(move || {
+            export_to_memory(&store, &owner, &key, Format::Json, MAX_IN_MEMORY_FINDINGS)
+        })
+        .await
+        .map_err(|e| ErrorData::internal_error(format!("internal error: {e}"), None))?;
+        let text = match rendered {
+            Ok(bytes) => String::from_utf8(bytes).expect("JSON is UTF-8"),
+            Err(ServiceError::NotFound(_)) => return Err(not_found()),
+            Err(ServiceError::Invalid(message)) => {
+                return Err(ErrorData::invalid_request(message, None));
+            }
+            Err(other) => return Err(ErrorData::internal_error(other.to_string(), None)),
+        };
         Ok(ReadResourceResult::new(vec![
             ResourceContents::text(text, request.uri.clone()).with_mime_type("application/json"),
         ])

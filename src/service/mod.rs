@@ -7,8 +7,10 @@
 //! - [`views`] — compact views of a report (summary with counts and worst findings).
 //! - [`history`] — score history with changes.
 //! - [`compare`] — findings fixed, new and still open between two audits.
+//! - [`exports`] — a stored report written out in JSON, CSV or Markdown, streamed.
 
 pub mod compare;
+pub mod exports;
 pub mod history;
 pub mod tokens;
 
@@ -60,6 +62,9 @@ pub enum ServiceError {
     /// A URL the address policy refuses.
     #[error("{0}")]
     Refused(String),
+    /// An export stopped part way (its output is incomplete).
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
 }
 
 /// How a wait for a job ended.

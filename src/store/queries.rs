@@ -164,13 +164,24 @@ impl Store {
         }
     }
 
-    /// A full report with every page and finding, if it exists and belongs to `owner`.
+    /// A full report with every page and finding, if it exists and belongs to `owner`. It
+    /// holds the whole report in memory (about 750 bytes a finding); exports read
+    /// [`Store::report_head`] and the findings a chunk at a time instead.
     pub fn get_report(&self, owner: &str, id: &ReportId) -> Result<Option<Report>, StoreError> {
+        let Some(mut report) = self.report_head(owner, id)? else {
+            return Ok(None);
+        };
+        report.findings = self.findings(id, &FindingFilter::default(), usize::MAX, 0)?;
+        Ok(Some(report))
+    }
+
+    /// A report with its pages but without its findings (`findings` is empty), if it exists
+    /// and belongs to `owner`.
+    pub fn report_head(&self, owner: &str, id: &ReportId) -> Result<Option<Report>, StoreError> {
         let Some(summary) = self.get_summary(owner, id)? else {
             return Ok(None);
         };
         let pages = self.pages(id)?;
-        let findings = self.findings(id, &FindingFilter::default(), usize::MAX, 0)?;
         Ok(Some(Report {
             id: summary.id,
             url: summary.url,
@@ -182,7 +193,7 @@ impl Store {
             security_grade: summary.security_grade,
             observatory_score: summary.observatory_score,
             pages,
-            findings,
+            findings: Vec::new(),
             engine_version: summary.engine_version,
         }))
     }
@@ -227,6 +238,22 @@ impl Store {
             out.push(rows::finding(id, row, 0)?);
         }
         Ok(out)
+    }
+
+    /// Up to `limit` findings of a report matching `filter`, in stored order, with their
+    /// positions, from the first one after position `after` (from the start when `None`).
+    /// Pass the last position returned to read on: each read costs only what it returns,
+    /// however deep into the report it starts.
+    pub fn findings_after(
+        &self,
+        id: &ReportId,
+        filter: &FindingFilter,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<(i64, Finding)>, StoreError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        ordered::findings_after(&tx, id, filter, after, limit)
     }
 
     /// The ranked recommendations stored with a completed report.

@@ -8,7 +8,7 @@ use super::*;
 use crate::engine::rules;
 use crate::report::{Category, Evidence, Outcome, PageReport, ReportId, Scores, Severity, Status};
 
-fn temp_store() -> (tempfile::TempDir, Store) {
+pub(crate) fn temp_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("nested/dir/test.db")).unwrap();
     (dir, store)
@@ -31,7 +31,7 @@ fn new_report(store: &Store, owner: &str, url: &str) -> ReportId {
 }
 
 /// A report of the local owner for `url`, marked running.
-fn running_report(store: &Store, url: &str) -> ReportId {
+pub(crate) fn running_report(store: &Store, url: &str) -> ReportId {
     let id = new_report(store, LOCAL_OWNER, url);
     assert!(store.mark_running(&id).unwrap());
     id
@@ -457,7 +457,7 @@ fn a_finished_report_refuses_late_batches() {
 
 /// Findings of several pages with every outcome, in the order a crawl hands them over: a
 /// page's own, then some of the site's at the end, each page's findings together.
-fn mixed_findings(pages: usize) -> Vec<crate::report::Finding> {
+pub(crate) fn mixed_findings(pages: usize) -> Vec<crate::report::Finding> {
     let rules = rules::catalogue();
     assert!(rules.len() >= 120, "40 rules taken every third");
     let mut out = Vec::new();
@@ -593,6 +593,74 @@ fn settled_findings_are_grouped_by_page_and_read_back_as_stored() {
         .query_row("SELECT count(*) FROM settled_findings", [], |r| r.get(0))
         .unwrap();
     assert_eq!(left, 0);
+}
+
+/// Keyset reads walk a report in chunks of any size, with any filter, and a read that starts
+/// after any position (inside a settled run, between runs, past the end) returns exactly the
+/// findings after it.
+#[test]
+fn reads_after_a_position_walk_the_report_in_chunks() {
+    let (_dir, store) = temp_store();
+    let id = running_report(&store, "https://site.example/");
+    let findings = mixed_findings(5);
+    let cut = 40 * 2 + 11;
+    assert!(store.append(&id, &findings[..cut], &[]).unwrap());
+    assert!(store.append(&id, &findings[cut..], &[]).unwrap());
+    let positioned: Vec<(i64, crate::report::Finding)> =
+        (0..).zip(findings.iter().cloned()).collect();
+    let filters = [
+        FindingFilter::default(),
+        FindingFilter {
+            outcomes: vec![Outcome::Fail],
+            ..FindingFilter::default()
+        },
+        FindingFilter {
+            outcomes: vec![Outcome::NotApplicable, Outcome::Review],
+            category: Some(Category::Accessibility),
+            ..FindingFilter::default()
+        },
+    ];
+    for filter in &filters {
+        let expected: Vec<_> = positioned
+            .iter()
+            .filter(|(_, f)| filter.category.is_none_or(|c| f.category == c))
+            .filter(|(_, f)| filter.outcomes.is_empty() || filter.outcomes.contains(&f.outcome))
+            .cloned()
+            .collect();
+        assert!(expected.len() > 10, "{filter:?}");
+        for chunk in [1, 7, 40, expected.len()] {
+            let mut walked = Vec::new();
+            let mut after = None;
+            loop {
+                let read = store.findings_after(&id, filter, after, chunk).unwrap();
+                assert!(read.len() <= chunk);
+                after = read.last().map(|(p, _)| *p).or(after);
+                let done = read.len() < chunk;
+                walked.extend(read);
+                if done {
+                    break;
+                }
+            }
+            assert_eq!(walked, expected, "{filter:?} in chunks of {chunk}");
+        }
+        for after in -1..=findings.len() as i64 {
+            let rest: Vec<_> = expected
+                .iter()
+                .filter(|(p, _)| *p > after)
+                .cloned()
+                .collect();
+            let read = store
+                .findings_after(&id, filter, Some(after), usize::MAX)
+                .unwrap();
+            assert_eq!(read, rest, "{filter:?} after {after}");
+        }
+        assert!(
+            store
+                .findings_after(&id, filter, None, 0)
+                .unwrap()
+                .is_empty()
+        );
+    }
 }
 
 /// A report written before settled findings were grouped has its passes as rows of the
