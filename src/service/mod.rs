@@ -357,22 +357,25 @@ impl Service {
         Ok((summary, recs))
     }
 
-    /// What changed between two reports: failing findings fixed, new and still open.
+    /// What changed between two reports: failing findings fixed, new and still open (read
+    /// from the store a chunk at a time; see [`compare::compare`]).
     pub async fn compare(
         &self,
         owner: &str,
         before: &ReportId,
         after: &ReportId,
     ) -> Result<compare::Comparison, ServiceError> {
-        let failing = FindingFilter {
-            outcomes: vec![crate::report::Outcome::Fail],
-            ..FindingFilter::default()
-        };
-        let (old, _) = self
-            .findings(owner, before, failing.clone(), usize::MAX, 0)
-            .await?;
-        let (new, _) = self.findings(owner, after, failing, usize::MAX, 0).await?;
-        Ok(compare::compare(before, &old, after, &new))
+        // Both must be the caller's.
+        self.summary(owner, before).await?;
+        self.summary(owner, after).await?;
+        let (store, before, after) = (self.store.clone(), before.clone(), after.clone());
+        tokio::task::spawn_blocking(move || {
+            let old = exports::StoredFindings::new(&store, &before);
+            let new = exports::StoredFindings::new(&store, &after);
+            Ok(compare::compare(&before, &old, &after, &new)?)
+        })
+        .await
+        .map_err(|e| ServiceError::Invalid(format!("internal error: {e}")))?
     }
 
     /// Completed audits of `url` (or of its site when the URL itself has none), oldest first,
