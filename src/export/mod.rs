@@ -15,16 +15,21 @@ mod tests;
 
 use std::io;
 
+use schemars::JsonSchema;
+use serde::Deserialize;
+
 pub use csv::write_csv;
 pub use json::write_json;
 pub use markdown::write_markdown;
 
 use crate::report::{Category, Finding, Outcome, Recommendation, Report};
 
-/// An export format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An export format (also the `format` of the REST API's export).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Format {
     /// The full report as pretty-printed JSON.
+    #[default]
     Json,
     /// One row per finding, failing findings first.
     Csv,

@@ -22,7 +22,6 @@ use crate::mcp::shapes::{
     ListReportsArgs,
 };
 use crate::report::{ReportId, Status};
-use crate::service::exports::export_blocking;
 
 /// A JSON body whose rejections use the error envelope.
 pub struct ApiJson<T>(pub T);
@@ -136,26 +135,13 @@ pub struct HistoryQuery {
     pub limit: Option<u32>,
 }
 
-/// Formats of `GET /audits/{id}/export`.
-#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportFormat {
-    /// The full report as JSON.
-    #[default]
-    Json,
-    /// One row per finding.
-    Csv,
-    /// A readable report.
-    Markdown,
-}
-
 /// Query of `GET /audits/{id}/export`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `json` (default), `csv` or `markdown`.
     #[serde(default)]
-    pub format: Option<ExportFormat>,
+    pub format: Option<crate::export::Format>,
 }
 
 /// `POST /audits`.
@@ -272,18 +258,19 @@ pub async fn export(
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
-    let format = crate::export::Format::from(query.format.unwrap_or_default());
+    let format = query.format.unwrap_or_default();
     state
         .service
         .summary(&principal.owner, &id)
         .await
         .map_err(|e| ApiError::from(calls::CallError::from(e)))?;
-    let (mut writer, body) = body_channel();
-    let (store, owner, key) = (state.service.store().clone(), principal.owner, id.clone());
-    tokio::task::spawn_blocking(move || {
-        if let Err(e) = export_blocking(&store, &owner, &key, format, &mut writer) {
+    let (writer, body) = body_channel();
+    let abort = writer.abort_handle();
+    let (service, key) = (state.service.clone(), id.clone());
+    tokio::spawn(async move {
+        if let Err(e) = service.export(&principal.owner, &key, format, writer).await {
             tracing::warn!(report = %key, error = %e, "export stopped part way");
-            writer.fail(&e);
+            abort.abort(e.to_string()).await;
         }
     });
     let mut response = body.into_response();
@@ -301,16 +288,6 @@ pub async fn export(
         .expect("ids are header-safe"),
     );
     Ok(response)
-}
-
-impl From<ExportFormat> for crate::export::Format {
-    fn from(format: ExportFormat) -> Self {
-        match format {
-            ExportFormat::Json => crate::export::Format::Json,
-            ExportFormat::Csv => crate::export::Format::Csv,
-            ExportFormat::Markdown => crate::export::Format::Markdown,
-        }
-    }
 }
 
 /// Unknown routes under `/api`.

@@ -1,8 +1,8 @@
 //! Streamed response bodies: a writer on a blocking thread (an export reading the store) feeds
 //! an HTTP body through a bounded channel, so a large response is never held whole, and a slow
-//! client slows the writer instead of filling memory. A writer that fails part way ends the
-//! body with an error, which aborts the response: the client sees a broken transfer, never a
-//! short body that looks complete.
+//! client slows the writer instead of filling memory. When the writing fails part way, its
+//! [`BodyAbort`] ends the body with an error, which aborts the response: the client sees a
+//! broken transfer, never a short body that looks complete.
 
 use std::io::{self, Write};
 
@@ -45,10 +45,22 @@ impl BodyWriter {
         })
     }
 
-    /// Ends the body with an error (the response is aborted), after the bytes written so far.
-    pub fn fail(mut self, error: &dyn std::fmt::Display) {
-        let _ = self.flush();
-        let _ = self.send(Err(io::Error::other(error.to_string())));
+    /// A handle that can end the body with an error after the writer is gone (its owner
+    /// moved it to a blocking thread that failed).
+    pub fn abort_handle(&self) -> BodyAbort {
+        BodyAbort(self.chunks.clone())
+    }
+}
+
+/// Ends a streamed body with an error, which aborts the response.
+#[derive(Debug)]
+pub struct BodyAbort(mpsc::Sender<io::Result<Bytes>>);
+
+impl BodyAbort {
+    /// Aborts the body after the chunks sent so far, with `error` (dropping the handle
+    /// instead leaves the body to end when its writer is dropped).
+    pub async fn abort(self, error: String) {
+        let _ = self.0.send(Err(io::Error::other(error))).await;
     }
 }
 
@@ -94,15 +106,19 @@ mod tests {
         let text: Vec<u8> = (0..3 * BODY_CHUNK + 17).map(|i| (i % 251) as u8).collect();
         for fails in [false, true] {
             let (mut writer, body) = body_channel();
+            let abort = writer.abort_handle();
             let sent = text.clone();
-            let writing = tokio::task::spawn_blocking(move || {
-                for part in sent.chunks(1000) {
-                    writer.write_all(part).unwrap();
-                }
-                if fails {
-                    writer.fail(&"the store went away");
-                } else {
+            let writing = tokio::spawn(async move {
+                tokio::task::spawn_blocking(move || {
+                    for part in sent.chunks(1000) {
+                        writer.write_all(part).unwrap();
+                    }
                     writer.flush().unwrap();
+                })
+                .await
+                .unwrap();
+                if fails {
+                    abort.abort("the store went away".to_owned()).await;
                 }
             });
             let (data, error) = collect(body).await;

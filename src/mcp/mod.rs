@@ -25,7 +25,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, prompt_handler, tool_handler};
 
 use crate::export::Format;
-use crate::service::exports::{MAX_IN_MEMORY_FINDINGS, export_to_memory};
+use crate::service::exports::MAX_IN_MEMORY_FINDINGS;
 use crate::service::{Service, ServiceError};
 use crate::store::{LOCAL_OWNER, ListFilter};
 use calls::{CallError, parse_id, report_uri};
@@ -200,12 +200,10 @@ impl ServerHandler for WebauditMcp {
             .strip_prefix("webaudit://reports/")
             .and_then(|id| parse_id(id).ok())
             .ok_or_else(not_found)?;
-        let (store, owner, key) = (self.service.store().clone(), self.owner(&ctx), id.clone());
-        let rendered = tokio::task::spawn_blocking(move || {
-            export_to_memory(&store, &owner, &key, Format::Json, MAX_IN_MEMORY_FINDINGS)
-        })
-        .await
-        .map_err(|e| ErrorData::internal_error(format!("internal error: {e}"), None))?;
+        let rendered = self
+            .service
+            .export_to_memory(&self.owner(&ctx), &id, Format::Json, MAX_IN_MEMORY_FINDINGS)
+            .await;
         let text = match rendered {
             Ok(bytes) => String::from_utf8(bytes).expect("JSON is UTF-8"),
             Err(ServiceError::NotFound(_)) => return Err(not_found()),

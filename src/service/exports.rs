@@ -77,7 +77,7 @@ impl FindingSource for StoredFindings<'_> {
 
 /// Writes report `id` of `owner` in `format` to `out`, on the calling thread (it reads the
 /// store: call it where blocking is allowed).
-pub fn export_blocking(
+fn export_blocking(
     store: &Store,
     owner: &str,
     id: &ReportId,
@@ -99,14 +99,14 @@ pub fn export_blocking(
 /// Report `id` of `owner` in `format`, rendered into memory when it has at most
 /// `max_findings` findings; a larger report is [`ServiceError::Invalid`], naming the ways to
 /// read it instead.
-pub fn export_to_memory(
+fn export_to_memory(
     store: &Store,
     owner: &str,
     id: &ReportId,
     format: Format,
     max_findings: usize,
 ) -> Result<Vec<u8>, ServiceError> {
-    if store.report_head(owner, id)?.is_none() {
+    if store.get_summary(owner, id)?.is_none() {
         return Err(ServiceError::NotFound(id.clone()));
     }
     let findings = store.count_findings(id, &FindingFilter::default())?;
@@ -135,12 +135,26 @@ impl Service {
         format: Format,
         mut out: W,
     ) -> Result<W, ServiceError> {
-        let (store, owner, id) = (self.store().clone(), owner.to_owned(), id.clone());
-        tokio::task::spawn_blocking(move || {
-            export_blocking(&store, &owner, &id, format, &mut out).map(|()| out)
+        let (owner, id) = (owner.to_owned(), id.clone());
+        self.blocking(move |store| {
+            export_blocking(store, &owner, &id, format, &mut out).map(|()| out)
         })
         .await
-        .map_err(|e| ServiceError::Invalid(format!("internal error: {e}")))?
+    }
+
+    /// Report `id` of `owner` in `format`, in memory (for one message, such as an MCP
+    /// resource), when it has at most `max_findings` findings; a larger report is
+    /// [`ServiceError::Invalid`], naming the ways to read it instead.
+    pub async fn export_to_memory(
+        &self,
+        owner: &str,
+        id: &ReportId,
+        format: Format,
+        max_findings: usize,
+    ) -> Result<Vec<u8>, ServiceError> {
+        let (owner, id) = (owner.to_owned(), id.clone());
+        self.blocking(move |store| export_to_memory(store, &owner, &id, format, max_findings))
+            .await
     }
 }
 

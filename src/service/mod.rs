@@ -176,11 +176,19 @@ impl Service {
         T: Send + 'static,
         F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
     {
+        self.blocking(move |store| Ok(f(store)?)).await
+    }
+
+    /// Runs work that reads the store (and may fail otherwise) on a blocking thread.
+    async fn blocking<T, F>(&self, f: F) -> Result<T, ServiceError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, ServiceError> + Send + 'static,
+    {
         let store = self.store.clone();
         tokio::task::spawn_blocking(move || f(&store))
             .await
             .map_err(|e| ServiceError::Invalid(format!("internal error: {e}")))?
-            .map_err(ServiceError::from)
     }
 
     /// Audits `target` now (without the queue) and stores the report. Returns the completed
@@ -368,14 +376,13 @@ impl Service {
         // Both must be the caller's.
         self.summary(owner, before).await?;
         self.summary(owner, after).await?;
-        let (store, before, after) = (self.store.clone(), before.clone(), after.clone());
-        tokio::task::spawn_blocking(move || {
-            let old = exports::StoredFindings::new(&store, &before);
-            let new = exports::StoredFindings::new(&store, &after);
+        let (before, after) = (before.clone(), after.clone());
+        self.blocking(move |store| {
+            let old = exports::StoredFindings::new(store, &before);
+            let new = exports::StoredFindings::new(store, &after);
             Ok(compare::compare(&before, &old, &after, &new)?)
         })
         .await
-        .map_err(|e| ServiceError::Invalid(format!("internal error: {e}")))?
     }
 
     /// Completed audits of `url` (or of its site when the URL itself has none), oldest first,
