@@ -275,25 +275,35 @@ struct CrawlRun {
     live_heap: f64,
 }
 
-fn run_child_crawl(pages: usize) -> anyhow::Result<CrawlRun> {
+/// Runs this benchmark as a child with `mode pages` (`--child-crawl`, `--child-export`) and
+/// returns the numbers it prints, expecting `count` of them.
+fn run_child(mode: &str, pages: usize, count: usize) -> anyhow::Result<Vec<f64>> {
     let output = std::process::Command::new(std::env::current_exe()?)
-        .args(["--child-crawl", &pages.to_string()])
+        .args([mode, &pages.to_string()])
         .output()?;
     anyhow::ensure!(
         output.status.success(),
-        "the crawl child failed: {}",
+        "the {mode} child failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     let text = String::from_utf8(output.stdout)?;
-    let fields: Vec<&str> = text.split_whitespace().collect();
-    anyhow::ensure!(fields.len() == 7, "unexpected child output: {text}");
+    let fields: Vec<f64> = text
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
+    anyhow::ensure!(fields.len() == count, "unexpected child output: {text}");
+    Ok(fields)
+}
+
+fn run_child_crawl(pages: usize) -> anyhow::Result<CrawlRun> {
+    let fields = run_child("--child-crawl", pages, 7)?;
     Ok(CrawlRun {
-        pages: fields[0].parse()?,
-        secs: fields[1].parse()?,
-        rss: fields[2].parse()?,
-        cpu: fields[3].parse()?,
-        db: fields[4].parse()?,
-        live_heap: fields[5].parse()?,
+        pages: fields[0] as u64,
+        secs: fields[1],
+        rss: fields[2],
+        cpu: fields[3],
+        db: fields[4],
+        live_heap: fields[5],
     })
 }
 
@@ -642,20 +652,7 @@ async fn run() -> anyhow::Result<()> {
         );
     }
     // The 1,000-page report exported as JSON, in its own process.
-    let output = std::process::Command::new(std::env::current_exe()?)
-        .args(["--child-export", "1000"])
-        .output()?;
-    anyhow::ensure!(
-        output.status.success(),
-        "the export child failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8(output.stdout)?;
-    let fields: Vec<f64> = text
-        .split_whitespace()
-        .map(str::parse)
-        .collect::<Result<_, _>>()?;
-    anyhow::ensure!(fields.len() == 5, "unexpected child output: {text}");
+    let fields = run_child("--child-export", 1000, 5)?;
     println!(
         "| JSON export of the 1,000-page crawl's report ({:.0} findings, {:.0} MB), streamed from the store | {:.2} s, peak live heap {:.1} MiB above the {:.1} MiB before it |",
         fields[0],

@@ -7,25 +7,17 @@ use chrono::Utc;
 use super::*;
 use crate::engine::rules;
 use crate::report::{Evidence, PageReport, ReportId, Scores, Severity, Status};
+use crate::store::tests::page_report;
 
 fn page(url: &str) -> PageReport {
+    let scores = Scores {
+        seo: Some(90),
+        overall: Some(90),
+        ..Scores::default()
+    };
     PageReport {
-        url: url.into(),
-        final_url: url.into(),
-        status: 200,
-        content_type: Some("text/html".into()),
-        timings: Default::default(),
-        bytes: Default::default(),
-        total_bytes: 10,
-        subresources: Default::default(),
-        redirects: vec![],
-        scores: Some(Scores {
-            seo: Some(90),
-            overall: Some(90),
-            ..Scores::default()
-        }),
-        error: None,
         notes: vec!["a \"note\"\nover two lines".into()],
+        ..page_report(url, scores)
     }
 }
 

@@ -83,13 +83,9 @@ fn findings_round_trip_in_order_across_statements_and_batches() {
     assert_eq!(stored, findings);
 }
 
-fn complete(store: &Store, id: &ReportId, url: &str, seo: u8) {
-    let scores = Scores {
-        seo: Some(seo),
-        overall: Some(seo),
-        ..Scores::default()
-    };
-    let pages = vec![PageReport {
+/// A fetched HTML page with `scores`.
+pub(crate) fn page_report(url: &str, scores: Scores) -> PageReport {
+    PageReport {
         url: url.into(),
         final_url: url.into(),
         status: 200,
@@ -102,7 +98,16 @@ fn complete(store: &Store, id: &ReportId, url: &str, seo: u8) {
         scores: Some(scores),
         error: None,
         notes: vec![],
-    }];
+    }
+}
+
+fn complete(store: &Store, id: &ReportId, url: &str, seo: u8) {
+    let scores = Scores {
+        seo: Some(seo),
+        overall: Some(seo),
+        ..Scores::default()
+    };
+    let pages = vec![page_report(url, scores)];
     let findings = sample_findings(url);
     store
         .complete_report(
