@@ -16,7 +16,7 @@ use crate::engine::fetch::{FetchError, Response, millis};
 use crate::engine::page::site::{
     Extracted, NewPage, SiteFacts, UrlId, UrlState, extract, normalise,
 };
-use crate::engine::page::{OriginFacts, PageLoader};
+use crate::engine::page::{OriginFacts, PageLoader, cpu};
 use crate::engine::progress::{Phase, Progress, ProgressEvent};
 use crate::engine::recommend::RecommendationBuilder;
 use crate::engine::rules::site::{RULES as SITE_RULES, SiteCheck};
@@ -117,15 +117,14 @@ async fn audit_response(
         };
     }
     let page = loader.build(response, origin).await;
-    let (findings, state, extracted, report) = tokio::task::spawn_blocking(move || {
+    let (findings, state, extracted, report) = cpu::run(move || {
         let findings = rules::run_page_rules(&page);
         let state = PageScoreState::from_findings(&findings);
         let extracted = extract(&page, max_links);
         let report = page_report(&page, state.scores().scores);
         (findings, state, extracted, report)
     })
-    .await
-    .expect("checking a page does not panic");
+    .await;
     Visit::Audited(Box::new(Audited {
         response_url,
         hops,

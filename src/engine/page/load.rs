@@ -198,13 +198,12 @@ impl PageLoader {
         let max_depth = self.options.max_nesting_depth;
         // The references are read on the blocking thread too: walking a large DOM is CPU work
         // that would otherwise hold an async worker.
-        let (mut page, refs) = tokio::task::spawn_blocking(move || {
+        let (mut page, refs) = super::cpu::run(move || {
             let page = parse(response, origin, served, max_depth);
             let refs = collect_refs(&page);
             (page, refs)
         })
-        .await
-        .expect("parsing a page does not panic");
+        .await;
         page.subresources_referenced = refs.len();
         if refs.len() > self.options.max_subresources {
             page.notes.push(format!(

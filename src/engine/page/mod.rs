@@ -5,6 +5,7 @@
 //!
 //! Rules never do I/O: [`load`] fetches everything first, then rules read the `Page`.
 
+pub mod cpu;
 pub mod decode;
 pub mod dom;
 pub mod duplicates;
