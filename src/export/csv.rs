@@ -6,7 +6,7 @@ use super::{ExportError, FindingSource, Selection};
 use crate::report::{Finding, Outcome};
 
 /// The rows written first.
-pub(super) const FAILING: &[Outcome] = &[Outcome::Fail];
+pub(super) const FAILING: &[Outcome] = Selection::FAILING.outcomes;
 /// The rows written after them.
 pub(super) const NOT_FAILING: &[Outcome] =
     &[Outcome::Pass, Outcome::NotApplicable, Outcome::Review];

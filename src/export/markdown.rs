@@ -85,8 +85,8 @@ pub fn write_markdown(
     let mut header_written = false;
     for c in Category::ALL {
         let selection = Selection {
-            outcomes: &[Outcome::Fail],
             category: Some(c),
+            ..Selection::FAILING
         };
         let mut first = true;
         findings.each(selection, &mut |f| {

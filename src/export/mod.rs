@@ -79,6 +79,12 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// The failing findings, of every category.
+    pub const FAILING: Selection = Selection {
+        outcomes: &[Outcome::Fail],
+        category: None,
+    };
+
     /// True when `finding` is selected.
     pub fn matches(&self, finding: &Finding) -> bool {
         (self.outcomes.is_empty() || self.outcomes.contains(&finding.outcome))

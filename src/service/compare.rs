@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::views::FindingBrief;
 use crate::export::{ExportError, FindingSource, Selection};
-use crate::report::{Finding, Outcome, ReportId};
+use crate::report::{Finding, ReportId};
 
 /// How many findings of each kind a comparison lists.
 pub const LISTED: usize = 20;
@@ -44,11 +44,7 @@ fn each_failing(
     findings: &dyn FindingSource,
     visit: &mut dyn FnMut(&Finding),
 ) -> Result<(), ExportError> {
-    let failing = Selection {
-        outcomes: &[Outcome::Fail],
-        category: None,
-    };
-    findings.each(failing, &mut |f| {
+    findings.each(Selection::FAILING, &mut |f| {
         visit(f);
         Ok(())
     })

@@ -37,6 +37,18 @@ pub(crate) fn running_report(store: &Store, url: &str) -> ReportId {
     id
 }
 
+/// A running report holding `findings`, appended in two batches split at `cut`.
+fn appended_in_two_batches(
+    store: &Store,
+    findings: &[crate::report::Finding],
+    cut: usize,
+) -> ReportId {
+    let id = running_report(store, "https://site.example/");
+    assert!(store.append(&id, &findings[..cut], &[]).unwrap());
+    assert!(store.append(&id, &findings[cut..], &[]).unwrap());
+    id
+}
+
 fn sample_findings(page_url: &str) -> Vec<crate::report::Finding> {
     let alt = rules::find("performance.unsized-images").unwrap();
     let ttfb = rules::find("performance.server-response-time").unwrap();
@@ -506,11 +518,9 @@ pub(crate) fn mixed_findings(pages: usize) -> Vec<crate::report::Finding> {
 #[test]
 fn settled_findings_are_grouped_by_page_and_read_back_as_stored() {
     let (_dir, store) = temp_store();
-    let id = running_report(&store, "https://site.example/");
     let findings = mixed_findings(6);
     let cut = 40 * 4 + 7;
-    assert!(store.append(&id, &findings[..cut], &[]).unwrap());
-    assert!(store.append(&id, &findings[cut..], &[]).unwrap());
+    let id = appended_in_two_batches(&store, &findings, cut);
 
     let rows = |table: &str| -> i64 {
         store
@@ -606,11 +616,9 @@ fn settled_findings_are_grouped_by_page_and_read_back_as_stored() {
 #[test]
 fn reads_after_a_position_walk_the_report_in_chunks() {
     let (_dir, store) = temp_store();
-    let id = running_report(&store, "https://site.example/");
     let findings = mixed_findings(5);
     let cut = 40 * 2 + 11;
-    assert!(store.append(&id, &findings[..cut], &[]).unwrap());
-    assert!(store.append(&id, &findings[cut..], &[]).unwrap());
+    let id = appended_in_two_batches(&store, &findings, cut);
     let positioned: Vec<(i64, crate::report::Finding)> =
         (0..).zip(findings.iter().cloned()).collect();
     let filters = [
@@ -707,13 +715,11 @@ fn stored_positions(store: &Store, id: &ReportId) -> Vec<i64> {
 #[test]
 fn a_batch_numbers_its_findings_after_the_settled_ones_before_it() {
     let (_dir, store) = temp_store();
-    let id = running_report(&store, "https://site.example/");
     let findings = mixed_findings(1);
     let cut = (1..findings.len())
         .find(|&i| findings[i].outcome == Outcome::Fail && findings[i - 1].outcome == Outcome::Pass)
         .expect("a failure right after a pass");
-    assert!(store.append(&id, &findings[..cut], &[]).unwrap());
-    assert!(store.append(&id, &findings[cut..], &[]).unwrap());
+    let id = appended_in_two_batches(&store, &findings, cut);
     assert_eq!(
         stored_positions(&store, &id),
         (0..findings.len() as i64).collect::<Vec<_>>()

@@ -15,9 +15,13 @@ use std::sync::LazyLock;
 
 use tokio::sync::Semaphore;
 
+/// The cores this process may use.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, NonZero::get)
+}
+
 /// One permit per core.
-static CORES: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(1, NonZero::get)));
+static CORES: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(cores()));
 
 /// Runs `work` on a blocking thread once a core is free, and returns its result. A panic in
 /// `work` resumes in the caller.
@@ -48,7 +52,7 @@ mod tests {
     /// However many tasks are started, no more run at once than there are cores.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn runs_no_more_tasks_at_once_than_there_are_cores() {
-        let cores = std::thread::available_parallelism().map_or(1, NonZero::get);
+        let cores = cores();
         let running = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
         let tasks: Vec<_> = (0..cores * 4)
