@@ -847,5 +847,23 @@ async fn default_answers_stay_small_on_a_huge_report() {
         let size = serde_json::to_string(&result).unwrap().len();
         assert!(size < 100_000, "{tool} {arguments} answered {size} bytes");
     }
+    // Its resource would be about 24 MB of JSON: refused, naming the ways to read it instead.
+    let refused = client
+        .read_resource(ReadResourceRequestParams::new(format!(
+            "webaudit://reports/{id}"
+        )))
+        .await;
+    let Err(rmcp::ServiceError::McpError(error)) = refused else {
+        panic!("the resource of a 20,000-finding report was not refused: {refused:?}");
+    };
+    assert_eq!(error.code, rmcp::model::ErrorCode::INVALID_REQUEST);
+    for named in [
+        "20000 findings",
+        "get_report",
+        "--format json",
+        &format!("/api/v1/audits/{id}/export"),
+    ] {
+        assert!(error.message.contains(named), "{named}: {}", error.message);
+    }
     client.cancel().await.unwrap();
 }
