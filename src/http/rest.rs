@@ -269,8 +269,13 @@ pub async fn export(
     let (service, key) = (state.service.clone(), id.clone());
     tokio::spawn(async move {
         if let Err(e) = service.export(&principal.owner, &key, format, writer).await {
-            tracing::warn!(report = %key, error = %e, "export stopped part way");
-            abort.abort(e.to_string()).await;
+            if abort.client_left() {
+                // Nothing is wrong on this side, and no one is left to tell.
+                tracing::debug!(report = %key, "the client left during an export");
+            } else {
+                tracing::warn!(report = %key, error = %e, "export stopped part way");
+                abort.abort(e.to_string()).await;
+            }
         }
     });
     let mut response = body.into_response();

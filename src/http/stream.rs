@@ -57,6 +57,11 @@ impl BodyWriter {
 pub struct BodyAbort(mpsc::Sender<io::Result<Bytes>>);
 
 impl BodyAbort {
+    /// Whether the client has gone (the response's body was dropped).
+    pub fn client_left(&self) -> bool {
+        self.0.is_closed()
+    }
+
     /// Aborts the body after the chunks sent so far, with `error` (dropping the handle
     /// instead leaves the body to end when its writer is dropped).
     pub async fn abort(self, error: String) {
@@ -135,7 +140,10 @@ mod tests {
     #[tokio::test]
     async fn a_client_that_goes_away_stops_the_writer() {
         let (mut writer, body) = body_channel();
+        let abort = writer.abort_handle();
+        assert!(!abort.client_left());
         drop(body);
+        assert!(abort.client_left());
         let written = tokio::task::spawn_blocking(move || {
             writer.write_all(&vec![b'x'; BODY_CHUNK * (CHUNKS_IN_FLIGHT + 2)])
         })
