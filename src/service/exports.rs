@@ -106,9 +106,7 @@ fn export_to_memory(
     format: Format,
     max_findings: usize,
 ) -> Result<Vec<u8>, ServiceError> {
-    if store.get_summary(owner, id)?.is_none() {
-        return Err(ServiceError::NotFound(id.clone()));
-    }
+    super::owned(store, owner, id)?;
     let findings = store.count_findings(id, &FindingFilter::default())?;
     if findings > max_findings {
         let mib = (findings * JSON_BYTES_PER_FINDING).div_ceil(1024 * 1024);

@@ -136,6 +136,15 @@ pub fn parse_audit_url(input: &str, policy: &AddressPolicy) -> Result<Url, Servi
     Ok(url)
 }
 
+/// Fails with [`ServiceError::NotFound`] unless report `id` exists and belongs to `owner` (it
+/// reads the store: call it where blocking is allowed).
+fn owned(store: &Store, owner: &str, id: &ReportId) -> Result<(), ServiceError> {
+    match store.get_summary(owner, id)? {
+        Some(_) => Ok(()),
+        None => Err(ServiceError::NotFound(id.clone())),
+    }
+}
+
 impl Service {
     /// A service over `store`, auditing with `options` (no worker pool: see
     /// [`Service::start_jobs`]).
@@ -373,11 +382,11 @@ impl Service {
         before: &ReportId,
         after: &ReportId,
     ) -> Result<compare::Comparison, ServiceError> {
-        // Both must be the caller's.
-        self.summary(owner, before).await?;
-        self.summary(owner, after).await?;
-        let (before, after) = (before.clone(), after.clone());
+        let (owner, before, after) = (owner.to_owned(), before.clone(), after.clone());
         self.blocking(move |store| {
+            // Both must be the caller's.
+            owned(store, &owner, &before)?;
+            owned(store, &owner, &after)?;
             let old = exports::StoredFindings::new(store, &before);
             let new = exports::StoredFindings::new(store, &after);
             Ok(compare::compare(&before, &old, &after, &new)?)

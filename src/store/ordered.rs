@@ -13,7 +13,7 @@ use rusqlite::{Connection, Rows, params, params_from_iter, types::Value};
 use super::queries::push_filters;
 use super::rows::{self, FINDING_COLUMNS};
 use super::{FindingFilter, StoreError, settled};
-use crate::report::{Finding, Outcome, ReportId};
+use crate::report::{Finding, ReportId};
 
 impl FindingFilter {
     /// True when a finding passes the filter (what [`push_filters`] says in SQL).
@@ -72,11 +72,7 @@ impl SettledRuns<'_> {
 
 /// True when a settled finding (a pass or a not-applicable outcome) can match `filter`.
 fn wants_settled(filter: &FindingFilter) -> bool {
-    filter.outcomes.is_empty()
-        || filter
-            .outcomes
-            .iter()
-            .any(|o| matches!(o, Outcome::Pass | Outcome::NotApplicable))
+    filter.outcomes.is_empty() || filter.outcomes.iter().any(|o| o.passed())
 }
 
 /// Calls `visit` with the findings of a report matching `filter` in stored order, from the
