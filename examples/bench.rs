@@ -60,6 +60,34 @@ fn cpu_time() -> Option<Duration> {
     Some(Duration::from_millis((utime + stime) * 10))
 }
 
+/// The machine's CPU time so far, in clock ticks: all of it, and the part stolen by the
+/// hypervisor for other guests (the first line of `/proc/stat`).
+fn machine_ticks() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    // user nice system idle iowait irq softirq steal (guest time is counted in user).
+    let total = ticks.iter().take(8).sum();
+    Some((total, *ticks.get(7)?))
+}
+
+/// The share of the machine's CPU time stolen by other guests since `before` (percent): the
+/// benchmark's speed depends on it as much as on the code.
+fn steal_since(before: Option<(u64, u64)>) -> f64 {
+    match (before, machine_ticks()) {
+        (Some((total0, steal0)), Some((total1, steal1))) if total1 > total0 => {
+            100.0 * (steal1 - steal0) as f64 / (total1 - total0) as f64
+        }
+        _ => 0.0,
+    }
+}
+
 /// Peak resident set size of this process, in MiB (VmHWM).
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -198,16 +226,19 @@ async fn generated_site(pages: usize) -> anyhow::Result<(tempfile::TempDir, Serv
 }
 
 /// In a child process: crawls a generated site of `pages` pages into a temporary store and
-/// prints `pages seconds peak_rss_mib cpu_seconds db_mib live_heap_mib jemalloc_resident_mib`
-/// (the last two are peaks during the crawl; see [`HeapSampler`]).
+/// prints `pages seconds peak_rss_mib cpu_seconds db_mib live_heap_mib jemalloc_resident_mib
+/// steal_percent` (live heap and resident are peaks during the crawl, see [`HeapSampler`];
+/// steal is the machine's CPU time other guests took meanwhile).
 async fn child_crawl(pages: usize) -> anyhow::Result<()> {
     let (dir, service, target) = generated_site(pages).await?;
     let heap = HeapSampler::start();
+    let machine = machine_ticks();
     let started = Instant::now();
     let summary = service
         .audit_now(&target, "bench", Some(pages), &())
         .await?;
     let secs = started.elapsed().as_secs_f64();
+    let steal = steal_since(machine);
     let (live_heap, jemalloc_resident) = heap.stop();
     let cpu = cpu_time().map_or(0.0, |d| d.as_secs_f64());
     // The database with its write-ahead log, as the crawl left them.
@@ -216,7 +247,7 @@ async fn child_crawl(pages: usize) -> anyhow::Result<()> {
         db_bytes += entry?.metadata()?.len();
     }
     println!(
-        "{} {secs:.3} {:.1} {cpu:.2} {:.1} {live_heap:.1} {jemalloc_resident:.1}",
+        "{} {secs:.3} {:.1} {cpu:.2} {:.1} {live_heap:.1} {jemalloc_resident:.1} {steal:.1}",
         summary.pages,
         peak_rss_mib(),
         db_bytes as f64 / (1024.0 * 1024.0)
@@ -273,6 +304,8 @@ struct CrawlRun {
     db: f64,
     /// Peak live heap during the crawl, MiB.
     live_heap: f64,
+    /// The machine's CPU time stolen by other guests during the crawl, percent.
+    steal: f64,
 }
 
 /// Runs this benchmark as a child with `mode pages` (`--child-crawl`, `--child-export`) and
@@ -296,7 +329,7 @@ fn run_child(mode: &str, pages: usize, count: usize) -> anyhow::Result<Vec<f64>>
 }
 
 fn run_child_crawl(pages: usize) -> anyhow::Result<CrawlRun> {
-    let fields = run_child("--child-crawl", pages, 7)?;
+    let fields = run_child("--child-crawl", pages, 8)?;
     Ok(CrawlRun {
         pages: fields[0] as u64,
         secs: fields[1],
@@ -304,6 +337,7 @@ fn run_child_crawl(pages: usize) -> anyhow::Result<CrawlRun> {
         cpu: fields[3],
         db: fields[4],
         live_heap: fields[5],
+        steal: fields[7],
     })
 }
 
@@ -646,9 +680,10 @@ async fn run() -> anyhow::Result<()> {
         let rss = runs.iter().map(|r| r.rss).fold(0.0, f64::max);
         let live_heap = runs.iter().map(|r| r.live_heap).fold(0.0, f64::max);
         println!(
-            "| crawl of {pages} generated pages (30–100 KB) with all rules and the store, median of {crawl_runs} | {:.0} pages/s ({audited} pages in {secs:.1} s; CPU {:.2} ms per page, loopback server included), peak RSS {rss:.0} MiB and peak live heap {live_heap:.1} MiB (largest of the runs), database {db:.0} MiB |",
+            "| crawl of {pages} generated pages (30–100 KB) with all rules and the store, median of {crawl_runs} | {:.0} pages/s ({audited} pages in {secs:.1} s; CPU {:.2} ms per page, loopback server included), peak RSS {rss:.0} MiB and peak live heap {live_heap:.1} MiB (largest of the runs), database {db:.0} MiB; the machine's CPU stolen by other guests {:.0} % |",
             audited as f64 / secs,
-            median.cpu * 1000.0 / audited as f64
+            median.cpu * 1000.0 / audited as f64,
+            median.steal
         );
     }
     // The 1,000-page report exported as JSON, in its own process.

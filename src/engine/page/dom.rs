@@ -3,11 +3,12 @@
 //! inheritance, and URL resolution against `<base href>`.
 
 use std::fmt::Write as _;
-use std::hash::Hasher;
 
 use scraper::node::Element;
 use scraper::{ElementRef, Html, Node};
 use url::Url;
+
+use super::text_hash::LowerCaseHash;
 
 /// A selector parsed once and cached in a static: an
 /// [`IndexedSelector`](crate::engine::page::index::IndexedSelector), which works wherever a
@@ -161,25 +162,45 @@ impl<'a> Attribute<'a> for ElementRef<'a> {
 
 /// Collapses runs of whitespace into single spaces and trims.
 pub fn collapse_whitespace(text: &str) -> String {
-    let mut collapsed = Collapsed::with_capacity(text.len());
+    let mut collapsed = Collapsed::new(String::with_capacity(text.len()));
     collapsed.push(text);
-    collapsed.text
+    collapsed.out
+}
+
+/// Where [`Collapsed`] text goes: a string, or a hash of it.
+trait TextSink {
+    fn put(&mut self, text: &str);
+}
+
+impl TextSink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+impl TextSink for LowerCaseHash {
+    fn put(&mut self, text: &str) {
+        self.push(text);
+    }
 }
 
 /// Text joined from fragments with whitespace collapsed as they arrive: each run (within a
 /// fragment or across fragments) becomes one space, and none leads or trails. Text is so
 /// joined and collapsed in one pass, without building the raw text first.
 #[derive(Debug, Default)]
-struct Collapsed {
-    text: String,
+struct Collapsed<S> {
+    out: S,
+    /// A word was written.
+    started: bool,
     /// Whitespace was seen since the last word.
     pending_space: bool,
 }
 
-impl Collapsed {
-    fn with_capacity(capacity: usize) -> Self {
+impl<S: TextSink> Collapsed<S> {
+    fn new(out: S) -> Self {
         Collapsed {
-            text: String::with_capacity(capacity),
+            out,
+            started: false,
             pending_space: false,
         }
     }
@@ -189,8 +210,47 @@ impl Collapsed {
         if already_collapsed(fragment.as_bytes()) {
             // Most text is: one scan, one copy.
             self.push_word(fragment);
-            return;
+        } else if fragment.is_ascii() {
+            self.push_ascii(fragment);
+        } else {
+            self.push_unicode(fragment);
         }
+    }
+
+    /// Appends an ASCII fragment a run at a time: words with single spaces between them go
+    /// out together (indented markup splits text into fragments with newlines and indents
+    /// around sentences).
+    fn push_ascii(&mut self, fragment: &str) {
+        let bytes = fragment.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let gap = i;
+            while i < bytes.len() && is_ascii_space(bytes[i]) {
+                i += 1;
+            }
+            self.pending_space |= i > gap;
+            if i == bytes.len() {
+                return;
+            }
+            let run = i;
+            loop {
+                while i < bytes.len() && !is_ascii_space(bytes[i]) {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b' ')
+                    && bytes.get(i + 1).is_some_and(|b| !is_ascii_space(*b))
+                {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            self.push_word(&fragment[run..i]);
+        }
+    }
+
+    /// Appends a fragment with any whitespace `char::is_whitespace` knows, a word at a time.
+    fn push_unicode(&mut self, fragment: &str) {
         let mut rest = fragment;
         loop {
             let trimmed = rest.trim_start();
@@ -207,11 +267,12 @@ impl Collapsed {
     /// Appends text without leading or trailing whitespace, after a space when whitespace
     /// came before it.
     fn push_word(&mut self, word: &str) {
-        if self.pending_space && !self.text.is_empty() {
-            self.text.push(' ');
+        if self.pending_space && self.started {
+            self.out.put(" ");
         }
         self.pending_space = false;
-        self.text.push_str(word);
+        self.started = true;
+        self.out.put(word);
     }
 }
 
@@ -291,46 +352,42 @@ pub fn text_content(el: ElementRef<'_>) -> String {
 /// hidden by attribute or inline style, skipping `script`, `style`, `template` and images'
 /// `alt`; whitespace collapsed.
 pub fn visible_text(el: ElementRef<'_>) -> String {
-    visible_text_with_capacity(el, 0)
-}
-
-fn visible_text_with_capacity(el: ElementRef<'_>, capacity: usize) -> String {
-    let mut collapsed = Collapsed::with_capacity(capacity);
+    let mut collapsed = Collapsed::new(String::new());
     for_each_visible_text(el, &mut |fragment| collapsed.push(fragment));
-    collapsed.text
+    collapsed.out
 }
 
-/// A hash of [`visible_text`] lower-cased (duplicate-content detection hashes every page's
-/// body). The text is collapsed as it is gathered, into room for `capacity_hint` bytes, and
-/// lower-cased in place when it is ASCII.
-pub fn visible_text_hash(el: ElementRef<'_>, capacity_hint: usize) -> u64 {
-    let mut text = visible_text_with_capacity(el, capacity_hint);
-    if text.is_ascii() {
-        text.make_ascii_lowercase();
-    } else {
-        text = text.to_lowercase();
-    }
-    text_hash(&text)
+/// The [`text_hash`](super::text_hash::text_hash) of [`visible_text`] lower-cased character by
+/// character (duplicate-content detection hashes every page's body), without building the
+/// text: it is collapsed and lower-cased into the hash as it is gathered.
+pub fn visible_text_hash(el: ElementRef<'_>) -> u64 {
+    let mut collapsed = Collapsed::new(LowerCaseHash::default());
+    for_each_visible_text(el, &mut |fragment| collapsed.push(fragment));
+    collapsed.out.finish()
 }
 
-/// The 64-bit hash texts are compared by (page body text, titles, descriptions): SipHash with
-/// fixed keys, so equal texts hash alike across a crawl.
-pub fn text_hash(text: &str) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    hasher.write(text.as_bytes());
-    hasher.finish()
+/// True for the ASCII bytes `char::is_whitespace` is true for (tab, line feed, vertical tab,
+/// form feed, carriage return, space).
+fn is_ascii_space(b: u8) -> bool {
+    b == b' ' || (0x09..=0x0d).contains(&b)
 }
 
 /// True for ASCII text with single spaces between words only (nothing to collapse or trim).
-/// Three simple scans the compiler vectorises, rather than one byte-by-byte state machine.
+/// The ends are checked first (indented markup's fragments fail there), then one pass without
+/// early exits over every pair of neighbouring bytes, which the compiler vectorises.
 fn already_collapsed(bytes: &[u8]) -> bool {
+    let word_byte = |b: u8| b < 0x80 && !is_ascii_space(b);
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    first != b' '
-        && last != b' '
-        && bytes.iter().all(|&b| b < 0x09 || (0x0e..0x80).contains(&b))
-        && memchr::memmem::find(bytes, b"  ").is_none()
+    if !word_byte(first) || !word_byte(last) {
+        return false;
+    }
+    let unusual = |b: u8| b >= 0x80 || b.wrapping_sub(0x09) <= 0x0d - 0x09;
+    let bad = bytes.iter().zip(&bytes[1..]).fold(false, |bad, (&a, &b)| {
+        bad | unusual(a) | (a == b' ' && b == b' ')
+    });
+    !bad
 }
 
 /// Calls `f` with the text fragments a reader sees, in order, with a space around block
@@ -438,6 +495,7 @@ pub fn element_by_id<'a>(dom: &'a Html, id: &str) -> Option<ElementRef<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::page::text_hash::text_hash;
 
     fn first<'a>(dom: &'a Html, css: &str) -> ElementRef<'a> {
         let selector = scraper::Selector::parse(css).unwrap();
@@ -477,11 +535,11 @@ mod tests {
     fn whitespace_collapses_within_and_across_fragments() {
         assert_eq!(collapse_whitespace("  a \n\t b  c "), "a b c");
         assert_eq!(collapse_whitespace(" \u{a0} "), "");
-        let mut collapsed = Collapsed::default();
+        let mut collapsed = Collapsed::new(String::new());
         for fragment in [" one", "two ", "  ", "three", " ", "four  "] {
             collapsed.push(fragment);
         }
-        assert_eq!(collapsed.text, "onetwo three four");
+        assert_eq!(collapsed.out, "onetwo three four");
         for (text, collapsed) in [
             ("a b", true),
             ("", false),
@@ -503,10 +561,46 @@ mod tests {
         }
     }
 
+    /// Every path through `Collapsed::push` (already collapsed, ASCII runs, any whitespace)
+    /// agrees with splitting the joined fragments on whitespace, on many mixes of words,
+    /// single spaces, indents, control characters and non-ASCII text and spaces.
+    #[test]
+    fn collapsing_agrees_with_splitting_on_whitespace() {
+        let tokens = [
+            "a", "Bc", "x y", " ", "  ", "\n    ", "\t", "\u{b}", "\u{c}", "\r\n", "\u{1f}", "é",
+            "\u{a0}", "\u{2003}", "end.",
+        ];
+        let mut seed: u64 = 7;
+        let mut next = |below: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % below
+        };
+        for _ in 0..3000 {
+            let fragments: Vec<String> = (0..1 + next(5))
+                .map(|_| {
+                    (0..1 + next(6))
+                        .map(|_| tokens[next(tokens.len())])
+                        .collect()
+                })
+                .collect();
+            let mut collapsed = Collapsed::new(String::new());
+            for fragment in &fragments {
+                collapsed.push(fragment);
+            }
+            let joined = fragments.concat();
+            let expected = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapsed.out, expected, "{fragments:?}");
+            assert_eq!(collapse_whitespace(&joined), expected, "{joined:?}");
+        }
+    }
+
     #[test]
     fn visible_text_hash_follows_the_visible_text_lower_cased() {
-        let hash = |html: &str| visible_text_hash(first(&Html::parse_document(html), "body"), 64);
+        let hash = |html: &str| visible_text_hash(first(&Html::parse_document(html), "body"));
         let plain = hash("<body><p>Hello World</p><p>Again</p></body>");
+        assert_eq!(plain, text_hash("hello world again"));
         assert_eq!(
             hash("<body>  <div>hello <b>world</b></div>\n<div>AGAIN <script>x()</script></div>"),
             plain
@@ -518,6 +612,23 @@ mod tests {
             hash(&format!("<body>{}</body>", long.to_uppercase())),
             hash(&format!("<body>{long}</body>"))
         );
+        // However the markup splits a word, a final sigma included.
+        assert_eq!(
+            hash("<body><p>ΟΔΟ<b>Σ</b> Hel<i>lo</i></p></body>"),
+            hash("<body><p>ΟΔΟΣ Hello</p></body>")
+        );
+        // The hash of the visible text, on a body longer than the hash's chunks.
+        let dom = Html::parse_document(&format!(
+            "<body><main>{}</main></body>",
+            "<p>Ärger  <b>im</b>\n<span hidden>no</span>Büro</p>".repeat(1000)
+        ));
+        let body = first(&dom, "body");
+        let text: String = visible_text(body)
+            .chars()
+            .flat_map(char::to_lowercase)
+            .collect();
+        assert!(text.len() > 10_000 && text.starts_with("ärger im büro ärger"));
+        assert_eq!(visible_text_hash(body), text_hash(&text));
     }
 
     #[test]

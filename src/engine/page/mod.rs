@@ -18,6 +18,7 @@ pub mod nesting;
 mod origin;
 mod refs;
 pub mod site;
+pub mod text_hash;
 mod url_table;
 
 pub use load::{LoadError, PageLoader, PageOptions, SubresourceCache};

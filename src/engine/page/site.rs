@@ -9,10 +9,11 @@ use std::collections::HashMap;
 
 use url::Url;
 
-use super::dom::{Attribute, attr_trimmed, text_hash};
+use super::dom::{Attribute, attr_trimmed};
 use super::duplicates::Duplicates;
 use super::link_lists::{LinkLists, LinkRange};
 use super::refs::rel_has;
+use super::text_hash::text_hash;
 use super::{Page, dom};
 use crate::sel;
 
@@ -260,9 +261,10 @@ pub fn extract(page: &Page, max_links: usize) -> Extracted {
         }
     }
     // Duplicate content compares the visible text, whitespace collapsed and lower-cased.
-    let content_hash = page.select(sel!("body")).next().map_or(0, |body| {
-        dom::visible_text_hash(body, page.bytes.decoded as usize / 4)
-    });
+    let content_hash = page
+        .select(sel!("body"))
+        .next()
+        .map_or(0, dom::visible_text_hash);
     Extracted {
         title,
         description,
