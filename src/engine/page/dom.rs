@@ -187,7 +187,7 @@ impl TextSink for LowerCaseHash {
 /// Text joined from fragments with whitespace collapsed as they arrive: each run (within a
 /// fragment or across fragments) becomes one space, and none leads or trails. Text is so
 /// joined and collapsed in one pass, without building the raw text first.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Collapsed<S> {
     out: S,
     /// A word was written.
@@ -352,18 +352,21 @@ pub fn text_content(el: ElementRef<'_>) -> String {
 /// hidden by attribute or inline style, skipping `script`, `style`, `template` and images'
 /// `alt`; whitespace collapsed.
 pub fn visible_text(el: ElementRef<'_>) -> String {
-    let mut collapsed = Collapsed::new(String::new());
-    for_each_visible_text(el, &mut |fragment| collapsed.push(fragment));
-    collapsed.out
+    collapse_visible_text(el, String::new())
 }
 
 /// The [`text_hash`](super::text_hash::text_hash) of [`visible_text`] lower-cased character by
 /// character (duplicate-content detection hashes every page's body), without building the
 /// text: it is collapsed and lower-cased into the hash as it is gathered.
 pub fn visible_text_hash(el: ElementRef<'_>) -> u64 {
-    let mut collapsed = Collapsed::new(LowerCaseHash::default());
+    collapse_visible_text(el, LowerCaseHash::default()).finish()
+}
+
+/// The text a reader sees (see [`visible_text`]), collapsed into `out`.
+fn collapse_visible_text<S: TextSink>(el: ElementRef<'_>, out: S) -> S {
+    let mut collapsed = Collapsed::new(out);
     for_each_visible_text(el, &mut |fragment| collapsed.push(fragment));
-    collapsed.out.finish()
+    collapsed.out
 }
 
 /// True for the ASCII bytes `char::is_whitespace` is true for (tab, line feed, vertical tab,
@@ -376,14 +379,15 @@ fn is_ascii_space(b: u8) -> bool {
 /// The ends are checked first (indented markup's fragments fail there), then one pass without
 /// early exits over every pair of neighbouring bytes, which the compiler vectorises.
 fn already_collapsed(bytes: &[u8]) -> bool {
-    let word_byte = |b: u8| b < 0x80 && !is_ascii_space(b);
+    // Non-ASCII bytes and whitespace other than the space.
+    let unusual = |b: u8| b >= 0x80 || (0x09..=0x0d).contains(&b);
+    let word_byte = |b: u8| b != b' ' && !unusual(b);
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
     if !word_byte(first) || !word_byte(last) {
         return false;
     }
-    let unusual = |b: u8| b >= 0x80 || b.wrapping_sub(0x09) <= 0x0d - 0x09;
     let bad = bytes.iter().zip(&bytes[1..]).fold(false, |bad, (&a, &b)| {
         bad | unusual(a) | (a == b' ' && b == b' ')
     });
@@ -495,7 +499,7 @@ pub fn element_by_id<'a>(dom: &'a Html, id: &str) -> Option<ElementRef<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::page::text_hash::text_hash;
+    use crate::engine::page::text_hash::{lower_chars, text_hash};
 
     fn first<'a>(dom: &'a Html, css: &str) -> ElementRef<'a> {
         let selector = scraper::Selector::parse(css).unwrap();
@@ -623,10 +627,7 @@ mod tests {
             "<p>Ärger  <b>im</b>\n<span hidden>no</span>Büro</p>".repeat(1000)
         ));
         let body = first(&dom, "body");
-        let text: String = visible_text(body)
-            .chars()
-            .flat_map(char::to_lowercase)
-            .collect();
+        let text = lower_chars(&visible_text(body));
         assert!(text.len() > 10_000 && text.starts_with("ärger im büro ärger"));
         assert_eq!(visible_text_hash(body), text_hash(&text));
     }

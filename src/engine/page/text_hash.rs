@@ -89,13 +89,16 @@ impl LowerCaseHash {
     }
 }
 
+/// `text` lower-cased the way [`LowerCaseHash`] does it: each character by itself (for tests
+/// that compare its hash with [`text_hash`] of a whole text).
+#[cfg(test)]
+pub(crate) fn lower_chars(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lower_chars(text: &str) -> String {
-        text.chars().flat_map(char::to_lowercase).collect()
-    }
 
     fn pushed(pieces: &[&str]) -> u64 {
         let mut hash = LowerCaseHash::default();
