@@ -14,7 +14,8 @@
 //! 3. A crawl of a generated 1,000-page site (30–100 KB pages, shared CSS/JS/images) with all
 //!    rules and the SQLite store: pages per second, CPU time per page and peak RSS; the same at
 //!    5,000 pages to show how memory grows. Each crawl runs in a child process so its peak RSS
-//!    is its own (the generated site is served from that process too, page by page).
+//!    and CPU time are its own; the site is served by another child, which renders every page
+//!    before the crawl starts, so that serving costs what a static file server's replies cost.
 //!    Then the 1,000-page report exported as JSON: time and the peak of live heap above what
 //!    the process held before (the export reads its findings a chunk at a time).
 //! 4. The store with 100,000 reports: p50/p95 of listing reports and of a URL's history.
@@ -53,7 +54,12 @@ fn percentile(mut values: Vec<Duration>, p: f64) -> Duration {
 
 /// CPU time of this process (user + system), from /proc (Linux; USER_HZ = 100).
 fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    cpu_time_of("self")
+}
+
+/// CPU time of process `pid` (a number or `self`), as [`cpu_time`].
+fn cpu_time_of(pid: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let fields: Vec<&str> = stat.rsplit(')').next()?.split_whitespace().collect();
     let utime: u64 = fields.get(11)?.parse().ok()?;
     let stime: u64 = fields.get(12)?.parse().ok()?;
@@ -169,6 +175,61 @@ async fn serve(site: sitegen::Site) -> anyhow::Result<std::net::SocketAddr> {
     Ok(addr)
 }
 
+/// In a child process (`--serve-site pages`): renders a generated site of `pages` pages,
+/// serves it on loopback, prints its address and serves until its standard input closes
+/// (so that it ends with the process that started it, however that one ends).
+async fn serve_site(pages: usize) -> anyhow::Result<()> {
+    let mut site = sitegen::generate(&sitegen::SiteSpec {
+        pages,
+        ..sitegen::SiteSpec::default()
+    });
+    site.prerender();
+    println!("{}", serve(site).await?);
+    tokio::io::copy(&mut tokio::io::stdin(), &mut tokio::io::sink()).await?;
+    Ok(())
+}
+
+/// A generated site served by a child process of this benchmark (see [`serve_site`]), so that
+/// the crawling process holds only the crawler.
+struct SiteServer {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl SiteServer {
+    /// Starts the server and waits until it listens.
+    fn start(pages: usize) -> anyhow::Result<SiteServer> {
+        use std::io::BufRead as _;
+        use std::process::Stdio;
+        let mut child = std::process::Command::new(std::env::current_exe()?)
+            .args(["--serve-site", &pages.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let mut line = String::new();
+        if let Some(stdout) = child.stdout.take() {
+            std::io::BufReader::new(stdout).read_line(&mut line)?;
+        }
+        let addr = line.trim().parse().map_err(|_| {
+            anyhow::anyhow!("the site server did not print its address (it printed {line:?})")
+        })?;
+        Ok(SiteServer { child, addr })
+    }
+
+    /// The server's CPU time so far.
+    fn cpu_time(&self) -> Option<Duration> {
+        cpu_time_of(&self.child.id().to_string())
+    }
+}
+
+impl Drop for SiteServer {
+    fn drop(&mut self) {
+        // Closing its standard input ends it.
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
 /// Times each page rule alone on `page` and prints the slowest, for performance work.
 fn print_rule_times(
     page: &webaudit::engine::page::Page,
@@ -206,14 +267,9 @@ fn print_rule_times(
     }
 }
 
-/// A generated site of `pages` pages served on loopback, and a service with a temporary store
-/// allowed to audit it (the store's directory is returned to keep it alive).
-async fn generated_site(pages: usize) -> anyhow::Result<(tempfile::TempDir, Service, Target)> {
-    let spec = sitegen::SiteSpec {
-        pages,
-        ..sitegen::SiteSpec::default()
-    };
-    let addr = serve(sitegen::generate(&spec)).await?;
+/// A service with a temporary store allowed to audit the site at `addr`, and the site's
+/// target (the store's directory is returned to keep it alive).
+fn service_for(addr: std::net::SocketAddr) -> anyhow::Result<(tempfile::TempDir, Service, Target)> {
     let dir = tempfile::tempdir()?;
     let store = Store::open(&dir.path().join("bench.db"))?;
     let options = AuditOptions {
@@ -227,12 +283,16 @@ async fn generated_site(pages: usize) -> anyhow::Result<(tempfile::TempDir, Serv
 
 /// In a child process: crawls a generated site of `pages` pages into a temporary store and
 /// prints `pages seconds peak_rss_mib cpu_seconds db_mib live_heap_mib jemalloc_resident_mib
-/// steal_percent` (live heap and resident are peaks during the crawl, see [`HeapSampler`];
-/// steal is the machine's CPU time other guests took meanwhile).
+/// steal_percent server_cpu_seconds` (CPU seconds are this process's, the crawler's; live heap
+/// and resident are peaks during the crawl, see [`HeapSampler`]; steal is the machine's CPU
+/// time other guests took meanwhile; the server's CPU time is that of the site's server
+/// during the crawl).
 async fn child_crawl(pages: usize) -> anyhow::Result<()> {
-    let (dir, service, target) = generated_site(pages).await?;
+    let server = SiteServer::start(pages)?;
+    let (dir, service, target) = service_for(server.addr)?;
     let heap = HeapSampler::start();
     let machine = machine_ticks();
+    let (cpu_before, server_before) = (cpu_time(), server.cpu_time());
     let started = Instant::now();
     let summary = service
         .audit_now(&target, "bench", Some(pages), &())
@@ -240,14 +300,20 @@ async fn child_crawl(pages: usize) -> anyhow::Result<()> {
     let secs = started.elapsed().as_secs_f64();
     let steal = steal_since(machine);
     let (live_heap, jemalloc_resident) = heap.stop();
-    let cpu = cpu_time().map_or(0.0, |d| d.as_secs_f64());
+    let spent = |before: Option<Duration>, after: Option<Duration>| {
+        before
+            .zip(after)
+            .map_or(0.0, |(before, after)| (after - before).as_secs_f64())
+    };
+    let cpu = spent(cpu_before, cpu_time());
+    let server_cpu = spent(server_before, server.cpu_time());
     // The database with its write-ahead log, as the crawl left them.
     let mut db_bytes = 0;
     for entry in std::fs::read_dir(dir.path())? {
         db_bytes += entry?.metadata()?.len();
     }
     println!(
-        "{} {secs:.3} {:.1} {cpu:.2} {:.1} {live_heap:.1} {jemalloc_resident:.1} {steal:.1}",
+        "{} {secs:.3} {:.1} {cpu:.2} {:.1} {live_heap:.1} {jemalloc_resident:.1} {steal:.1} {server_cpu:.2}",
         summary.pages,
         peak_rss_mib(),
         db_bytes as f64 / (1024.0 * 1024.0)
@@ -273,7 +339,8 @@ impl std::io::Write for ByteCounter {
 /// the report as JSON and prints `findings bytes seconds live_heap_before_mib
 /// live_heap_peak_mib` of the export alone.
 async fn child_export(pages: usize) -> anyhow::Result<()> {
-    let (_dir, service, target) = generated_site(pages).await?;
+    let server = SiteServer::start(pages)?;
+    let (_dir, service, target) = service_for(server.addr)?;
     let summary = service
         .audit_now(&target, "bench", Some(pages), &())
         .await?;
@@ -298,8 +365,10 @@ struct CrawlRun {
     secs: f64,
     /// Peak RSS, MiB.
     rss: f64,
-    /// CPU seconds of the whole process (crawler and the loopback server).
+    /// CPU seconds of the crawler.
     cpu: f64,
+    /// CPU seconds of the site's server during the crawl.
+    server_cpu: f64,
     /// Size of the database, MiB.
     db: f64,
     /// Peak live heap during the crawl, MiB.
@@ -329,7 +398,7 @@ fn run_child(mode: &str, pages: usize, count: usize) -> anyhow::Result<Vec<f64>>
 }
 
 fn run_child_crawl(pages: usize) -> anyhow::Result<CrawlRun> {
-    let fields = run_child("--child-crawl", pages, 8)?;
+    let fields = run_child("--child-crawl", pages, 9)?;
     Ok(CrawlRun {
         pages: fields[0] as u64,
         secs: fields[1],
@@ -338,6 +407,7 @@ fn run_child_crawl(pages: usize) -> anyhow::Result<CrawlRun> {
         db: fields[4],
         live_heap: fields[5],
         steal: fields[7],
+        server_cpu: fields[8],
     })
 }
 
@@ -554,6 +624,9 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run() -> anyhow::Result<()> {
+    if let Some(pages) = arg_value("--serve-site") {
+        return serve_site(pages.parse()?).await;
+    }
     if let Some(pages) = arg_value("--child-crawl") {
         return child_crawl(pages.parse()?).await;
     }
@@ -680,9 +753,10 @@ async fn run() -> anyhow::Result<()> {
         let rss = runs.iter().map(|r| r.rss).fold(0.0, f64::max);
         let live_heap = runs.iter().map(|r| r.live_heap).fold(0.0, f64::max);
         println!(
-            "| crawl of {pages} generated pages (30–100 KB) with all rules and the store, median of {crawl_runs} | {:.0} pages/s ({audited} pages in {secs:.1} s; CPU {:.2} ms per page, loopback server included), peak RSS {rss:.0} MiB and peak live heap {live_heap:.1} MiB (largest of the runs), database {db:.0} MiB; the machine's CPU stolen by other guests {:.0} % |",
+            "| crawl of {pages} generated pages (30–100 KB) with all rules and the store, median of {crawl_runs} | {:.0} pages/s ({audited} pages in {secs:.1} s; CPU {:.2} ms per page, and {:.2} ms in the loopback server), peak RSS {rss:.0} MiB and peak live heap {live_heap:.1} MiB (largest of the runs), database {db:.0} MiB; the machine's CPU stolen by other guests {:.0} % |",
             audited as f64 / secs,
             median.cpu * 1000.0 / audited as f64,
+            median.server_cpu * 1000.0 / audited as f64,
             median.steal
         );
     }

@@ -98,16 +98,27 @@ pub struct File {
 }
 
 /// A generated site: its shared files; pages are generated when requested (deterministically
-/// from the seed and their index), so serving a large site costs no memory.
+/// from the seed and their index), so serving a large site costs no memory, unless they were
+/// rendered in advance ([`Site::prerender`]).
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     /// The spec.
     pub spec: SiteSpec,
     /// Shared files by absolute path (`/static/app-1.js`, `/robots.txt`, …).
     pub files: HashMap<String, File>,
+    /// Every page's HTML by index, when rendered in advance.
+    rendered: Vec<bytes::Bytes>,
 }
 
 impl Site {
+    /// Renders every page now, so that serving one costs no more than a static file server's
+    /// reply (for benchmarks, where generating pages would take CPU from the crawler measured).
+    pub fn prerender(&mut self) {
+        self.rendered = (0..self.spec.pages)
+            .map(|index| self.page(index).into())
+            .collect();
+    }
+
     /// The HTML of page `index`.
     pub fn page(&self, index: usize) -> String {
         let mut rng = Rng::new(self.spec.seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -373,12 +384,16 @@ async fn serve(State(site): State<Arc<Site>>, request: Request) -> Response {
         .unwrap_or("127.0.0.1")
         .to_owned();
     if let Some(index) = site.page_index(path) {
+        let html = match site.rendered.get(index) {
+            Some(html) => html.clone(),
+            None => site.page(index).into(),
+        };
         return (
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                 (header::CACHE_CONTROL, "no-cache"),
             ],
-            site.page(index),
+            html,
         )
             .into_response();
     }
