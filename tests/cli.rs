@@ -421,3 +421,168 @@ fn schema_and_help() {
     }
     webaudit(&db).arg("frobnicate").assert().code(2);
 }
+
+/// Sends SIGINT to `child`, as Ctrl-C at a terminal does.
+fn interrupt(child: &std::process::Child) {
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// Waits until `hits` reaches `at_least` (the server saw that many requests).
+fn wait_for_hits(hits: &std::sync::atomic::AtomicUsize, at_least: usize) {
+    let started = std::time::Instant::now();
+    while hits.load(std::sync::atomic::Ordering::SeqCst) < at_least {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the server saw fewer than {at_least} requests"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// Runs `webaudit audit URL --allow-private ARGS…` in the background with its output piped.
+fn spawn_audit(db: &tempfile::TempDir, url: &str, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_webaudit"))
+        .args(["audit", url, "--allow-private"])
+        .args(args)
+        .env("WEBAUDIT_DB", db.path().join("webaudit.db"))
+        .env("NO_COLOR", "1")
+        .env_remove("WEBAUDIT_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// A site whose start page links to 40 pages that each take 300 ms; `hits` counts the requests
+/// for those pages, and for the start page too when `slow_start` makes it take a minute.
+fn slow_site(
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    slow_start: bool,
+) -> BackgroundServer {
+    use axum::extract::Path;
+    use axum::response::Html;
+    use axum::routing::get;
+    use std::sync::atomic::Ordering;
+    BackgroundServer::start(move || {
+        let links: String = (0..40)
+            .map(|i| format!("<a href=\"/p/{i}\">page {i}</a> "))
+            .collect();
+        let start_hits = hits.clone();
+        axum::Router::new()
+            .route(
+                "/",
+                get(move || async move {
+                    if slow_start {
+                        start_hits.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                    }
+                    Html(format!(
+                        "<!doctype html><html lang=en><title>Start</title><body>{links}</body></html>"
+                    ))
+                }),
+            )
+            .route(
+                "/p/{n}",
+                get(move |Path(n): Path<u32>| {
+                    let hits = hits.clone();
+                    async move {
+                        hits.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                        Html(format!(
+                            "<!doctype html><html lang=en><title>Page {n}</title><body><p>Page {n}</p></body></html>"
+                        ))
+                    }
+                }),
+            )
+    })
+}
+
+#[test]
+fn ctrl_c_stops_a_crawl_and_stores_the_pages_already_audited() {
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let server = slow_site(hits.clone(), false);
+    let db = tempfile::tempdir().unwrap();
+    let child = spawn_audit(&db, &server.url("/"), &["--max-pages", "41"]);
+    // Four pages at a time, 300 ms each: the crawl would take about 3 s more.
+    wait_for_hits(&hits, 10);
+    interrupt(&child);
+    let output = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("Stopping: pages in progress are dropped"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Stopped early"), "{stderr}");
+    assert!(
+        stdout.contains("the audit was stopped before the end"),
+        "{stdout}"
+    );
+    // Stored complete, with the pages checked before the stop and not the rest.
+    let listed = webaudit(&db)
+        .args(["reports", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows = json_stdout(&listed);
+    assert_eq!(rows[0]["status"], "completed", "{rows}");
+    let pages = rows[0]["pages"].as_u64().unwrap();
+    assert!((2..41).contains(&pages), "{pages} pages stored");
+}
+
+#[test]
+fn ctrl_c_before_the_first_page_is_checked_stores_a_failed_report() {
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let server = slow_site(hits.clone(), true);
+    let db = tempfile::tempdir().unwrap();
+    let child = spawn_audit(&db, &server.url("/"), &[]);
+    wait_for_hits(&hits, 1);
+    interrupt(&child);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("stopped before its first page was checked"),
+        "{stderr}"
+    );
+    let listed = webaudit(&db)
+        .args(["reports", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows = json_stdout(&listed);
+    assert_eq!(rows[0]["status"], "failed", "{rows}");
+}
+
+#[test]
+fn a_report_still_running_is_shown_as_not_finished() {
+    use webaudit::report::{ReportId, Status};
+    use webaudit::store::{NewReport, Store};
+    let db = tempfile::tempdir().unwrap();
+    let store = Store::open(&db.path().join("webaudit.db")).unwrap();
+    let id = ReportId::generate();
+    store
+        .create_report(&NewReport {
+            id: id.clone(),
+            owner: "local".into(),
+            url: "https://site.example/".into(),
+            site: "https://site.example".into(),
+            created_at: chrono::Utc::now(),
+            status: Status::Running,
+            options: serde_json::json!({"target": "https://site.example/"}),
+        })
+        .unwrap();
+    webaudit(&db)
+        .args(["reports", "show", id.as_str()])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("has not finished: it is running")
+                .and(predicate::str::contains("Well done").not()),
+        );
+}

@@ -386,7 +386,10 @@ async fn a_stored_crawl_keeps_every_page_with_its_final_scores() {
     assert_eq!(stored.len(), 3);
     assert_eq!(stored[0].final_url, server.url("/"));
     assert!(
-        stored[0].notes.iter().any(|n| n.contains("max_pages 3")),
+        stored[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("page limit of 3 set by --max-pages")),
         "{:?}",
         stored[0].notes
     );
@@ -456,7 +459,12 @@ async fn one_page_is_the_default_and_the_budget_is_respected() {
         "{:?}",
         three.pages.iter().map(|p| &p.url).collect::<Vec<_>>()
     );
-    assert!(three.pages[0].notes.iter().any(|n| n.contains("max_pages")));
+    assert!(
+        three.pages[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("--max-pages"))
+    );
 }
 
 #[tokio::test]

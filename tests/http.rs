@@ -325,6 +325,22 @@ async fn rest_api_routes_with_real_values_and_the_openapi_document() {
         .post(&token, "/api/v1/audits", json!({"url": "not a url"}))
         .await;
     assert_eq!(not_url.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A folder or file on the server is never looked at: existing or not, the same answer.
+    let mut messages = Vec::new();
+    for url in [
+        format!("file://{}/", env!("CARGO_MANIFEST_DIR")),
+        "file:///etc/passwd".to_owned(),
+        "file:///no/such/folder/".to_owned(),
+    ] {
+        let local = server
+            .post(&token, "/api/v1/audits", json!({"url": url}))
+            .await;
+        assert_eq!(local.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: Value = local.json().await.unwrap();
+        let message = body["error"]["message"].as_str().unwrap().to_owned();
+        messages.push(message.replace(&url, "URL"));
+    }
+    assert!(messages.iter().all(|m| *m == messages[0]), "{messages:?}");
     let missing_field = server
         .post(&token, "/api/v1/audits", json!({"max_pages": 2}))
         .await;

@@ -424,6 +424,33 @@ async fn bad_input_gives_tool_errors_that_say_what_to_do() {
         let text = tool_error(&client, tool, arguments.clone()).await;
         assert!(text.contains(needle), "{tool} {arguments}: {text}");
     }
+    // Paths and file: URLs are refused alike, whether they exist on the server or not: the
+    // answer must not tell a caller which files and folders the server has.
+    let existing = env!("CARGO_MANIFEST_DIR");
+    let local_inputs = [
+        format!("file://{existing}/"),
+        format!("file://{existing}/Cargo.toml"),
+        "file:///no/such/folder/".to_owned(),
+        existing.to_owned(),
+        format!("{existing}/Cargo.toml"),
+        "/no/such/folder".to_owned(),
+        "src".to_owned(),
+        "./Cargo.toml".to_owned(),
+    ];
+    for input in &local_inputs {
+        let text = tool_error(&client, "start_audit", json!({"url": input})).await;
+        let general = text.replace(input.as_str(), "INPUT");
+        let expected = if input.starts_with("file:") {
+            "`INPUT` names a local file or folder"
+        } else {
+            "`INPUT` is not a URL"
+        };
+        assert!(general.contains(expected), "{input}: {text}");
+        assert!(general.contains("webaudit audit DIR"), "{input}: {text}");
+        for leak in ["is a file", "index.html", "directory", "exist"] {
+            assert!(!general.contains(leak), "{input}: {text}");
+        }
+    }
     // An unknown argument is refused rather than ignored.
     let text = tool_error(&client, "list_reports", json!({"limt": 5})).await;
     assert!(text.contains("limt"), "{text}");

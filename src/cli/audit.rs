@@ -1,13 +1,16 @@
 //! `webaudit audit <URL|DIR>`: audit, store, print, and exit with the right code.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
 
 use super::fail_under::FailUnder;
+use super::interrupt::Interrupts;
 use super::progress::Spinner;
 use super::{CliError, CrawlArgs, FetchArgs, Format, exit, open_service};
 use crate::engine::target::Target;
+use crate::report::ReportId;
 use crate::store::LOCAL_OWNER;
 
 /// Arguments of `webaudit audit`.
@@ -38,12 +41,17 @@ pub async fn run(db: Option<&PathBuf>, args: AuditArgs) -> Result<u8, CliError> 
     let target = Target::parse(&args.target).map_err(|e| CliError::usage(e.to_string()))?;
     let max_pages = args.crawl.max_pages.map(|n| n as usize);
     let service = open_service(db, args.crawl.apply(args.fetch.audit_options())?)?;
-    let spinner =
-        Spinner::start(max_pages.is_some_and(|n| n > 1) || matches!(target, Target::Directory(_)));
+    let spinner = Arc::new(Spinner::start(
+        max_pages.is_some_and(|n| n > 1) || matches!(target, Target::Directory(_)),
+    ));
+    let id = ReportId::generate();
+    let interrupts = Interrupts::watch(spinner.clone(), service.store().clone(), id.clone());
     let outcome = service
-        .audit_now(&target, LOCAL_OWNER, max_pages, &spinner)
+        .audit_now_as(id, &target, LOCAL_OWNER, max_pages, spinner.as_ref())
         .await;
+    drop(interrupts);
     spinner.finish();
+    let stopped = spinner.stop_token().is_cancelled();
     let summary = match outcome {
         Ok(summary) => summary,
         Err(e) => {
@@ -55,6 +63,9 @@ pub async fn run(db: Option<&PathBuf>, args: AuditArgs) -> Result<u8, CliError> 
             };
             let mut err = CliError::from(e);
             err.message.push_str(&stored);
+            if stopped {
+                err.code = exit::INTERRUPTED;
+            }
             return Err(err);
         }
     };
@@ -66,6 +77,10 @@ pub async fn run(db: Option<&PathBuf>, args: AuditArgs) -> Result<u8, CliError> 
             service.store().path().display(),
             summary.id
         );
+    }
+    if stopped {
+        eprintln!("Stopped early: the report covers the pages audited before Ctrl-C.");
+        return Ok(exit::INTERRUPTED);
     }
     if let (Some(threshold), Some(scores)) = (&args.fail_under, &summary.scores) {
         let misses = threshold.misses(scores);

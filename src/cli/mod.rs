@@ -16,6 +16,7 @@
 pub mod allocator;
 pub mod audit;
 pub mod fail_under;
+pub mod interrupt;
 pub mod progress;
 pub mod render;
 pub mod reports;
@@ -46,6 +47,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// The audit failed: the target could not be reached or loaded.
     pub const AUDIT_FAILED: u8 = 3;
+    /// Stopped with Ctrl-C (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: u8 = 130;
 }
 
 /// An error with the exit code it maps to.

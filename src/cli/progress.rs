@@ -1,10 +1,12 @@
 //! Progress on stderr while an audit runs, only when stderr is a terminal: a spinner with the
-//! current phase for one page, a bar of pages done out of pages found for a site.
+//! current phase for one page, a bar of pages done out of pages found for a site. It also
+//! carries the audit's stop token, which Ctrl-C cancels (see [`super::interrupt`]).
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use tokio_util::sync::CancellationToken;
 
 use crate::engine::progress::{Phase, Progress, ProgressEvent};
 
@@ -13,13 +15,19 @@ use crate::engine::progress::{Phase, Progress, ProgressEvent};
 pub struct Spinner {
     bar: Option<ProgressBar>,
     site: bool,
+    stop: CancellationToken,
 }
 
 impl Spinner {
     /// A spinner (or, for a site audit, a bar), or nothing when stderr is not a terminal.
     pub fn start(site: bool) -> Spinner {
+        let stop = CancellationToken::new();
         if !std::io::stderr().is_terminal() {
-            return Spinner { bar: None, site };
+            return Spinner {
+                bar: None,
+                site,
+                stop,
+            };
         }
         let bar = if site {
             let bar = ProgressBar::new(1);
@@ -43,6 +51,20 @@ impl Spinner {
         Spinner {
             bar: Some(bar),
             site,
+            stop,
+        }
+    }
+
+    /// The token that stops the audit early when cancelled.
+    pub fn stop_token(&self) -> CancellationToken {
+        self.stop.clone()
+    }
+
+    /// Prints a line on stderr above the bar.
+    pub fn say(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
         }
     }
 
@@ -66,5 +88,9 @@ impl Progress for Spinner {
         } else {
             bar.set_message(format!("{}: {}", event.phase.label(), event.message));
         }
+    }
+
+    fn stop(&self) -> Option<&CancellationToken> {
+        Some(&self.stop)
     }
 }

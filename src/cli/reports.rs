@@ -98,6 +98,16 @@ pub async fn print_report(
                 );
                 return Ok(());
             }
+            if matches!(overview.report.status, Status::Queued | Status::Running) {
+                anstream::println!(
+                    "{} {} has not finished: it is {} (an audit in progress, or one stopped \
+                     before it finished). Its scores and findings are not known yet.",
+                    overview.report.id,
+                    overview.report.url,
+                    overview.report.status
+                );
+                return Ok(());
+            }
             let pages = service.db({
                 let key = id.clone();
                 move |s| s.pages(&key)

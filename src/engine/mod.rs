@@ -175,11 +175,14 @@ pub enum AuditError {
     Load(#[from] LoadError),
     /// The audit ran out of time before its start page was checked.
     #[error(
-        "the audit did not finish within {} s (limit audit_deadline); the site is very slow or \
+        "the audit did not finish within its time limit of {} s; the site is very slow or \
          stalls; raise the limit with --deadline SECS",
         .0.as_secs()
     )]
     Deadline(Duration),
+    /// The waiter stopped the audit (Ctrl-C) before its start page was checked.
+    #[error("the audit was stopped before its first page was checked")]
+    Stopped,
     /// Bad options.
     #[error("{0}")]
     Options(String),
@@ -194,7 +197,7 @@ impl AuditError {
     pub fn is_unreachable(&self) -> bool {
         match self {
             AuditError::Target(TargetError::Serve(_)) => true,
-            AuditError::Target(_) | AuditError::Options(_) => false,
+            AuditError::Target(_) | AuditError::Options(_) | AuditError::Stopped => false,
             AuditError::Load(e) => e.is_unreachable(),
             AuditError::Deadline(_) | AuditError::Sink(_) => true,
         }

@@ -1,5 +1,7 @@
 //! Progress of a running audit, reported to whoever waits for it (a terminal progress line, an
-//! MCP progress notification).
+//! MCP progress notification), and the waiter's way to ask it to stop early.
+
+use tokio_util::sync::CancellationToken;
 
 /// Where an audit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,14 @@ pub struct ProgressEvent {
 pub trait Progress: Send + Sync {
     /// Called at each step.
     fn report(&self, event: ProgressEvent);
+
+    /// A token the waiter cancels to stop the audit early (Ctrl-C at a terminal): a crawl then
+    /// starts no more pages, drops those in flight and completes its report with the pages
+    /// already checked; an audit stopped before its start page was checked fails with
+    /// [`AuditError::Stopped`](crate::engine::AuditError::Stopped). `None`: runs to the end.
+    fn stop(&self) -> Option<&CancellationToken> {
+        None
+    }
 }
 
 /// Discards progress.

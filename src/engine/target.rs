@@ -121,7 +121,9 @@ fn directory(path: &Path, input: &str) -> Result<Target, TargetError> {
     Ok(Target::Directory(absolute))
 }
 
-fn looks_like_host(input: &str) -> bool {
+/// True when `input` begins with what looks like a host name (`example.com/…`), for the
+/// missing-scheme hint.
+pub(crate) fn looks_like_host(input: &str) -> bool {
     let host = input.split(['/', ':']).next().unwrap_or_default();
     (host.contains('.') || host.eq_ignore_ascii_case("localhost"))
         && !host.starts_with('.')

@@ -25,7 +25,7 @@ use url::Url;
 
 use crate::engine::fetch::{AddressPolicy, FetchError};
 use crate::engine::progress::Progress;
-use crate::engine::target::Target;
+use crate::engine::target::{Target, looks_like_host};
 use crate::engine::{AuditError, AuditOptions};
 use crate::jobs::{self, JobSpec, JobState, Jobs, RunError};
 use crate::report::{Category, Finding, Recommendation, Report, ReportId, Status, site_of};
@@ -108,21 +108,31 @@ pub const ACCEPTED_URLS: &str = "an absolute http:// or https:// URL such as htt
 
 /// Parses and checks a URL handed to `start_audit`: it must be http(s), and the address policy
 /// must not refuse it (literal addresses and internal names are refused here, before any
-/// connection; names that resolve to refused addresses fail the audit).
+/// connection; names that resolve to refused addresses fail the audit). The input is read as a
+/// URL only, never looked up on this machine's disk: callers over MCP and HTTP must not learn
+/// which files and folders the server has.
 pub fn parse_audit_url(input: &str, policy: &AddressPolicy) -> Result<Url, ServiceError> {
-    let url = match Target::parse(input) {
-        Ok(Target::Url(url)) => url,
-        Ok(Target::Directory(_)) => {
-            return Err(ServiceError::InvalidUrl(format!(
-                "`{input}` is a local directory; over MCP and HTTP give {ACCEPTED_URLS} (directories \
-                 can be audited with the CLI: webaudit audit DIR)"
-            )));
+    let trimmed = input.trim();
+    let refuse = |why: String| {
+        Err(ServiceError::InvalidUrl(format!(
+            "{why} Accepted: {ACCEPTED_URLS}"
+        )))
+    };
+    let local = "(a folder on your own machine can be audited with the CLI: webaudit audit DIR)";
+    let url = match Url::parse(trimmed) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => url,
+        Ok(url) if url.scheme() == "file" => {
+            return refuse(format!("`{trimmed}` names a local file or folder {local}."));
         }
-        Err(e) => {
-            return Err(ServiceError::InvalidUrl(format!(
-                "{e}. Accepted: {ACCEPTED_URLS}"
-            )));
+        Ok(url) if !(url.cannot_be_a_base() && looks_like_host(trimmed)) => {
+            return refuse(format!("the scheme `{}:` is not supported.", url.scheme()));
         }
+        Ok(_) | Err(url::ParseError::RelativeUrlWithoutBase) if looks_like_host(trimmed) => {
+            return refuse(format!(
+                "`{trimmed}` has no scheme; did you mean https://{trimmed} ?"
+            ));
+        }
+        Ok(_) | Err(_) => return refuse(format!("`{trimmed}` is not a URL {local}.")),
     };
     policy.check_url(&url).map_err(|refusal| {
         ServiceError::Refused(
@@ -209,7 +219,20 @@ impl Service {
         max_pages: Option<usize>,
         progress: &dyn Progress,
     ) -> Result<ReportSummary, ServiceError> {
-        let id = ReportId::generate();
+        self.audit_now_as(ReportId::generate(), target, owner, max_pages, progress)
+            .await
+    }
+
+    /// [`Service::audit_now`] with a report id the caller chose (a new one, from
+    /// [`ReportId::generate`]), so that it can refer to the report while the audit runs.
+    pub async fn audit_now_as(
+        &self,
+        id: ReportId,
+        target: &Target,
+        owner: &str,
+        max_pages: Option<usize>,
+        progress: &dyn Progress,
+    ) -> Result<ReportSummary, ServiceError> {
         let url = target.report_url();
         let new = NewReport {
             id: id.clone(),

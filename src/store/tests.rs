@@ -241,9 +241,11 @@ fn history_of_a_url_then_its_site() {
     for seo in [50, 70, 90] {
         let id = new_report(&store, LOCAL_OWNER, "https://site.example/");
         complete(&store, &id, "https://site.example/", seo);
+        // A report that finished stays as it is.
+        assert!(!store.fail_report(&id, "too late").unwrap());
     }
     let failed = new_report(&store, LOCAL_OWNER, "https://site.example/");
-    store.fail_report(&failed, "could not connect").unwrap();
+    assert!(store.fail_report(&failed, "could not connect").unwrap());
     let history = store
         .history(
             LOCAL_OWNER,

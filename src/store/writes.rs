@@ -347,18 +347,22 @@ impl Store {
         Ok(())
     }
 
-    /// Marks a report failed with a message saying why and what to try; rows a partial run
-    /// left are removed.
-    pub fn fail_report(&self, id: &ReportId, message: &str) -> Result<(), StoreError> {
+    /// Marks a report that is queued or running failed, with a message saying why and what to
+    /// try; rows a partial run left are removed. A report that already finished is left as it
+    /// is (returns false).
+    pub fn fail_report(&self, id: &ReportId, message: &str) -> Result<bool, StoreError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "UPDATE reports SET status = 'failed', completed_at = ?, error_message = ? WHERE id = ?",
+        let changed = tx.execute(
+            "UPDATE reports SET status = 'failed', completed_at = ?, error_message = ? \
+             WHERE id = ? AND status IN ('queued', 'running')",
             params![timestamp(Utc::now()), message, id.as_str()],
         )?;
-        clear_rows(&tx, id)?;
+        if changed > 0 {
+            clear_rows(&tx, id)?;
+        }
         tx.commit()?;
-        Ok(())
+        Ok(changed > 0)
     }
 
     /// Deletes a report of `owner` with its pages and findings. Returns false when there was no

@@ -45,6 +45,51 @@ pub struct CrawlInput<'a> {
     pub sink: &'a dyn AuditSink,
 }
 
+/// Why a crawl ended before it ran out of pages to visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// The audit's time limit.
+    Deadline,
+    /// The waiter asked it to stop ([`Progress::stop`]).
+    Stopped,
+}
+
+/// True once the waiter asked the audit to stop.
+fn stop_requested(input: &CrawlInput<'_>) -> bool {
+    input.progress.stop().is_some_and(|t| t.is_cancelled())
+}
+
+/// Runs `work` unless the waiter asks the audit to stop first.
+async fn unless_stopped<T>(
+    progress: &dyn Progress,
+    work: impl Future<Output = T>,
+) -> Result<T, AuditError> {
+    let Some(token) = progress.stop() else {
+        return Ok(work.await);
+    };
+    tokio::select! {
+        biased;
+        () = token.cancelled() => Err(AuditError::Stopped),
+        out = work => Ok(out),
+    }
+}
+
+/// Waits for `work` until the deadline or a stop request, whichever comes first.
+async fn before_cut<T>(input: &CrawlInput<'_>, work: impl Future<Output = T>) -> Result<T, Cut> {
+    let stopped = async {
+        match input.progress.stop() {
+            Some(token) => token.cancelled().await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        biased;
+        () = stopped => Err(Cut::Stopped),
+        out = work => Ok(out),
+        () = tokio::time::sleep_until(input.deadline) => Err(Cut::Deadline),
+    }
+}
+
 /// How long a crawl that ended (page cap reached) still waits for its sitemaps.
 const SITEMAP_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -527,7 +572,7 @@ impl Crawler<'_> {
         self.writer.flush_if_full().await
     }
 
-    async fn finish(mut self, deadline_hit: bool) -> Result<AuditSummary, AuditError> {
+    async fn finish(mut self, cut: Option<Cut>) -> Result<AuditSummary, AuditError> {
         let states = std::mem::take(&mut self.states);
         let page_scores: Vec<(usize, Scores)> = self
             .state_pages
@@ -535,12 +580,18 @@ impl Crawler<'_> {
             .enumerate()
             .map(|(page, (_, seq))| (*seq as usize, states.scores(page).scores))
             .collect();
-        if deadline_hit {
-            self.notes.push(format!(
-                "the audit deadline was reached; {} pages were audited and the report covers those \
-                 (limit audit_deadline, raise it with --deadline)",
+        match cut {
+            Some(Cut::Deadline) => self.notes.push(format!(
+                "the audit's time limit was reached; the report covers the {} pages audited by \
+                 then (raise the limit with --deadline SECS)",
                 states.len()
-            ));
+            )),
+            Some(Cut::Stopped) => self.notes.push(format!(
+                "the audit was stopped before the end; the report covers the {} pages audited \
+                 by then",
+                states.len()
+            )),
+            None => {}
         }
         let skipped = self
             .facts
@@ -548,11 +599,18 @@ impl Crawler<'_> {
             .filter(|(_, f)| f.state == UrlState::Skipped)
             .count();
         if skipped > 0 && self.input.options.max_pages > 1 {
-            self.notes.push(format!(
-                "{skipped} more same-site URLs were found but not visited (limit max_pages {}, \
-                 max_depth or URL patterns)",
-                self.input.options.max_pages
-            ));
+            let found = match skipped {
+                1 => "1 more same-site URL was found but not visited".to_owned(),
+                n => format!("{n} more same-site URLs were found but not visited"),
+            };
+            self.notes.push(match cut {
+                Some(_) => found,
+                None => format!(
+                    "{found} (beyond the page limit of {} set by --max-pages, the depth limit \
+                     or the URL patterns)",
+                    self.input.options.max_pages
+                ),
+            });
         }
         self.notes.extend(self.facts.sitemap_notes.iter().cloned());
         self.notes.extend(self.robots.note.iter().cloned());
@@ -600,13 +658,13 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         })
     };
     step(Phase::FetchingDocument, input.start.as_str());
-    let response = retry::fetch_document(&loader, &input.start).await?;
+    let response = unless_stopped(progress, retry::fetch_document(&loader, &input.start)).await??;
     PageLoader::check_document(&response)?;
     let start_final = normalise(&response.final_url);
     let scope = Scope::new(&start_final, &input.options.include, &input.options.exclude)
         .map_err(|e| AuditError::Options(e.to_string()))?;
     step(Phase::FetchingSubresources, start_final.as_str());
-    let (origin, start_visit) = {
+    let (origin, start_visit) = unless_stopped(progress, async {
         let origin_facts = loader.origin_facts(&start_final).await;
         let origin = Arc::new(origin_facts);
         step(Phase::CheckingRules, start_final.as_str());
@@ -618,7 +676,8 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         )
         .await;
         (origin, visit)
-    };
+    })
+    .await?;
     let robots = if input.options.ignore_robots {
         RobotsRules::default()
     } else {
@@ -675,14 +734,14 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         (requested_start, start_visit),
     )
     .await;
-    let deadline_hit = match visited {
-        Ok(deadline_hit) => deadline_hit,
+    let cut = match visited {
+        Ok(cut) => cut,
         Err(error) => {
             crawler.writer.abandon().await;
             return Err(error);
         }
     };
-    let summary = crawler.finish(deadline_hit).await?;
+    let summary = crawler.finish(cut).await?;
     progress.report(ProgressEvent {
         phase: Phase::Done,
         pages_done: summary.page_count,
@@ -693,13 +752,13 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
 }
 
 /// Visits the start page's result, then every page the crawl reaches, and runs the cross-page
-/// rules. Returns whether the deadline cut the crawl short.
+/// rules. Returns what cut the crawl short, if anything did.
 async fn visit_site(
     crawler: &mut Crawler<'_>,
     site_audit: bool,
     sitemap_task: Option<JoinHandle<sitemaps::Sitemaps>>,
     (requested_start, start_visit): (UrlId, Visit),
-) -> Result<bool, AuditError> {
+) -> Result<Option<Cut>, AuditError> {
     crawler.process(requested_start, start_visit).await?;
     if !site_audit {
         crawler.queue.clear();
@@ -718,9 +777,14 @@ async fn visit_site(
     let mut last_start: Option<Instant> = None;
     let mut tasks: JoinSet<Visit> = JoinSet::new();
     let mut running: HashMap<Id, UrlId> = HashMap::new();
-    let mut deadline_hit = false;
+    let mut cut = None;
     let mut sitemap_queued = false;
-    loop {
+    'crawl: loop {
+        if stop_requested(&crawler.input) {
+            cut = Some(Cut::Stopped);
+            tasks.abort_all();
+            break;
+        }
         // Sitemaps are merged as soon as they are read (their URL list is not kept); their
         // entries wait until the pages that links reach are visited.
         if sitemap_task.as_ref().is_some_and(|t| t.is_finished()) {
@@ -741,8 +805,13 @@ async fn visit_site(
             {
                 continue;
             }
-            if let (Some(delay), Some(last)) = (delay, last_start) {
-                tokio::time::sleep_until(last + delay).await;
+            if let (Some(delay), Some(last)) = (delay, last_start)
+                && let Err(why) =
+                    before_cut(&crawler.input, tokio::time::sleep_until(last + delay)).await
+            {
+                cut = Some(why);
+                tasks.abort_all();
+                break 'crawl;
             }
             last_start = Some(Instant::now());
             crawler.fetched += 1;
@@ -760,13 +829,13 @@ async fn visit_site(
                 break;
             }
             if let Some(task) = sitemap_task.as_mut() {
-                match tokio::time::timeout_at(crawler.input.deadline, task).await {
+                match before_cut(&crawler.input, task).await {
                     Ok(result) => {
                         sitemap_task = None;
                         crawler.merge_sitemap_task(result);
                     }
-                    Err(_) => {
-                        deadline_hit = true;
+                    Err(why) => {
+                        cut = Some(why);
                         break;
                     }
                 }
@@ -784,9 +853,9 @@ async fn visit_site(
             }
             break;
         }
-        match tokio::time::timeout_at(crawler.input.deadline, tasks.join_next_with_id()).await {
-            Err(_) => {
-                deadline_hit = true;
+        match before_cut(&crawler.input, tasks.join_next_with_id()).await {
+            Err(why) => {
+                cut = Some(why);
                 tasks.abort_all();
                 break;
             }
@@ -807,7 +876,10 @@ async fn visit_site(
     // The page cap (or the deadline) can end the crawl before the sitemaps are read: their
     // entries still count for the sitemap rules if they come within a short grace.
     if let Some(mut task) = sitemap_task.take() {
-        let grace = (Instant::now() + SITEMAP_GRACE).min(crawler.input.deadline);
+        let grace = match cut {
+            Some(Cut::Stopped) => Instant::now(),
+            _ => (Instant::now() + SITEMAP_GRACE).min(crawler.input.deadline),
+        };
         match tokio::time::timeout_at(grace, &mut task).await {
             Ok(result) => crawler.merge_sitemap_task(result),
             Err(_) => {
@@ -821,5 +893,5 @@ async fn visit_site(
         }
     }
     crawler.site_rules(!site_audit).await?;
-    Ok(deadline_hit)
+    Ok(cut)
 }
