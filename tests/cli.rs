@@ -50,7 +50,14 @@ fn audits_the_example_site_as_json_with_every_field() {
             "{category} score: {score}"
         );
     }
-    assert!(report["security_grade"].is_string());
+    // A folder is served by webaudit itself: the Observatory's header tests do not apply, so
+    // it gets no Observatory score or grade.
+    assert!(
+        report["security_grade"].is_null(),
+        "{}",
+        report["security_grade"]
+    );
+    assert!(report["observatory_score"].is_null());
     // A directory is crawled: its six HTML files, and the 404 that /menu.html (a deliberate
     // broken link) answers with.
     assert_eq!(report["pages"].as_array().unwrap().len(), 7);
@@ -150,7 +157,16 @@ fn text_summary_shows_scores_fixes_and_where_it_is_stored() {
                     "security and HTTPS checks cover its HTML only",
                 ))
                 .and(predicate::str::contains("Stored as rpt_"))
-                .and(predicate::str::contains(db.path().to_str().unwrap())),
+                .and(predicate::str::contains(db.path().to_str().unwrap()))
+                // Six HTML files audited; the broken link's 404 is checked, not counted as
+                // an audited page, and listed with why.
+                .and(predicate::str::contains(
+                    "(6 pages audited, 1 more URL checked)",
+                ))
+                .and(predicate::str::contains("Not audited as pages"))
+                .and(predicate::str::is_match(r"\n    /menu\.html — .*HTTP 404").unwrap())
+                // No grade for a folder: the Observatory's header tests do not apply.
+                .and(predicate::str::is_match(r"grade [A-F]").unwrap().not()),
         );
 }
 
@@ -169,7 +185,13 @@ fn markdown_output() {
         .stdout(
             predicate::str::starts_with("# webaudit report: file:///")
                 .and(predicate::str::contains("## Scores"))
-                .and(predicate::str::contains("## Fix first")),
+                .and(predicate::str::contains("## Fix first"))
+                .and(predicate::str::contains(
+                    "- Pages audited: 6 (and 1 more URL checked",
+                ))
+                .and(predicate::str::contains("## Pages"))
+                // Markup quoted from the pages is escaped, never applied.
+                .and(predicate::str::contains("<center>").not()),
         );
 }
 

@@ -166,6 +166,9 @@ async fn audits_a_page_and_its_subresources() {
     assert_eq!(aspect.outcome, Outcome::Pass);
     assert!(result.scores.performance.is_some());
     assert!(result.scores.overall.is_some());
+    // Served over HTTP, all ten Observatory tests are assessed: a score and its grade.
+    assert!(result.observatory_score.is_some());
+    assert!(result.security_grade.is_some());
 }
 
 #[tokio::test]

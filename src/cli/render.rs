@@ -12,6 +12,8 @@ use crate::service::views::ReportOverview;
 use crate::store::ReportSummary;
 
 const BAR_WIDTH: usize = 20;
+/// How many URLs that were not audited as pages the text summary lists.
+const NOT_AUDITED_SHOWN: usize = 5;
 /// How many recommendations the text summary shows.
 pub const FIXES_SHOWN: usize = 5;
 
@@ -30,6 +32,20 @@ fn colour_for(score: u8) -> Style {
         _ => AnsiColor::Red,
     };
     Style::new().fg_color(Some(colour.into()))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A page's URL as the summary shows it: its path when it is on the same site as `site`.
+fn shown_url(url: &str, site: &str) -> String {
+    match (url::Url::parse(url), url::Url::parse(site)) {
+        (Ok(page), Ok(report)) if page.origin() == report.origin() => {
+            page[url::Position::BeforePath..].to_owned()
+        }
+        _ => url.to_owned(),
+    }
 }
 
 fn paint(style: Style, text: impl std::fmt::Display) -> String {
@@ -145,19 +161,23 @@ pub fn report(
     recommendations: &[Recommendation],
 ) -> String {
     let mut out = String::new();
+    let (audited, not_audited): (Vec<&PageReport>, Vec<&PageReport>) =
+        pages.iter().partition(|p| p.scores.is_some());
+    let mut counted = format!("{} page{} audited", audited.len(), plural(audited.len()));
+    if !not_audited.is_empty() {
+        let _ = write!(
+            counted,
+            ", {} more URL{} checked",
+            not_audited.len(),
+            plural(not_audited.len())
+        );
+    }
     let _ = writeln!(
         out,
         "{} {}  {}",
         paint(BOLD, "webaudit"),
         overview.report.url,
-        paint(
-            DIM,
-            format!(
-                "({} page{})",
-                pages.len(),
-                if pages.len() == 1 { "" } else { "s" }
-            )
-        )
+        paint(DIM, format!("({counted})"))
     );
     for page in pages.iter().take(1) {
         for note in &page.notes {
@@ -178,14 +198,43 @@ pub fn report(
             let _ = writeln!(out, "  {}", paint(DIM, LOCAL_FOLDER_NOTE));
         }
     }
-    let broken: Vec<&PageReport> = pages.iter().filter(|p| p.scores.is_none()).collect();
-    if !broken.is_empty() && pages.len() > 1 {
+    if !not_audited.is_empty() {
+        // The start page comes first: its origin is the site's (a folder's loopback server).
+        let site = pages
+            .first()
+            .map_or(overview.report.url.as_str(), |p| p.url.as_str());
         let _ = writeln!(
             out,
-            "\n  {} of {} URLs were not audited as pages (errors, redirects or other content); see the report's pages",
-            broken.len(),
-            pages.len()
+            "\n  Not audited as pages (errors, redirects or other content):"
         );
+        for page in not_audited.iter().take(NOT_AUDITED_SHOWN) {
+            let why = page
+                .error
+                .clone()
+                .unwrap_or_else(|| match &page.content_type {
+                    Some(kind) => format!("HTTP {}, {kind}", page.status),
+                    None => format!("HTTP {}", page.status),
+                });
+            let _ = writeln!(
+                out,
+                "    {} {}",
+                shown_url(&page.url, site),
+                paint(DIM, format!("— {why}"))
+            );
+        }
+        if not_audited.len() > NOT_AUDITED_SHOWN {
+            let _ = writeln!(
+                out,
+                "    {}",
+                paint(
+                    DIM,
+                    format!(
+                        "and {} more (all of them: reports show ID --format json, under pages)",
+                        not_audited.len() - NOT_AUDITED_SHOWN
+                    )
+                )
+            );
+        }
     }
     let f = &overview.failing;
     let mut counts: Vec<String> = crate::report::Severity::DESCENDING

@@ -8,12 +8,15 @@
 //! - Security follows the Mozilla HTTP Observatory, scoring algorithm version 5: start at
 //!   100, add every modifier; bonuses (positive modifiers) count only when the penalties alone
 //!   leave at least 90; clamp at 0. The grade comes from the Observatory's ten tests alone, so
-//!   it matches the Observatory; the 0–100 security score also includes the penalties of
-//!   webaudit's extra security rules and is capped at 100.
+//!   it matches the Observatory, and only when all ten were assessed on the page (a local
+//!   folder, served by webaudit itself, gets none of the header tests, so no grade); the
+//!   0–100 security score also includes the penalties of webaudit's extra security rules and
+//!   is capped at 100.
 //! - `overall` is the mean of the category scores present (equal weights).
 //! - A site's scores are the means of its pages' scores (see README).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use crate::engine::rules;
 use crate::report::{Category, Finding, Outcome, Scores, Text};
@@ -131,6 +134,18 @@ pub struct RuleResult {
     pub modifier: Option<i32>,
     /// True for the Observatory's own tests.
     pub observatory: bool,
+}
+
+/// How many of the Mozilla HTTP Observatory's tests the catalogue mirrors.
+fn observatory_tests() -> u32 {
+    static COUNT: LazyLock<u32> = LazyLock::new(|| {
+        let mirrored = rules::all_rules()
+            .iter()
+            .filter(|r| r.refs.observatory.is_some())
+            .count();
+        u32::try_from(mirrored).expect("a few rules")
+    });
+    *COUNT
 }
 
 /// Observatory arithmetic running totals.
@@ -334,7 +349,10 @@ impl Totals {
             };
             card.scores.set(category, value);
         }
-        card.observatory_score = self.observatory.score();
+        card.observatory_score = self
+            .observatory
+            .score()
+            .filter(|_| self.observatory.count >= observatory_tests());
         card.scores.overall = overall(&card.scores);
         card
     }
@@ -678,18 +696,46 @@ mod tests {
             observatory: true,
             ..result(security.id, Category::Security, security.weight)
         };
-        let compact = state(&[&penalty]);
-        let full = state(&[&RuleResult {
+        let others = other_observatory_passes(security.id);
+        let with_others = |first: &RuleResult| {
+            let mut results = vec![first];
+            results.extend(others.iter());
+            state(&results)
+        };
+        let compact = with_others(&penalty);
+        let full = with_others(&RuleResult {
             rule_id: "security.retired".into(),
             ..penalty.clone()
-        }]);
+        });
         assert_eq!(compact.imperfect.len(), 1);
         assert_eq!(compact.scores(), full.scores());
         assert_eq!(compact.scores().observatory_score, Some(75));
+        // With one of the Observatory's tests not assessed, there is no Observatory score.
+        let partial = state(&[&penalty]);
+        assert_eq!(partial.scores().observatory_score, None);
+        assert_eq!(partial.scores().scores.security, Some(75));
         assert_eq!(
             compact.scores_fixing(&[security.id]).observatory_score,
             Some(100)
         );
+    }
+
+    /// Passes of every Observatory test but `except`.
+    fn other_observatory_passes(except: &str) -> Vec<RuleResult> {
+        rules::all_rules()
+            .iter()
+            .filter(|r| r.refs.observatory.is_some() && r.id != except)
+            .map(|r| RuleResult {
+                modifier: Some(0),
+                observatory: true,
+                ..result(r.id, r.category, r.weight)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_catalogue_mirrors_the_observatorys_ten_tests() {
+        assert_eq!(observatory_tests(), 10);
     }
 
     /// Pages with failures, partial scores, Observatory modifiers and an unknown rule.
@@ -702,17 +748,19 @@ mod tests {
             failed: score == 0.0,
             ..result(info.id, info.category, info.weight)
         };
+        let mut first = vec![
+            failing(seo, 0.0),
+            failing(a11y, 0.57),
+            result("seo.other", Category::Seo, 3.0),
+            RuleResult {
+                modifier: Some(-20),
+                observatory: true,
+                ..failing(security, 0.0)
+            },
+        ];
+        first.extend(other_observatory_passes(security.id));
         vec![
-            vec![
-                failing(seo, 0.0),
-                failing(a11y, 0.57),
-                result("seo.other", Category::Seo, 3.0),
-                RuleResult {
-                    modifier: Some(-20),
-                    observatory: true,
-                    ..failing(security, 0.0)
-                },
-            ],
+            first,
             vec![result("seo.other", Category::Seo, 3.0), failing(a11y, 0.0)],
             vec![
                 RuleResult {
@@ -767,6 +815,7 @@ mod tests {
                     site.observatory_score,
                     pages[0].scores_fixing(fixed).observatory_score
                 );
+                assert!(site.observatory_score.is_some());
             }
         };
         check(&columns, &pages);

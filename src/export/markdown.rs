@@ -1,13 +1,39 @@
-//! The Markdown rendering of a report, written as it goes.
+//! The Markdown rendering of a report, written as it goes. Texts from the audited pages (markup
+//! in details, titles that quote tags) are escaped so that a Markdown renderer shows them
+//! instead of applying them.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use super::{ExportError, FindingSource, Selection};
 use crate::report::Recommendation;
-use crate::report::{Category, Outcome, Report};
+use crate::report::{Category, Outcome, PageReport, Report};
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// Prose with the characters that start HTML escaped (`<center>` is shown, not applied).
+fn text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A table cell: prose on one line, with `|` escaped.
+fn cell(raw: &str) -> String {
+    text(raw).replace('|', "\\|").replace('\n', " ")
+}
+
+/// A code span in a table cell (not HTML-escaped: code spans show their text as it is).
+fn code_cell(raw: &str) -> String {
+    format!(
+        "`{}`",
+        raw.replace('|', "\\|").replace('\n', " ").replace('`', "'")
+    )
 }
 
 fn score_text(score: Option<u8>) -> String {
@@ -34,9 +60,20 @@ pub fn write_markdown(
             .map(|t| format!(", completed {}", t.format("%Y-%m-%d %H:%M UTC")))
             .unwrap_or_default()
     )?;
-    writeln!(out, "- Pages audited: {}", report.pages.len())?;
+    let audited = report.pages.iter().filter(|p| p.scores.is_some()).count();
+    let others = report.pages.len() - audited;
+    let mut pages = format!("- Pages audited: {audited}");
+    if others > 0 {
+        let _ = write!(
+            pages,
+            " (and {others} more URL{} checked but not audited as pages: errors, redirects or \
+             other content)",
+            if others == 1 { "" } else { "s" }
+        );
+    }
+    writeln!(out, "{pages}")?;
     if let Some(message) = &report.error_message {
-        writeln!(out, "- Failed: {message}")?;
+        writeln!(out, "- Failed: {}", text(message))?;
     }
     if let Some(scores) = &report.scores {
         writeln!(out, "\n## Scores\n\n| Category | Score |\n|---|---|")?;
@@ -66,19 +103,19 @@ pub fn write_markdown(
                 out,
                 "{}. **{}** (`{}`, {}) — {}; +{} {} points, +{} overall; about {} min.",
                 r.rank,
-                r.title,
+                text(&r.title),
                 r.rule_id,
                 r.severity,
-                r.summary,
+                text(&r.summary),
                 r.gain.category_points,
                 r.category.as_str(),
                 r.gain.overall_points,
                 r.estimated_minutes
             )?;
-            writeln!(out, "   - Why: {}", r.why)?;
-            writeln!(out, "   - Fix: {}", r.fix.summary)?;
+            writeln!(out, "   - Why: {}", text(&r.why))?;
+            writeln!(out, "   - Fix: {}", text(&r.fix.summary))?;
             for step in &r.fix.steps {
-                writeln!(out, "     - {step}")?;
+                writeln!(out, "     - {}", text(step))?;
             }
         }
     }
@@ -117,7 +154,7 @@ pub fn write_markdown(
                 if place.is_empty() {
                     String::new()
                 } else {
-                    format!("`{}`", cell(place))
+                    code_cell(place)
                 },
                 cell(e.detail.as_deref().unwrap_or_default())
             )
@@ -126,6 +163,7 @@ pub fn write_markdown(
             writeln!(out)?;
         }
     }
+    write_pages(&report.pages, out)?;
     let passed = findings.count(Outcome::Pass)?;
     let not_applicable = findings.count(Outcome::NotApplicable)?;
     let review = findings.count(Outcome::Review)?;
@@ -133,5 +171,35 @@ pub fn write_markdown(
         out,
         "\n## Also checked\n\n{passed} rule results passed, {not_applicable} did not apply, {review} items need a person's review."
     )?;
+    Ok(())
+}
+
+/// The pages table: every page with its status and scores, or why it was not audited.
+fn write_pages(pages: &[PageReport], out: &mut dyn Write) -> Result<(), ExportError> {
+    if pages.is_empty() {
+        return Ok(());
+    }
+    write!(out, "\n## Pages\n\n| Page | Status |")?;
+    for c in Category::ALL {
+        write!(out, " {} |", c.label())?;
+    }
+    write!(out, " Overall | Not audited because |\n|---|---|")?;
+    for _ in Category::ALL {
+        write!(out, "---|")?;
+    }
+    writeln!(out, "---|---|")?;
+    for page in pages {
+        write!(out, "| {} | {} |", cell(&page.url), page.status)?;
+        let scores = page.scores.unwrap_or_default();
+        for c in Category::ALL {
+            write!(out, " {} |", score_text(scores.get(c)))?;
+        }
+        let why = match (&page.scores, &page.error) {
+            (Some(_), _) => String::new(),
+            (None, Some(error)) => cell(error),
+            (None, None) => "not an HTML page".to_owned(),
+        };
+        writeln!(out, " {} | {why} |", score_text(scores.overall))?;
+    }
     Ok(())
 }

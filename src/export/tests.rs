@@ -38,7 +38,7 @@ fn report() -> Report {
                 selector: (i % 2 == 0).then(|| format!("main > p:nth-child({i})")),
                 snippet: (i % 3 == 0).then(|| "<p class=\"x\">line\nnext\ttab</p>".to_owned()),
                 value: (i % 5 == 0).then_some(i as f64 + 0.25),
-                detail: (i % 4 == 0).then(|| "a | pipe, a \"quote\" and é".to_owned()),
+                detail: (i % 4 == 0).then(|| "a | pipe, a \"quote\", <center> and é".to_owned()),
                 ..Evidence::default()
             };
             let score = (outcome == Outcome::Fail).then_some(0.5);
@@ -148,8 +148,16 @@ fn markdown_groups_failures_by_category_and_counts_the_rest() {
         .iter()
         .filter(|c| failing.iter().any(|f| f.category == **c))
         .count();
-    // A header row per category with failures, a row per failure, plus the scores table.
-    assert_eq!(rows, headers + failing.len() + 1 + Category::ALL.len() + 1);
+    // A header row per category with failures, a row per failure, the scores table and the
+    // pages table.
+    let pages = 1 + full.pages.len();
+    assert_eq!(
+        rows,
+        headers + failing.len() + 1 + Category::ALL.len() + 1 + pages
+    );
+    for page in &full.pages {
+        assert!(text.contains(&format!("| {} | 200 |", page.url)), "{text}");
+    }
     let count = |o| full.findings.iter().filter(|f| f.outcome == o).count();
     assert!(text.contains(&format!(
         "{} rule results passed, {} did not apply, {} items need a person's review.",
@@ -158,6 +166,9 @@ fn markdown_groups_failures_by_category_and_counts_the_rest() {
         count(Outcome::Review)
     )));
     assert!(text.contains("a \\| pipe"), "cells escape pipes");
+    // Markup quoted from pages is shown, not applied by a Markdown renderer.
+    assert!(text.contains("&lt;center&gt;"), "{text}");
+    assert!(!text.contains("<center>"), "{text}");
 }
 
 /// A writer that accepts `left` bytes, then fails.
