@@ -608,3 +608,25 @@ fn a_report_still_running_is_shown_as_not_finished() {
                 .and(predicate::str::contains("Well done").not()),
         );
 }
+
+#[test]
+fn a_file_that_is_not_a_database_fails_at_once_with_one_line() {
+    let db = tempfile::tempdir().unwrap();
+    let garbage = db.path().join("garbage.db");
+    std::fs::write(&garbage, "not a database\n".repeat(200)).unwrap();
+    let output = webaudit(&db)
+        .args(["--db", garbage.to_str().unwrap(), "reports", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {} is not a webaudit database (file is not a database); pass another --db \
+             path (or set WEBAUDIT_DB), or move the file away\n",
+            garbage.display()
+        )
+    );
+    assert!(!stderr.contains("r2d2"), "{stderr}");
+}

@@ -162,10 +162,13 @@ pub async fn run(db: Option<&PathBuf>, command: ReportsCommand) -> Result<u8, Cl
         }
         ReportsCommand::Delete { id } => {
             let key = id.clone();
-            let deleted =
-                tokio::task::spawn_blocking(move || store.delete_report(LOCAL_OWNER, &key))
-                    .await
-                    .map_err(|e| CliError::usage(e.to_string()))??;
+            let deleted = tokio::task::spawn_blocking(move || {
+                store
+                    .delete_report(LOCAL_OWNER, &key)
+                    .map_err(|e| e.in_file(store.path()))
+            })
+            .await
+            .map_err(|e| CliError::usage(e.to_string()))??;
             if !deleted {
                 return Err(not_found(&id));
             }

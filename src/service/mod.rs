@@ -195,7 +195,8 @@ impl Service {
         T: Send + 'static,
         F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
     {
-        self.blocking(move |store| Ok(f(store)?)).await
+        self.blocking(move |store| Ok(f(store).map_err(|e| e.in_file(store.path()))?))
+            .await
     }
 
     /// Runs work that reads the store (and may fail otherwise) on a blocking thread.
@@ -251,7 +252,7 @@ impl Service {
         match jobs::execute(&self.store, &options, &id, target, progress).await {
             Ok(_) => self.summary(owner, &id).await,
             Err(RunError::Audit(source)) => Err(ServiceError::Audit { id, source }),
-            Err(RunError::Store(e)) => Err(e.into()),
+            Err(RunError::Store(e)) => Err(e.in_file(self.store.path()).into()),
         }
     }
 

@@ -10,11 +10,13 @@
 //! [`crate::service`]).
 //!
 //! # Layout
+//! - [`open`] — opening the file: one checked connection first, then the pool.
 //! - [`schema`] — migrations.
 //! - [`rows`] — row types and conversions.
 //! - [`queries`] — reads (list, get, history, findings).
 //! - [`writes`] — inserts, status changes, deletion.
 
+mod open;
 mod ordered;
 mod queries;
 mod rows;
@@ -55,6 +57,28 @@ pub enum StoreError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The file exists but is not an SQLite database.
+    #[error(
+        "{path} is not a webaudit database ({detail}); pass another --db path (or set \
+         WEBAUDIT_DB), or move the file away"
+    )]
+    NotADatabase {
+        /// The file.
+        path: PathBuf,
+        /// SQLite's message.
+        detail: String,
+    },
+    /// The file (or its directory) cannot be written.
+    #[error(
+        "the database {path} is read-only: {detail}; make the file and its directory writable, \
+         or pass another --db path (or set WEBAUDIT_DB)"
+    )]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+        /// SQLite's message.
+        detail: String,
+    },
     /// Migrating the schema failed.
     #[error("could not prepare the report database at {path}: {detail}")]
     Migrate {
@@ -79,6 +103,22 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// This error, naming the database file `path` when the file's fault is that it cannot be
+    /// written (statements only know that "a readonly database" refused them).
+    pub fn in_file(self, path: &Path) -> StoreError {
+        match self {
+            StoreError::Sql(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) => {
+                StoreError::ReadOnly {
+                    path: path.to_owned(),
+                    detail: e.to_string(),
+                }
+            }
+            other => other,
+        }
+    }
+}
+
 /// The report store. Cheap to clone; clones share the pool.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -99,41 +139,18 @@ impl Store {
     }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// A file that is not a database, or that cannot be written, fails at once.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let open_err = |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
-            path: path.to_owned(),
-            source,
-        };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| open_err(Box::new(e)))?;
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+                path: path.to_owned(),
+                source: Box::new(e),
+            })?;
         }
-        // `temp_store = MEMORY` keeps statement journals in memory: each multi-row findings
-        // insert inside a batch's transaction journals the pages it changes, which otherwise
-        // spill to a temporary file once they pass 64 KiB.
-        let manager = SqliteConnectionManager::file(path).with_init(|c| {
-            c.busy_timeout(BUSY_TIMEOUT)?;
-            c.execute_batch(
-                "PRAGMA journal_mode = WAL;
-                 PRAGMA synchronous = NORMAL;
-                 PRAGMA foreign_keys = ON;
-                 PRAGMA temp_store = MEMORY;",
-            )
-        });
-        // No check on checkout: a connection to a local file does not go stale, and r2d2's
-        // check (an empty statement) ran on every read and every batch written.
-        let pool = Pool::builder()
-            .max_size(POOL_SIZE)
-            .test_on_check_out(false)
-            .connection_timeout(BUSY_TIMEOUT)
-            .build(manager)
-            .map_err(|e| open_err(Box::new(e)))?;
-        let mut conn = pool.get().map_err(|e| open_err(Box::new(e)))?;
-        schema::migrate(&mut conn).map_err(|detail| StoreError::Migrate {
-            path: path.to_owned(),
-            detail,
-        })?;
+        // Kept open while the pool connects, so the file stays in WAL mode meanwhile.
+        let _checked = open::first_connection(path)?;
         Ok(Store {
-            pool,
+            pool: open::pool(path)?,
             path: path.to_owned(),
         })
     }

@@ -128,10 +128,8 @@ CREATE VIEW all_findings AS
 ];
 
 /// Brings the schema to the latest version.
-pub fn migrate(conn: &mut Connection) -> Result<(), String> {
-    Migrations::from_slice(MIGRATIONS)
-        .to_latest(conn)
-        .map_err(|e| e.to_string())
+pub fn migrate(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
+    Migrations::from_slice(MIGRATIONS).to_latest(conn)
 }
 
 #[cfg(test)]

@@ -750,3 +750,66 @@ fn a_settled_finding_with_a_weight_that_is_not_a_number_is_refused() {
         0
     );
 }
+
+#[test]
+fn a_file_that_is_not_a_database_is_named_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("garbage.db");
+    std::fs::write(&file, "this is a text file, not SQLite\n".repeat(100)).unwrap();
+    let err = Store::open(&file).unwrap_err();
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&format!("{} is not a webaudit database", file.display())),
+        "{message}"
+    );
+    assert!(message.contains("--db"), "{message}");
+    // The file is left as it was.
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("this is a text file")
+    );
+}
+
+/// Where permissions apply (not as root), a database that cannot be written says so at once.
+#[test]
+fn a_read_only_database_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, store) = temp_store();
+    let path = store.path().to_owned();
+    drop(store);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    if std::fs::OpenOptions::new().write(true).open(&path).is_ok() {
+        eprintln!("skipped: permissions do not apply to this user (root?)");
+        return;
+    }
+    match Store::open(&path) {
+        // SQLite reads a read-only file; writing then fails at once, naming the file.
+        Ok(store) => {
+            let filter = ListFilter {
+                owner: LOCAL_OWNER.into(),
+                ..ListFilter::default()
+            };
+            assert!(store.list_reports(&filter, 10, None).is_ok());
+            let report = NewReport {
+                id: ReportId::generate(),
+                owner: LOCAL_OWNER.into(),
+                url: "https://a.example/".into(),
+                site: "https://a.example".into(),
+                created_at: Utc::now(),
+                status: Status::Queued,
+                options: serde_json::json!({}),
+            };
+            let refused = store.create_report(&report).unwrap_err().in_file(&path);
+            assert!(
+                refused
+                    .to_string()
+                    .starts_with(&format!("the database {} is read-only", path.display())),
+                "{refused}"
+            );
+        }
+        Err(err) => assert!(matches!(err, StoreError::ReadOnly { .. }), "{err:?}"),
+    }
+    drop(dir);
+}
