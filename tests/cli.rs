@@ -630,3 +630,75 @@ fn a_file_that_is_not_a_database_fails_at_once_with_one_line() {
     );
     assert!(!stderr.contains("r2d2"), "{stderr}");
 }
+
+#[test]
+fn token_names_are_unique_among_active_tokens() {
+    let db = tempfile::tempdir().unwrap();
+    let create = |name: &str| {
+        webaudit(&db)
+            .args(["token", "create", "--name", name])
+            .output()
+            .unwrap()
+    };
+    assert!(create("ci-bot").status.success());
+    let again = create("ci-bot");
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+    assert!(
+        String::from_utf8_lossy(&again.stderr)
+            .contains("an active token is already named `ci-bot`; pick another --name"),
+        "{again:?}"
+    );
+    assert!(again.stdout.is_empty(), "no token is printed: {again:?}");
+    webaudit(&db)
+        .args(["token", "revoke", "ci-bot"])
+        .assert()
+        .success();
+    // Once revoked, its name is free again.
+    assert!(create("ci-bot").status.success());
+    assert_eq!(active_tokens(&db).len(), 1);
+}
+
+#[test]
+fn revoking_a_name_that_several_active_tokens_share_revokes_none() {
+    let db = tempfile::tempdir().unwrap();
+    for name in ["bot-a", "bot-b"] {
+        webaudit(&db)
+            .args(["token", "create", "--name", name])
+            .assert()
+            .success();
+    }
+    // As an older database may have them: two active tokens with one name.
+    rusqlite::Connection::open(db.path().join("webaudit.db"))
+        .unwrap()
+        .execute("UPDATE tokens SET name = 'ci-bot'", [])
+        .unwrap();
+    let ids = active_tokens(&db);
+    assert_eq!(ids.len(), 2);
+    webaudit(&db)
+        .args(["token", "revoke", "ci-bot"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("matches 2 active tokens, so none was revoked")
+                .and(predicate::str::contains(&ids[0]))
+                .and(predicate::str::contains(&ids[1])),
+        );
+    assert_eq!(active_tokens(&db), ids);
+    webaudit(&db)
+        .args(["token", "revoke", &ids[0]])
+        .assert()
+        .success();
+    assert_eq!(active_tokens(&db), [ids[1].clone()]);
+}
+
+/// The ids of the active tokens in the test database, oldest first.
+fn active_tokens(db: &tempfile::TempDir) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db.path().join("webaudit.db")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id FROM tokens WHERE revoked_at IS NULL ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}

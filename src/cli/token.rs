@@ -12,7 +12,8 @@ use crate::engine::AuditOptions;
 pub enum TokenCommand {
     /// Create a token and print it once (only its hash is stored).
     Create {
-        /// A name to recognise the token by (e.g. the person or bot).
+        /// A name to recognise the token by (e.g. the person or bot); no two active tokens
+        /// share a name.
         #[arg(long)]
         name: String,
         /// Whose reports it reaches (default: the name). Tokens of one owner share reports.

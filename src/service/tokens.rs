@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{Service, ServiceError};
-use crate::store::TokenRecord;
+use crate::store::{Revocation, TokenRecord};
 
 /// Every token starts with this.
 pub const TOKEN_PREFIX: &str = "wa_";
@@ -64,7 +64,12 @@ impl Service {
             revoked_at: None,
         };
         let stored = record.clone();
-        self.db(move |s| s.insert_token(&stored)).await?;
+        if !self.db(move |s| s.insert_token(&stored)).await? {
+            return Err(ServiceError::Invalid(format!(
+                "an active token is already named `{name}`; pick another --name, or revoke the \
+                 old one first (webaudit token revoke {name})"
+            )));
+        }
         Ok((token, record))
     }
 
@@ -97,13 +102,34 @@ impl Service {
         self.db(|s| s.list_tokens()).await
     }
 
-    /// Revokes a token by id, name or prefix.
+    /// Revokes the one active token whose id, name or prefix is `key`; refuses when none or
+    /// several match.
     pub async fn revoke_token(&self, key: &str) -> Result<TokenRecord, ServiceError> {
         let k = key.trim().to_owned();
-        self.db(move |s| s.revoke_token(&k)).await?.ok_or_else(|| {
-            ServiceError::Invalid(format!(
+        match self.db(move |s| s.revoke_token(&k)).await? {
+            Revocation::Revoked(record) => Ok(record),
+            Revocation::NoMatch => Err(ServiceError::Invalid(format!(
                 "no active token matches `{key}`; see `webaudit token list`"
-            ))
-        })
+            ))),
+            Revocation::Ambiguous(tokens) => Err(ServiceError::Invalid(ambiguous(key, &tokens))),
+        }
     }
+}
+
+/// The refusal of a revocation that matched several active tokens, with the ids to revoke by.
+fn ambiguous(key: &str, tokens: &[TokenRecord]) -> String {
+    let ids: Vec<String> = tokens
+        .iter()
+        .map(|t| {
+            format!(
+                "{} (name {}, owner {}, prefix {})",
+                t.id, t.name, t.owner, t.prefix
+            )
+        })
+        .collect();
+    format!(
+        "`{key}` matches {} active tokens, so none was revoked; revoke each by its id: {}",
+        tokens.len(),
+        ids.join(", ")
+    )
 }

@@ -26,7 +26,7 @@ mod tokens;
 mod writes;
 
 pub use queries::{FindingFilter, HistoryEntry, ListFilter, ListPage, ReportSummary};
-pub use tokens::TokenRecord;
+pub use tokens::{Revocation, TokenRecord};
 pub use writes::{Completion, NewReport};
 
 use std::path::{Path, PathBuf};

@@ -813,3 +813,69 @@ fn a_read_only_database_says_so() {
     }
     drop(dir);
 }
+
+#[test]
+fn a_token_name_is_taken_until_its_token_is_revoked() {
+    let (_dir, store) = temp_store();
+    let first = token_record("ci-bot", 1);
+    assert!(store.insert_token(&first).unwrap());
+    assert!(!store.insert_token(&token_record("ci-bot", 2)).unwrap());
+    assert_eq!(store.list_tokens().unwrap().len(), 1);
+    assert!(matches!(
+        store.revoke_token("ci-bot").unwrap(),
+        Revocation::Revoked(t) if t.id == first.id
+    ));
+    assert!(store.insert_token(&token_record("ci-bot", 3)).unwrap());
+    assert_eq!(store.revoke_token("nobody").unwrap(), Revocation::NoMatch);
+}
+
+#[test]
+fn revoking_a_name_several_active_tokens_share_revokes_none() {
+    let (_dir, store) = temp_store();
+    // Databases from before names were unique among active tokens can share one.
+    let older = token_record("ci-bot", 1);
+    let newer = token_record("other", 2);
+    assert!(store.insert_token(&older).unwrap());
+    assert!(store.insert_token(&newer).unwrap());
+    store
+        .conn()
+        .unwrap()
+        .execute("UPDATE tokens SET name = 'ci-bot'", [])
+        .unwrap();
+    let Revocation::Ambiguous(matched) = store.revoke_token("ci-bot").unwrap() else {
+        panic!("a shared name revoked a token");
+    };
+    let ids: Vec<&str> = matched.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, [older.id.as_str(), newer.id.as_str()]);
+    assert!(
+        store
+            .list_tokens()
+            .unwrap()
+            .iter()
+            .all(|t| t.revoked_at.is_none())
+    );
+    // Each can still be revoked by its id.
+    assert!(matches!(
+        store.revoke_token(&older.id).unwrap(),
+        Revocation::Revoked(t) if t.id == older.id
+    ));
+    assert!(matches!(
+        store.revoke_token("ci-bot").unwrap(),
+        Revocation::Revoked(t) if t.id == newer.id
+    ));
+}
+
+/// A token record numbered `n` (ids and prefixes in creation order).
+fn token_record(name: &str, n: u32) -> TokenRecord {
+    let prefix = format!("wa_{n:08x}");
+    TokenRecord {
+        id: format!("tok_{n:026}"),
+        name: name.into(),
+        owner: name.into(),
+        hash: format!("{prefix}-hash"),
+        prefix,
+        created_at: Utc::now(),
+        last_used_at: None,
+        revoked_at: None,
+    }
+}

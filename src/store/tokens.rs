@@ -2,7 +2,7 @@
 //! the owner whose reports it reaches, and when it was created, last used and revoked.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -57,21 +57,25 @@ fn record(row: &rusqlite::Row<'_>) -> Result<TokenRecord, StoreError> {
 const COLUMNS: &str = "id, name, owner, prefix, hash, created_at, last_used_at, revoked_at";
 
 impl Store {
-    /// Stores a new token record.
-    pub fn insert_token(&self, token: &TokenRecord) -> Result<(), StoreError> {
+    /// Stores a new token record, unless an active token already has its name. Returns whether
+    /// it was stored.
+    pub fn insert_token(&self, token: &TokenRecord) -> Result<bool, StoreError> {
         let conn = self.conn()?;
-        conn.prepare_cached(
-            "INSERT INTO tokens (id, name, owner, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )?
-        .execute(params![
-            token.id,
-            token.name,
-            token.owner,
-            token.prefix,
-            token.hash,
-            timestamp(token.created_at)
-        ])?;
-        Ok(())
+        let inserted = conn
+            .prepare_cached(
+                "INSERT INTO tokens (id, name, owner, prefix, hash, created_at)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6
+                 WHERE NOT EXISTS (SELECT 1 FROM tokens WHERE name = ?2 AND revoked_at IS NULL)",
+            )?
+            .execute(params![
+                token.id,
+                token.name,
+                token.owner,
+                token.prefix,
+                token.hash,
+                timestamp(token.created_at)
+            ])?;
+        Ok(inserted == 1)
     }
 
     /// Active (not revoked) tokens with this prefix.
@@ -109,20 +113,53 @@ impl Store {
         Ok(())
     }
 
-    /// Revokes a token by id, name or prefix. Returns the revoked record, if one matched.
-    pub fn revoke_token(&self, key: &str) -> Result<Option<TokenRecord>, StoreError> {
-        let conn = self.conn()?;
-        let found = conn
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM tokens WHERE (id = ?1 OR name = ?1 OR prefix = ?1) AND revoked_at IS NULL"
-            ))?
-            .query_row([key], |row| Ok(record(row)))
-            .optional()?
-            .transpose()?;
-        if let Some(token) = &found {
-            conn.prepare_cached("UPDATE tokens SET revoked_at = ? WHERE id = ?")?
-                .execute(params![timestamp(Utc::now()), token.id])?;
+    /// Revokes the one active token whose id, name or prefix is `key` (an id match wins).
+    /// Nothing is revoked when no token or several match.
+    pub fn revoke_token(&self, key: &str) -> Result<Revocation, StoreError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut matches = active_tokens_matching(&tx, key)?;
+        if let Some(exact) = matches.iter().position(|t| t.id == key) {
+            matches = vec![matches.swap_remove(exact)];
         }
-        Ok(found)
+        let outcome = match matches.len() {
+            0 => Revocation::NoMatch,
+            1 => {
+                let token = matches.remove(0);
+                tx.prepare_cached("UPDATE tokens SET revoked_at = ? WHERE id = ?")?
+                    .execute(params![timestamp(Utc::now()), token.id])?;
+                Revocation::Revoked(token)
+            }
+            _ => Revocation::Ambiguous(matches),
+        };
+        tx.commit()?;
+        Ok(outcome)
     }
+}
+
+/// What [`Store::revoke_token`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    /// This token was revoked.
+    Revoked(TokenRecord),
+    /// No active token matched.
+    NoMatch,
+    /// Several active tokens matched (a name shared by tokens of an older database, or a
+    /// shared prefix); none was revoked.
+    Ambiguous(Vec<TokenRecord>),
+}
+
+/// Active tokens whose id, name or prefix is `key`, oldest first.
+fn active_tokens_matching(conn: &Connection, key: &str) -> Result<Vec<TokenRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM tokens
+         WHERE (id = ?1 OR name = ?1 OR prefix = ?1) AND revoked_at IS NULL
+         ORDER BY id"
+    ))?;
+    let mut rows = stmt.query([key])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(record(row)?);
+    }
+    Ok(out)
 }
