@@ -702,3 +702,31 @@ fn active_tokens(db: &tempfile::TempDir) -> Vec<String> {
         .map(Result::unwrap)
         .collect()
 }
+
+#[test]
+fn output_to_a_closed_pipe_ends_quietly() {
+    let db = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["rules"],
+        vec!["rules", "--format", "json"],
+        vec!["rules", "--format", "markdown"],
+        vec!["schema"],
+        vec!["reports", "list"],
+        vec!["reports", "list", "--format", "json"],
+        vec!["reports", "list", "--format", "markdown"],
+        vec!["token", "list"],
+    ] {
+        // A pipe whose reader is gone before the command writes (`webaudit rules | head -0`).
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_webaudit"))
+            .args(&args)
+            .env("WEBAUDIT_DB", db.path().join("webaudit.db"))
+            .env("NO_COLOR", "1")
+            .stdout(writer)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        assert!(output.stderr.is_empty(), "{args:?}: {output:?}");
+    }
+}

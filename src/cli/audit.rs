@@ -8,7 +8,7 @@ use clap::Args;
 use super::fail_under::FailUnder;
 use super::interrupt::Interrupts;
 use super::progress::Spinner;
-use super::{CliError, CrawlArgs, FetchArgs, Format, exit, open_service};
+use super::{CliError, CrawlArgs, FetchArgs, Format, exit, open_service, output};
 use crate::engine::target::Target;
 use crate::report::ReportId;
 use crate::store::LOCAL_OWNER;
@@ -71,12 +71,12 @@ pub async fn run(db: Option<&PathBuf>, args: AuditArgs) -> Result<u8, CliError> 
     };
     super::reports::print_report(&service, &summary.id, args.format).await?;
     if args.format == Format::Text {
-        anstream::println!(
+        output::println(&format!(
             "\nStored as {} in {}\nSee it again with `webaudit reports show {}`.",
             summary.id,
             service.store().path().display(),
             summary.id
-        );
+        ))?;
     }
     if stopped {
         eprintln!("Stopped early: the report covers the pages audited before Ctrl-C.");

@@ -9,14 +9,22 @@
 //! - [`serve`] — `webaudit serve` (the MCP server, stdio or HTTP).
 //! - [`token`] — `webaudit token` (bearer tokens of the HTTP server).
 //! - [`render`] — terminal rendering (scores with bars, fixes).
+//! - [`output`] — writing to stdout, quietly stopping when the reader goes away.
 //! - [`fail_under`] — the `--fail-under` threshold syntax.
 //! - [`progress`] — the progress spinner on stderr.
 //! - [`allocator`] — jemalloc as the process allocator, with its options.
+//!
+//! Everything printed to stdout goes through [`output`] (`print!` and `println!` are refused
+//! by clippy here), so `| head` never makes a command panic.
+
+// `println!` panics when the reader of stdout has gone away.
+#![warn(clippy::print_stdout)]
 
 pub mod allocator;
 pub mod audit;
 pub mod fail_under;
 pub mod interrupt;
+pub mod output;
 pub mod progress;
 pub mod render;
 pub mod reports;
@@ -290,10 +298,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Token(cmd) => token::run(cli.db.as_ref(), cmd).await,
         Command::Schema => {
             let schema = schemars::schema_for!(crate::report::Report);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).expect("schemas serialise")
-            );
+            output::println(&serde_json::to_string_pretty(&schema).expect("schemas serialise"))?;
             Ok(exit::OK)
         }
     }

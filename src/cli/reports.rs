@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::{CliError, Format, exit, open_store, render};
+use super::{CliError, Format, exit, open_store, output, render};
 use crate::engine::AuditOptions;
 use crate::export::{self, ExportError};
 use crate::report::{ReportId, Status};
@@ -80,8 +80,7 @@ pub async fn print_report(
             });
             match finished {
                 // The reader went away (`| head`): not an error of ours.
-                Err(ServiceError::Export(ExportError::Write(e)))
-                    if e.kind() == io::ErrorKind::BrokenPipe => {}
+                Err(ServiceError::Export(ExportError::Write(e))) if output::is_closed_pipe(&e) => {}
                 other => other.map_err(map)?,
             }
         }
@@ -91,12 +90,10 @@ pub async fn print_report(
                 .await
                 .map_err(map)?;
             if let Some(message) = &overview.report.error_message {
-                anstream::println!(
+                return output::println(&format!(
                     "{} {} failed: {message}",
-                    overview.report.id,
-                    overview.report.url
-                );
-                return Ok(());
+                    overview.report.id, overview.report.url
+                ));
             }
             if matches!(overview.report.status, Status::Queued | Status::Running) {
                 anstream::println!(
@@ -117,7 +114,7 @@ pub async fn print_report(
                 .recommendations(LOCAL_OWNER, id, None)
                 .await
                 .map_err(map)?;
-            anstream::print!("{}", render::report(&overview, &pages, &recommendations));
+            output::print(&render::report(&overview, &pages, &recommendations))?;
         }
     }
     Ok(())
@@ -149,11 +146,10 @@ pub async fn run(db: Option<&PathBuf>, command: ReportsCommand) -> Result<u8, Cl
             .await
             .map_err(|e| CliError::usage(e.to_string()))??;
             match format {
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&page.reports).expect("summaries serialise")
-                ),
-                _ => anstream::print!("{}", render::report_list(&page.reports)),
+                Format::Json => output::println(
+                    &serde_json::to_string_pretty(&page.reports).expect("summaries serialise"),
+                )?,
+                _ => output::print(&render::report_list(&page.reports))?,
             }
         }
         ReportsCommand::Show { id, format } => {
@@ -172,7 +168,7 @@ pub async fn run(db: Option<&PathBuf>, command: ReportsCommand) -> Result<u8, Cl
             if !deleted {
                 return Err(not_found(&id));
             }
-            println!("deleted {id}");
+            output::println(&format!("deleted {id}"))?;
         }
     }
     Ok(exit::OK)

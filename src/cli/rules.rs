@@ -1,9 +1,11 @@
 //! `webaudit rules`: the rule catalogue as a table, JSON or Markdown.
 
+use std::fmt::Write as _;
+
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::{CliError, exit};
+use super::{CliError, exit, output};
 use crate::engine::rules::{RuleInfo, all_rules};
 use crate::report::{Category, Fix, References, Severity};
 
@@ -59,65 +61,76 @@ fn references_text(r: &RuleInfo) -> String {
     parts.join(" ")
 }
 
+fn json(rules: &[&RuleInfo]) -> String {
+    let entries: Vec<RuleEntry> = rules
+        .iter()
+        .map(|r| RuleEntry {
+            id: r.id,
+            category: r.category,
+            severity: r.severity,
+            weight: r.weight,
+            title: r.title,
+            description: r.description,
+            fix: r.fix(),
+            references: r.references(),
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&entries).expect("rules serialise");
+    out.push('\n');
+    out
+}
+
+fn markdown(rules: &[&RuleInfo]) -> String {
+    let mut out = String::from(
+        "| id | category | severity | weight | title | references |\n|---|---|---|---|---|---|\n",
+    );
+    for r in rules {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} |",
+            r.id,
+            r.category,
+            r.severity,
+            r.weight,
+            r.title,
+            references_text(r)
+        );
+    }
+    out
+}
+
+fn table(rules: &[&RuleInfo]) -> String {
+    let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2);
+    let mut out = format!(
+        "{:<width$}  {:<14}  {:<8}  {:>6}  REFERENCES\n",
+        "ID", "CATEGORY", "SEVERITY", "WEIGHT"
+    );
+    for r in rules {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<14}  {:<8}  {:>6}  {}",
+            r.id,
+            r.category.as_str(),
+            r.severity.as_str(),
+            r.weight,
+            references_text(r)
+        );
+    }
+    let _ = writeln!(out, "\n{} rules", rules.len());
+    out
+}
+
 /// Runs `webaudit rules`.
 pub fn run(args: RulesArgs) -> Result<u8, CliError> {
     let rules: Vec<&RuleInfo> = all_rules()
         .iter()
         .filter(|r| args.category.is_none_or(|c| r.category == c))
         .collect();
-    match args.format {
-        RulesFormat::Json => {
-            let entries: Vec<RuleEntry> = rules
-                .iter()
-                .map(|r| RuleEntry {
-                    id: r.id,
-                    category: r.category,
-                    severity: r.severity,
-                    weight: r.weight,
-                    title: r.title,
-                    description: r.description,
-                    fix: r.fix(),
-                    references: r.references(),
-                })
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&entries).expect("rules serialise")
-            );
-        }
-        RulesFormat::Markdown => {
-            println!("| id | category | severity | weight | title | references |");
-            println!("|---|---|---|---|---|---|");
-            for r in &rules {
-                println!(
-                    "| `{}` | {} | {} | {} | {} | {} |",
-                    r.id,
-                    r.category,
-                    r.severity,
-                    r.weight,
-                    r.title,
-                    references_text(r)
-                );
-            }
-        }
-        RulesFormat::Table => {
-            let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(2);
-            println!(
-                "{:<width$}  {:<14}  {:<8}  {:>6}  REFERENCES",
-                "ID", "CATEGORY", "SEVERITY", "WEIGHT"
-            );
-            for r in &rules {
-                println!(
-                    "{:<width$}  {:<14}  {:<8}  {:>6}  {}",
-                    r.id,
-                    r.category.as_str(),
-                    r.severity.as_str(),
-                    r.weight,
-                    references_text(r)
-                );
-            }
-            println!("\n{} rules", rules.len());
-        }
-    }
+    let text = match args.format {
+        RulesFormat::Json => json(&rules),
+        RulesFormat::Markdown => markdown(&rules),
+        RulesFormat::Table => table(&rules),
+    };
+    output::print(&text)?;
     Ok(exit::OK)
 }

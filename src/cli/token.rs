@@ -1,11 +1,15 @@
 //! `webaudit token create|list|revoke`: bearer tokens for the HTTP server.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
 
 use clap::Subcommand;
 
-use super::{CliError, exit, open_service};
+use super::{CliError, exit, open_service, output};
 use crate::engine::AuditOptions;
+use crate::store::TokenRecord;
 
 /// The `token` subcommands.
 #[derive(Debug, Subcommand)]
@@ -35,7 +39,7 @@ pub async fn run(db: Option<&PathBuf>, command: TokenCommand) -> Result<u8, CliE
     match command {
         TokenCommand::Create { name, owner } => {
             let (token, record) = service.create_token(&name, owner.as_deref()).await?;
-            println!("{token}");
+            output::println(&token)?;
             eprintln!(
                 "created token {} (name {}, owner {}); copy it now, it is not shown again",
                 record.id, record.name, record.owner
@@ -44,34 +48,41 @@ pub async fn run(db: Option<&PathBuf>, command: TokenCommand) -> Result<u8, CliE
         TokenCommand::List => {
             let tokens = service.list_tokens().await?;
             if tokens.is_empty() {
-                println!("No tokens. Create one with `webaudit token create --name NAME`.");
+                output::println("No tokens. Create one with `webaudit token create --name NAME`.")?;
             } else {
-                println!(
-                    "{:<32} {:<16} {:<16} {:<12} {:<20} {:<20} REVOKED",
-                    "ID", "NAME", "OWNER", "PREFIX", "CREATED (UTC)", "LAST USED"
-                );
-                let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
-                    t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-                        .unwrap_or_else(|| "-".into())
-                };
-                for t in tokens {
-                    println!(
-                        "{:<32} {:<16} {:<16} {:<12} {:<20} {:<20} {}",
-                        t.id,
-                        t.name,
-                        t.owner,
-                        t.prefix,
-                        time(Some(t.created_at)),
-                        time(t.last_used_at),
-                        time(t.revoked_at)
-                    );
-                }
+                output::print(&token_table(&tokens))?;
             }
         }
         TokenCommand::Revoke { token } => {
             let record = service.revoke_token(&token).await?;
-            println!("revoked {} ({})", record.id, record.name);
+            output::println(&format!("revoked {} ({})", record.id, record.name))?;
         }
     }
     Ok(exit::OK)
+}
+
+/// Tokens as an aligned table.
+fn token_table(tokens: &[TokenRecord]) -> String {
+    let time = |t: Option<DateTime<Utc>>| {
+        t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    let mut out = format!(
+        "{:<32} {:<16} {:<16} {:<12} {:<20} {:<20} REVOKED\n",
+        "ID", "NAME", "OWNER", "PREFIX", "CREATED (UTC)", "LAST USED"
+    );
+    for t in tokens {
+        let _ = writeln!(
+            out,
+            "{:<32} {:<16} {:<16} {:<12} {:<20} {:<20} {}",
+            t.id,
+            t.name,
+            t.owner,
+            t.prefix,
+            time(Some(t.created_at)),
+            time(t.last_used_at),
+            time(t.revoked_at)
+        );
+    }
+    out
 }
