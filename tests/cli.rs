@@ -730,3 +730,30 @@ fn output_to_a_closed_pipe_ends_quietly() {
         assert!(output.stderr.is_empty(), "{args:?}: {output:?}");
     }
 }
+
+#[test]
+fn a_url_with_a_password_is_refused_and_never_stored() {
+    let db = tempfile::tempdir().unwrap();
+    for private in ["0", "1"] {
+        webaudit(&db)
+            .env("WEBAUDIT_ALLOW_PRIVATE", private)
+            .args(["audit", "http://user:s3cret@127.0.0.1:8765/"])
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("user name or password")
+                    .and(predicate::str::contains("http://user:***@127.0.0.1:8765/"))
+                    .and(predicate::str::contains("s3cret").not())
+                    .and(predicate::str::contains("stored as failed").not()),
+            );
+    }
+    let output = webaudit(&db)
+        .args(["reports", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_stdout(&output), serde_json::json!([]));
+    for entry in std::fs::read_dir(db.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!bytes.windows(6).any(|w| w == b"s3cret"));
+    }
+}

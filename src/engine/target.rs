@@ -10,6 +10,8 @@ use tokio::sync::oneshot;
 use tower_http::services::ServeDir;
 use url::Url;
 
+use super::fetch::guard::without_password;
+
 /// What to audit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -102,10 +104,11 @@ impl Target {
         }
     }
 
-    /// The URL stored as the report's `url`: the URL itself, or `file:///…/` for a directory.
+    /// The URL stored as the report's `url`: the URL itself (any password masked), or
+    /// `file:///…/` for a directory.
     pub fn report_url(&self) -> String {
         match self {
-            Target::Url(url) => url.to_string(),
+            Target::Url(url) => without_password(url),
             Target::Directory(path) => Url::from_directory_path(path)
                 .map(|u| u.to_string())
                 .unwrap_or_else(|_| format!("file://{}", path.display())),
@@ -225,5 +228,16 @@ mod tests {
         let dir = Target::parse("examples/site/").unwrap();
         assert!(dir.report_url().starts_with("file:///"));
         assert!(dir.report_url().ends_with("/examples/site/"));
+    }
+
+    #[test]
+    fn a_stored_url_never_holds_a_password() {
+        let url = Url::parse("http://user:secret@example.com/page").unwrap();
+        assert_eq!(
+            Target::Url(url).report_url(),
+            "http://user:***@example.com/page"
+        );
+        let plain = Url::parse("https://example.com/").unwrap();
+        assert_eq!(Target::Url(plain).report_url(), "https://example.com/");
     }
 }

@@ -23,6 +23,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use crate::engine::fetch::guard::without_password;
 use crate::engine::fetch::{AddressPolicy, FetchError};
 use crate::engine::progress::Progress;
 use crate::engine::target::{Target, looks_like_host};
@@ -134,16 +135,23 @@ pub fn parse_audit_url(input: &str, policy: &AddressPolicy) -> Result<Url, Servi
         }
         Ok(_) | Err(_) => return refuse(format!("`{trimmed}` is not a URL {local}.")),
     };
-    policy.check_url(&url).map_err(|refusal| {
+    refuse_before_fetching(&url, policy)?;
+    Ok(url)
+}
+
+/// Fails with [`ServiceError::Refused`] when the address policy refuses `url` before any
+/// connection (credentials, internal names, literal addresses). Nothing is stored for such a
+/// URL, and the message masks its password.
+pub fn refuse_before_fetching(url: &Url, policy: &AddressPolicy) -> Result<(), ServiceError> {
+    policy.check_url(url).map_err(|refusal| {
         ServiceError::Refused(
             FetchError::Refused {
-                url: url.to_string(),
+                url: without_password(url),
                 refusal,
             }
             .to_string(),
         )
-    })?;
-    Ok(url)
+    })
 }
 
 /// Fails with [`ServiceError::NotFound`] unless report `id` exists and belongs to `owner` (it
@@ -212,7 +220,8 @@ impl Service {
     }
 
     /// Audits `target` now (without the queue) and stores the report. Returns the completed
-    /// report's summary, or the error with the id of the stored failed report.
+    /// report's summary, or the error with the id of the stored failed report. A URL the
+    /// address policy refuses before any connection is not stored.
     pub async fn audit_now(
         &self,
         target: &Target,
@@ -234,6 +243,9 @@ impl Service {
         max_pages: Option<usize>,
         progress: &dyn Progress,
     ) -> Result<ReportSummary, ServiceError> {
+        if let Target::Url(url) = target {
+            refuse_before_fetching(url, &self.options.policy)?;
+        }
         let url = target.report_url();
         let new = NewReport {
             id: id.clone(),

@@ -12,7 +12,7 @@ use url::Url;
 
 use super::body::{ACCEPT_ENCODING, Body, BodyLimits, Coding, read_body};
 use super::error::FetchError;
-use super::guard::AddressPolicy;
+use super::guard::{AddressPolicy, without_password};
 use super::resolver::GuardedResolver;
 use super::settings::FetchSettings;
 use crate::report::RedirectHop;
@@ -165,7 +165,7 @@ impl Fetcher {
         self.policy
             .check_url(url)
             .map_err(|refusal| FetchError::Refused {
-                url: url.to_string(),
+                url: without_password(url),
                 refusal,
             })
     }

@@ -70,6 +70,15 @@ impl Refusal {
     }
 }
 
+/// `url` as text with its password, if any, replaced by `***` (`http://user:***@host/`).
+pub fn without_password(url: &Url) -> String {
+    let mut masked = url.clone();
+    if masked.password().is_some() {
+        let _ = masked.set_password(Some("***"));
+    }
+    masked.to_string()
+}
+
 const HINT_PRIVATE: &str = "to audit a local development server, allow private targets with \
                             --allow-private or WEBAUDIT_ALLOW_PRIVATE=1";
 const HINT_NEVER: &str = "this range is never reachable through webaudit";
