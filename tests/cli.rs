@@ -370,6 +370,16 @@ fn reports_list_show_and_delete() {
     assert!(ended.status.success(), "{ended:?}");
     assert!(ended.stderr.is_empty(), "{ended:?}");
     webaudit(&db)
+        .args(["reports", "list", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::starts_with("| id | created (UTC) | status | overall | url |\n")
+                .and(predicate::str::contains(format!("| `{id}` |")))
+                .and(predicate::str::contains("| completed |"))
+                .and(predicate::str::contains("ID ").not()),
+        );
+    webaudit(&db)
         .args(["reports", "show", &id])
         .assert()
         .success()
@@ -756,4 +766,44 @@ fn a_url_with_a_password_is_refused_and_never_stored() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         assert!(!bytes.windows(6).any(|w| w == b"s3cret"));
     }
+}
+
+#[test]
+fn an_empty_listing_says_whether_the_filters_matched_nothing() {
+    let db = tempfile::tempdir().unwrap();
+    webaudit(&db)
+        .args(["reports", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("No reports yet."));
+    for filters in [
+        vec!["--status", "failed"],
+        vec!["--url", "https://example.com/"],
+    ] {
+        webaudit(&db)
+            .args(["reports", "list"])
+            .args(&filters)
+            .assert()
+            .success()
+            .stdout(
+                predicate::str::starts_with("No reports match these filters")
+                    .and(predicate::str::contains("No reports yet").not()),
+            );
+    }
+}
+
+#[test]
+fn reports_list_help_describes_its_own_formats() {
+    let db = tempfile::tempdir().unwrap();
+    webaudit(&db)
+        .args(["reports", "list", "--help"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("markdown")
+                .and(predicate::str::contains("A Markdown table"))
+                .and(predicate::str::contains("summaries"))
+                .and(predicate::str::contains("(text or json)").not())
+                .and(predicate::str::contains("The full report").not()),
+        );
 }

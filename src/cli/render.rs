@@ -256,11 +256,17 @@ pub fn report(
     out
 }
 
-/// A listing as a table.
-pub fn report_list(rows: &[ReportSummary]) -> String {
-    if rows.is_empty() {
-        return "No reports yet. Run `webaudit audit <URL|DIR>` to make one.\n".into();
+/// What an empty listing says: no reports at all, or none matching the filters given.
+pub fn empty_list(filtered: bool) -> &'static str {
+    if filtered {
+        "No reports match these filters; `webaudit reports list` without them lists every report.\n"
+    } else {
+        "No reports yet. Run `webaudit audit <URL|DIR>` to make one.\n"
     }
+}
+
+/// A listing as a table (see [`empty_list`] for an empty one).
+pub fn report_list(rows: &[ReportSummary]) -> String {
     let mut out = format!(
         "{}\n",
         paint(
@@ -285,6 +291,28 @@ pub fn report_list(rows: &[ReportSummary]) -> String {
             r.status,
             overall,
             r.url
+        );
+    }
+    out
+}
+
+/// A listing as a Markdown table.
+pub fn report_list_markdown(rows: &[ReportSummary]) -> String {
+    let mut out =
+        String::from("| id | created (UTC) | status | overall | url |\n|---|---|---|---:|---|\n");
+    for r in rows {
+        let overall = r
+            .scores
+            .and_then(|s| s.overall)
+            .map_or_else(|| "-".to_owned(), |s| s.to_string());
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            r.id,
+            r.created_at.format("%Y-%m-%d %H:%M:%S"),
+            r.status,
+            overall,
+            r.url.replace('|', "\\|")
         );
     }
     out

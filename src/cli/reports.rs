@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 
 use super::{CliError, Format, exit, open_store, output, render};
 use crate::engine::AuditOptions;
@@ -11,7 +11,7 @@ use crate::export::{self, ExportError};
 use crate::report::{ReportId, Status};
 use crate::service::views::WORST_SHOWN;
 use crate::service::{Service, ServiceError, normalise_url};
-use crate::store::{FindingFilter, LOCAL_OWNER, ListFilter};
+use crate::store::{FindingFilter, LOCAL_OWNER, ListFilter, ReportSummary};
 
 /// The `reports` subcommands.
 #[derive(Debug, Subcommand)]
@@ -27,9 +27,9 @@ pub enum ReportsCommand {
         /// How many to show.
         #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=1000))]
         limit: u16,
-        /// Output format (text or json).
-        #[arg(long, short, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
     },
     /// Show one report.
     Show {
@@ -44,6 +44,17 @@ pub enum ReportsCommand {
         /// The report id (rpt_…).
         id: ReportId,
     },
+}
+
+/// Output formats of `reports list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table for the terminal.
+    Text,
+    /// The listed reports' summaries (id, URL, status, scores…) as a JSON array.
+    Json,
+    /// A Markdown table.
+    Markdown,
 }
 
 /// Prints a stored report: a terminal summary (read with SQL, so it stays fast on huge
@@ -120,6 +131,23 @@ pub async fn print_report(
     Ok(())
 }
 
+/// A listing in `format`; `filtered` says whether filters were given (an empty listing then
+/// means nothing matched them, not an empty database).
+fn listing(rows: &[ReportSummary], format: ListFormat, filtered: bool) -> String {
+    match format {
+        ListFormat::Json => {
+            let mut out = serde_json::to_string_pretty(rows).expect("summaries serialise");
+            out.push('\n');
+            out
+        }
+        ListFormat::Text | ListFormat::Markdown if rows.is_empty() => {
+            render::empty_list(filtered).to_owned()
+        }
+        ListFormat::Text => render::report_list(rows),
+        ListFormat::Markdown => render::report_list_markdown(rows),
+    }
+}
+
 /// Runs a `reports` subcommand.
 pub async fn run(db: Option<&PathBuf>, command: ReportsCommand) -> Result<u8, CliError> {
     let store = open_store(db)?;
@@ -135,6 +163,7 @@ pub async fn run(db: Option<&PathBuf>, command: ReportsCommand) -> Result<u8, Cl
             limit,
             format,
         } => {
+            let filtered = url.is_some() || status.is_some();
             let filter = ListFilter {
                 owner: LOCAL_OWNER.into(),
                 url: url.as_deref().map(normalise_url),
@@ -145,12 +174,7 @@ pub async fn run(db: Option<&PathBuf>, command: ReportsCommand) -> Result<u8, Cl
             })
             .await
             .map_err(|e| CliError::usage(e.to_string()))??;
-            match format {
-                Format::Json => output::println(
-                    &serde_json::to_string_pretty(&page.reports).expect("summaries serialise"),
-                )?,
-                _ => output::print(&render::report_list(&page.reports))?,
-            }
+            output::print(&listing(&page.reports, format, filtered))?;
         }
         ReportsCommand::Show { id, format } => {
             let service = Service::new(store, AuditOptions::default());
