@@ -238,6 +238,9 @@ fn bad_input_exits_with_two_and_says_what_to_do() {
         ("example.com", "did you mean https://example.com"),
         ("Cargo.toml", "is a file"),
         ("src", "has no index.html"),
+        ("/nonexistent/dir", "no such directory: /nonexistent/dir"),
+        ("./nonexistent", "no such directory: ./nonexistent"),
+        ("file:///nonexistent/", "does not exist"),
         ("http://user:pw@example.com/", "user name or password"),
         ("http://127.0.0.1:9/", "--allow-private"),
         (

@@ -55,6 +55,12 @@ pub enum TargetError {
         "`{0}` has no index.html; give the folder of a built static site (the one that contains index.html)"
     )]
     NoIndex(String),
+    /// A path (or `file:` URL) that does not exist.
+    #[error(
+        "no such directory: {0} (it does not exist); give the folder of a built static site, or a \
+         URL such as https://example.com/"
+    )]
+    NoSuchDirectory(String),
     /// A path that is a file, not a directory.
     #[error(
         "`{0}` is a file; give the directory that contains it (webaudit serves it and audits its index.html)"
@@ -69,19 +75,21 @@ impl Target {
     /// Interprets command-line or tool input: an existing directory, else an http(s) URL.
     pub fn parse(input: &str) -> Result<Target, TargetError> {
         let trimmed = input.trim();
-        let path = Path::new(trimmed);
-        if !trimmed.contains("://") && path.exists() {
-            if path.is_dir() {
-                return directory(path, trimmed);
+        if !trimmed.contains("://") {
+            let path = Path::new(trimmed);
+            if path.exists() {
+                return local_path(path, trimmed);
             }
-            return Err(TargetError::NotADirectory(trimmed.to_owned()));
+            if looks_like_path(trimmed) {
+                return Err(TargetError::NoSuchDirectory(trimmed.to_owned()));
+            }
         }
         match Url::parse(trimmed) {
             Ok(url) => match url.scheme() {
                 "http" | "https" => Ok(Target::Url(url)),
                 "file" => match url.to_file_path() {
-                    Ok(p) if p.is_dir() => directory(&p, trimmed),
-                    _ => Err(TargetError::NotADirectory(trimmed.to_owned())),
+                    Ok(p) if p.exists() => local_path(&p, trimmed),
+                    _ => Err(TargetError::NoSuchDirectory(trimmed.to_owned())),
                 },
                 _ if url.cannot_be_a_base() && looks_like_host(trimmed) => {
                     Err(TargetError::MissingScheme {
@@ -116,12 +124,30 @@ impl Target {
     }
 }
 
+/// An existing path: a directory to serve, or a file (refused).
+fn local_path(path: &Path, input: &str) -> Result<Target, TargetError> {
+    if path.is_dir() {
+        directory(path, input)
+    } else {
+        Err(TargetError::NotADirectory(input.to_owned()))
+    }
+}
+
 fn directory(path: &Path, input: &str) -> Result<Target, TargetError> {
     let absolute = std::fs::canonicalize(path).map_err(TargetError::Serve)?;
     if !absolute.join("index.html").is_file() {
         return Err(TargetError::NoIndex(input.to_owned()));
     }
     Ok(Target::Directory(absolute))
+}
+
+/// Whether input without a scheme is meant as a path: it starts like one (`/`, `./`, `../`,
+/// `~`) or has a path separator without looking like a host name (`example.com/blog` does).
+fn looks_like_path(input: &str) -> bool {
+    let starts_like_a_path = ["/", "./", "../", "~", ".\\", "..\\"]
+        .iter()
+        .any(|start| input.starts_with(start));
+    starts_like_a_path || (input.contains(['/', '\\']) && !looks_like_host(input))
 }
 
 /// True when `input` begins with what looks like a host name (`example.com/…`), for the
@@ -228,6 +254,40 @@ mod tests {
         let dir = Target::parse("examples/site/").unwrap();
         assert!(dir.report_url().starts_with("file:///"));
         assert!(dir.report_url().ends_with("/examples/site/"));
+    }
+
+    #[test]
+    fn missing_paths_are_named_as_missing_directories() {
+        for input in [
+            "/nonexistent/dir",
+            "./nonexistent",
+            "../nonexistent/site",
+            "~/nonexistent",
+            "nonexistent/dir",
+            "file:///nonexistent/",
+        ] {
+            let err = Target::parse(input).unwrap_err();
+            assert!(
+                matches!(err, TargetError::NoSuchDirectory(_)),
+                "{input}: {err:?}"
+            );
+            let message = err.to_string();
+            assert!(
+                message.starts_with(&format!("no such directory: {input} ")),
+                "{message}"
+            );
+            assert!(message.contains("does not exist"), "{message}");
+        }
+        // Host names with a path still ask for a scheme, and existing files are files.
+        assert!(matches!(
+            Target::parse("example.com/blog"),
+            Err(TargetError::MissingScheme { .. })
+        ));
+        let cargo_toml = format!("file://{}/Cargo.toml", env!("CARGO_MANIFEST_DIR"));
+        assert!(matches!(
+            Target::parse(&cargo_toml),
+            Err(TargetError::NotADirectory(_))
+        ));
     }
 
     #[test]
