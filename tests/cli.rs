@@ -427,6 +427,37 @@ fn rules_catalogue_lists_every_rule_with_references() {
         predicate::str::contains("performance.server-response-time")
             .and(predicate::str::contains("lighthouse:server-response-time")),
     );
+    // Weights have at most two decimals, in the table (`text`, once called `table`) and in
+    // Markdown.
+    for format in ["text", "table", "markdown"] {
+        let output = webaudit(&db)
+            .args(["rules", "--format", format])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{format}: {output:?}");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let weights: Vec<&str> = stdout
+            .lines()
+            .filter(|line| line.contains("seo.") || line.contains("security."))
+            .map(|line| {
+                let columns: Vec<&str> = line.split([' ', '|']).filter(|c| !c.is_empty()).collect();
+                columns[3]
+            })
+            .collect();
+        assert!(weights.len() > 20, "{format}: {stdout}");
+        for weight in weights {
+            let decimals = weight.split_once('.').map_or(0, |(_, d)| d.len());
+            assert!(
+                weight.parse::<f64>().is_ok() && decimals <= 2,
+                "{format}: weight `{weight}`"
+            );
+        }
+    }
+    webaudit(&db)
+        .args(["rules", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("- text:").and(predicate::str::contains("- table").not()));
     webaudit(&db)
         .args(["rules", "--format", "markdown", "--category", "performance"])
         .assert()

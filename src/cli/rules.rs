@@ -1,4 +1,4 @@
-//! `webaudit rules`: the rule catalogue as a table, JSON or Markdown.
+//! `webaudit rules`: the rule catalogue as a text table, JSON or Markdown.
 
 use std::fmt::Write as _;
 
@@ -12,8 +12,9 @@ use crate::report::{Category, Fix, References, Severity};
 /// Output formats of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {
-    /// An aligned table.
-    Table,
+    /// An aligned table for the terminal.
+    #[value(alias = "table")]
+    Text,
     /// JSON.
     Json,
     /// A Markdown table.
@@ -24,7 +25,7 @@ pub enum RulesFormat {
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Output format.
-    #[arg(long, short, value_enum, default_value_t = RulesFormat::Table)]
+    #[arg(long, short, value_enum, default_value_t = RulesFormat::Text)]
     pub format: RulesFormat,
     /// Only this category.
     #[arg(long)]
@@ -61,6 +62,15 @@ fn references_text(r: &RuleInfo) -> String {
     parts.join(" ")
 }
 
+/// A weight as printed: at most two decimals, none for whole numbers (`3`, `0.5`, `4.04`).
+fn weight_text(weight: f64) -> String {
+    let rounded = format!("{weight:.2}");
+    rounded
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .to_owned()
+}
+
 fn json(rules: &[&RuleInfo]) -> String {
     let entries: Vec<RuleEntry> = rules
         .iter()
@@ -91,7 +101,7 @@ fn markdown(rules: &[&RuleInfo]) -> String {
             r.id,
             r.category,
             r.severity,
-            r.weight,
+            weight_text(r.weight),
             r.title,
             references_text(r)
         );
@@ -112,7 +122,7 @@ fn table(rules: &[&RuleInfo]) -> String {
             r.id,
             r.category.as_str(),
             r.severity.as_str(),
-            r.weight,
+            weight_text(r.weight),
             references_text(r)
         );
     }
@@ -129,8 +139,27 @@ pub fn run(args: RulesArgs) -> Result<u8, CliError> {
     let text = match args.format {
         RulesFormat::Json => json(&rules),
         RulesFormat::Markdown => markdown(&rules),
-        RulesFormat::Table => table(&rules),
+        RulesFormat::Text => table(&rules),
     };
     output::print(&text)?;
     Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_have_at_most_two_decimals() {
+        assert_eq!(weight_text(4.043478260869565), "4.04");
+        assert_eq!(weight_text(3.0), "3");
+        assert_eq!(weight_text(0.5), "0.5");
+        assert_eq!(weight_text(0.0), "0");
+        assert_eq!(weight_text(2.999), "3");
+        for rule in all_rules() {
+            let text = weight_text(rule.weight);
+            let decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
+            assert!(decimals <= 2, "{}: {text}", rule.id);
+        }
+    }
 }
