@@ -123,7 +123,7 @@ pub fn fixes(out: &mut String, recommendations: &[Recommendation]) {
             paint(BOLD, &r.title),
             paint(DIM, &r.rule_id)
         );
-        let mut gain = format!("+{} {}", r.gain.category_points, r.category.as_str());
+        let mut gain = format!("+{} {}", r.gain.category_points, r.category.label());
         if r.gain.overall_points != 0 {
             let _ = write!(gain, ", +{} overall", r.gain.overall_points);
         }

@@ -1,6 +1,8 @@
 //! Recommendations: failing findings grouped by rule, with the exact score points fixing each
-//! rule would gain (the site re-scored as if the rule passed on every page), ranked by points
-//! gained per hour of estimated effort.
+//! rule would gain (the site re-scored as if the rule passed on every page), ranked by severity
+//! and, within a severity, by overall points gained per hour of estimated effort. A fix made
+//! once for the whole site (a response header, a redirect, a file at the site's root) counts
+//! its effort once, however many pages show the problem.
 //!
 //! [`RecommendationBuilder`] aggregates failures as they stream by (counts, pages, the first
 //! places), so a crawl does not keep its findings; [`recommendations`] does the same for a list
@@ -18,6 +20,39 @@ pub const PLACES_SHOWN: usize = 5;
 pub const EFFORT_OCCURRENCE_CAP: u32 = 10;
 /// The smallest effort assumed when ranking, in hours (so trivial fixes do not dominate).
 pub const MIN_EFFORT_HOURS: f64 = 0.5;
+
+/// Rules whose fix is made once for the whole site: a server or CDN setting (response headers,
+/// compression, caching, HTTPS and its redirect, HTTP/2) or a file at the site's root. Their
+/// effort is counted once, not per page.
+pub const SITE_WIDE_FIXES: &[&str] = &[
+    "performance.text-compression",
+    "performance.cache-lifetime",
+    "performance.modern-http",
+    "seo.robots-txt",
+    "seo.llms-txt",
+    "best-practices.is-on-https",
+    "best-practices.favicon",
+    "security.content-security-policy",
+    "security.cookies",
+    "security.cors",
+    "security.redirection",
+    "security.referrer-policy",
+    "security.hsts",
+    "security.x-content-type-options",
+    "security.x-frame-options",
+    "security.corp",
+    "security.version-disclosure",
+    "security.security-txt",
+];
+
+/// Minutes of work to fix `occurrences` failures of a rule whose fix takes `minutes` each.
+fn effort_minutes(rule_id: &str, minutes: u32, occurrences: u32) -> u32 {
+    if SITE_WIDE_FIXES.contains(&rule_id) {
+        minutes
+    } else {
+        minutes * occurrences.min(EFFORT_OCCURRENCE_CAP)
+    }
+}
 
 /// Failures of one rule, aggregated.
 #[derive(Debug, Clone)]
@@ -92,8 +127,11 @@ impl RecommendationBuilder {
                 };
                 let occurrences = failures.occurrences;
                 let pages = failures.pages;
-                let estimated_minutes =
-                    first.recommendation.estimated_minutes * occurrences.min(EFFORT_OCCURRENCE_CAP);
+                let estimated_minutes = effort_minutes(
+                    &rule_id,
+                    first.recommendation.estimated_minutes,
+                    occurrences,
+                );
                 let hours = (f64::from(estimated_minutes) / 60.0).max(MIN_EFFORT_HOURS);
                 Recommendation {
                     rank: 0,
@@ -119,10 +157,10 @@ impl RecommendationBuilder {
             })
             .collect();
         out.sort_by(|a, b| {
-            b.priority
-                .total_cmp(&a.priority)
+            b.severity
+                .cmp(&a.severity)
+                .then(b.priority.total_cmp(&a.priority))
                 .then(b.gain.overall_points.cmp(&a.gain.overall_points))
-                .then(b.severity.cmp(&a.severity))
                 .then(b.gain.category_points.cmp(&a.gain.category_points))
                 .then(a.estimated_minutes.cmp(&b.estimated_minutes))
                 .then(a.rule_id.cmp(&b.rule_id))
@@ -192,7 +230,48 @@ mod tests {
         assert_eq!(before, result.scores);
         let ranks: Vec<u32> = recs.iter().map(|r| r.rank).collect();
         assert_eq!(ranks, (1..=recs.len() as u32).collect::<Vec<_>>());
-        assert!(recs.windows(2).all(|w| w[0].priority >= w[1].priority));
+        // Severity first, then points per hour.
+        assert!(recs.windows(2).all(|w| {
+            w[0].severity > w[1].severity
+                || (w[0].severity == w[1].severity && w[0].priority >= w[1].priority)
+        }));
+        assert!(recs.len() > 3 && recs.first().unwrap().severity > recs.last().unwrap().severity);
+    }
+
+    #[test]
+    fn site_wide_fixes_count_their_effort_once() {
+        for id in SITE_WIDE_FIXES {
+            assert!(
+                crate::engine::rules::find(id).is_some(),
+                "{id} is not a rule"
+            );
+        }
+        let html = r#"<!doctype html><html lang="en"><head><title>T</title></head>
+               <body><img src="a.png"><img src="b.png"></body></html>"#;
+        let mut builder = RecommendationBuilder::default();
+        let mut states = PageStates::default();
+        for i in 0..4 {
+            let result = check_page(&Page::from_html(&format!("https://site.example/{i}"), html));
+            builder.add_batch(&result.findings);
+            states.push(PageScoreState::from_findings(&result.findings));
+        }
+        let recs = builder.build(&states);
+        let by_id = |id: &str| recs.iter().find(|r| r.rule_id == id).expect(id);
+        // The header is set once for the site…
+        let csp = by_id("security.content-security-policy");
+        let minutes = crate::engine::rules::find(&csp.rule_id)
+            .unwrap()
+            .fix
+            .minutes;
+        assert_eq!(csp.pages, 4);
+        assert_eq!(csp.estimated_minutes, minutes);
+        // …while each image is fixed where it is.
+        let images = by_id("performance.unsized-images");
+        let minutes = crate::engine::rules::find(&images.rule_id)
+            .unwrap()
+            .fix
+            .minutes;
+        assert_eq!(images.estimated_minutes, minutes * 8);
     }
 
     #[test]

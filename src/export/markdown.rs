@@ -108,7 +108,7 @@ pub fn write_markdown(
                 r.severity,
                 text(&r.summary),
                 r.gain.category_points,
-                r.category.as_str(),
+                r.category.label(),
                 r.gain.overall_points,
                 r.estimated_minutes
             )?;

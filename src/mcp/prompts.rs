@@ -56,8 +56,8 @@ impl WebauditMcp {
                 "Analyse the website {url} with the webaudit tools and give me a prioritised fix plan.\n\n\
                  1. Call start_audit with {{\"url\": \"{url}\", \"wait\": true}} to audit it (skip this if \
                  the report below is recent and nothing changed on the site since).\n\
-                 2. Call get_recommendations with the report id to get the failing rules ranked by the \
-                 score points each fix gains per hour of work.\n\
+                 2. Call get_recommendations with the report id to get the failing rules ranked by \
+                 severity, then by the score points each fix gains per hour of work.\n\
                  3. Where you need detail, call get_report with detail \"full\" and a category.\n\
                  4. Write the plan: start with the scores (performance is a static estimate from HTML and \
                  headers, not a browser measurement) and the security grade; then the fixes in order, each \

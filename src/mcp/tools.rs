@@ -242,7 +242,7 @@ impl WebauditMcp {
 
     /// What to fix first: failing rules grouped with where they occur, why they matter, the
     /// fix steps, the estimated effort, and the exact score points each fix gains (computed by
-    /// re-scoring the report without it), ranked by points per hour of work.
+    /// re-scoring the report without it), ranked by severity, then by points per hour of work.
     #[tool(annotations(
         title = "Get recommendations",
         read_only_hint = true,

@@ -35,7 +35,7 @@ pub struct Recommendation {
     pub places: Vec<Place>,
     /// Score points gained if fixed everywhere.
     pub gain: Gain,
-    /// Overall points gained per hour of effort (the ranking key).
+    /// Overall points gained per hour of effort (the ranking key within a severity).
     pub priority: f64,
     /// References to other tools.
     pub references: References,
