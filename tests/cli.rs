@@ -841,3 +841,51 @@ fn reports_list_help_describes_its_own_formats() {
                 .and(predicate::str::contains("The full report").not()),
         );
 }
+
+#[test]
+fn a_folder_report_names_its_files_the_same_way_in_every_run() {
+    let db = tempfile::tempdir().unwrap();
+    let run = || {
+        let output = webaudit(&db)
+            .args([
+                "audit",
+                example_site().to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        // The loopback server's passing port appears nowhere.
+        let text = String::from_utf8(output.stdout.clone()).unwrap();
+        assert!(!text.contains("127.0.0.1"), "{text}");
+        json_stdout(&output)
+    };
+    let (first, second) = (run(), run());
+    let folder = first["url"].as_str().unwrap().to_owned();
+    // (Pages are listed in the order they were checked, which concurrency may change.)
+    let pages = |report: &Value| -> Vec<String> {
+        let mut urls: Vec<String> = report["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["url"].as_str().unwrap().to_owned())
+            .collect();
+        urls.sort();
+        urls
+    };
+    assert!(pages(&first).iter().all(|url| url.starts_with(&folder)));
+    assert!(pages(&first).contains(&format!("{folder}menu.html")));
+    assert_eq!(pages(&first), pages(&second));
+    let fingerprints = |report: &Value| -> Vec<String> {
+        let mut all: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap().to_owned())
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(fingerprints(&first), fingerprints(&second));
+}

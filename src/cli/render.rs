@@ -38,9 +38,15 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// A page's URL as the summary shows it: its path when it is on the same site as `site`.
-fn shown_url(url: &str, site: &str) -> String {
-    match (url::Url::parse(url), url::Url::parse(site)) {
+/// A page's URL as the summary shows it: its path on the site of the report at `report_url`
+/// (for a folder, the path under the folder), or the whole URL when it is elsewhere.
+fn shown_url(url: &str, report_url: &str) -> String {
+    if report_url.starts_with("file:")
+        && let Some(under) = url.strip_prefix(report_url)
+    {
+        return format!("/{under}");
+    }
+    match (url::Url::parse(url), url::Url::parse(report_url)) {
         (Ok(page), Ok(report)) if page.origin() == report.origin() => {
             page[url::Position::BeforePath..].to_owned()
         }
@@ -95,7 +101,7 @@ pub fn scores(out: &mut String, scores: &Scores, grade: Option<&str>) {
 }
 
 /// The recommendations block.
-pub fn fixes(out: &mut String, recommendations: &[Recommendation]) {
+pub fn fixes(out: &mut String, recommendations: &[Recommendation], report_url: &str) {
     if recommendations.is_empty() {
         let _ = writeln!(out, "\n{}", paint(BOLD, "Nothing failed. Well done."));
         return;
@@ -133,9 +139,7 @@ pub fn fixes(out: &mut String, recommendations: &[Recommendation]) {
             r.summary, gain, r.estimated_minutes
         );
         for place in r.places.iter().take(3) {
-            let page = url::Url::parse(&place.page_url)
-                .map(|u| u.path().to_owned())
-                .unwrap_or_else(|_| place.page_url.clone());
+            let page = shown_url(&place.page_url, report_url);
             let location = match (&place.selector, &place.url) {
                 (Some(selector), _) => format!("{page} {selector}"),
                 (None, Some(url)) if *url != place.page_url => format!("{page} → {url}"),
@@ -199,10 +203,6 @@ pub fn report(
         }
     }
     if !not_audited.is_empty() {
-        // The start page comes first: its origin is the site's (a folder's loopback server).
-        let site = pages
-            .first()
-            .map_or(overview.report.url.as_str(), |p| p.url.as_str());
         let _ = writeln!(
             out,
             "\n  Not audited as pages (errors, redirects or other content):"
@@ -218,7 +218,7 @@ pub fn report(
             let _ = writeln!(
                 out,
                 "    {} {}",
-                shown_url(&page.url, site),
+                shown_url(&page.url, &overview.report.url),
                 paint(DIM, format!("— {why}"))
             );
         }
@@ -252,7 +252,7 @@ pub fn report(
             counts.join(", ")
         );
     }
-    fixes(&mut out, recommendations);
+    fixes(&mut out, recommendations, &overview.report.url);
     out
 }
 

@@ -17,6 +17,7 @@ pub mod crawl;
 pub mod fetch;
 pub mod page;
 pub mod progress;
+pub mod rebase;
 pub mod recommend;
 pub mod rules;
 pub mod score;
@@ -295,6 +296,17 @@ pub async fn audit(
         ..options.crawl.clone()
     };
     let rebase = matches!(target, Target::Directory(_)).then(|| start.clone());
+    // A folder's findings and pages name its files, not the loopback server's passing port.
+    let to_folder = matches!(target, Target::Directory(_))
+        .then(|| rebase::Rebase::new(&start, &target.report_url()));
+    let rebased = to_folder.clone().map(|rebase| rebase::RebasedSink {
+        inner: sink,
+        rebase,
+    });
+    let sink: &dyn AuditSink = match &rebased {
+        Some(rebased) => rebased,
+        None => sink,
+    };
     let input = CrawlInput {
         loader: &loader,
         start,
@@ -305,10 +317,17 @@ pub async fn audit(
         progress,
         sink,
     };
-    let result = tokio::time::timeout_at(deadline + Duration::from_secs(1), crawl::crawl(input))
-        .await
-        .unwrap_or(Err(AuditError::Deadline(options.deadline)));
+    let mut result =
+        tokio::time::timeout_at(deadline + Duration::from_secs(1), crawl::crawl(input))
+            .await
+            .unwrap_or(Err(AuditError::Deadline(options.deadline)));
     drop(server);
+    if let (Ok(summary), Some(rebase)) = (&mut result, &to_folder) {
+        summary
+            .recommendations
+            .iter_mut()
+            .for_each(|r| rebase.recommendation(r));
+    }
     result
 }
 

@@ -1,0 +1,175 @@
+//! [`Rebase`]: a local folder is audited through webaudit's own loopback server, on a port that
+//! changes with every run. Before its findings, page reports and recommendations are stored or
+//! shown, the server's address (`http://127.0.0.1:41347/`) is rewritten to the folder's `file:`
+//! URL, so that a report names the folder's real files and two audits of the same folder name
+//! the same places. Fingerprints keep the page's path on the site (`/blog/`), as an audit of
+//! the deployed site gives; only an evidence key that named the server is rewritten in them.
+
+use futures::future::BoxFuture;
+use url::Url;
+
+use super::{AuditSink, SinkBatch};
+use crate::report::{Finding, PageReport, Recommendation, fingerprint};
+
+/// Rewrites the loopback server's URLs to the folder's.
+#[derive(Debug, Clone)]
+pub struct Rebase {
+    /// The served root, `http://127.0.0.1:PORT/`.
+    from: String,
+    /// The folder's URL, `file:///…/`.
+    to: String,
+}
+
+impl Rebase {
+    /// Rewrites URLs under `served` (the loopback root) to `folder` (a `file:` URL ending in `/`).
+    pub fn new(served: &Url, folder: &str) -> Rebase {
+        Rebase {
+            from: served.to_string(),
+            to: folder.to_owned(),
+        }
+    }
+
+    fn text(&self, text: &mut String) {
+        if text.contains(&self.from) {
+            *text = text.replace(&self.from, &self.to);
+        }
+    }
+
+    fn option(&self, text: &mut Option<String>) {
+        if let Some(text) = text {
+            self.text(text);
+        }
+    }
+
+    /// Rewrites a finding's page, URL and detail (and its fingerprint, when its evidence key
+    /// named the server).
+    pub fn finding(&self, f: &mut Finding) {
+        let key_named_server = f.evidence.key().contains(&self.from);
+        let served_page = key_named_server.then(|| f.page_url.clone());
+        self.text(&mut f.page_url);
+        self.option(&mut f.evidence.url);
+        self.option(&mut f.evidence.detail);
+        if let Some(served_page) = served_page {
+            f.fingerprint = fingerprint(&f.rule_id, &served_page, f.evidence.key());
+        }
+    }
+
+    /// Rewrites a page report's URLs, redirects, error and notes.
+    pub fn page(&self, page: &mut PageReport) {
+        self.text(&mut page.url);
+        self.text(&mut page.final_url);
+        self.option(&mut page.error);
+        page.notes.iter_mut().for_each(|note| self.text(note));
+        for hop in &mut page.redirects {
+            self.text(&mut hop.url);
+            self.text(&mut hop.location);
+        }
+    }
+
+    /// Rewrites the places a recommendation lists.
+    pub fn recommendation(&self, r: &mut Recommendation) {
+        for place in &mut r.places {
+            self.text(&mut place.page_url);
+            self.option(&mut place.url);
+            self.option(&mut place.detail);
+        }
+    }
+}
+
+/// A sink that rebases what it is given before passing it on.
+pub struct RebasedSink<'a> {
+    /// Where batches go.
+    pub inner: &'a dyn AuditSink,
+    /// The rewrite.
+    pub rebase: Rebase,
+}
+
+impl AuditSink for RebasedSink<'_> {
+    fn write(&self, mut batch: SinkBatch) -> BoxFuture<'static, Result<(), String>> {
+        batch
+            .findings
+            .iter_mut()
+            .for_each(|f| self.rebase.finding(f));
+        batch
+            .pages
+            .iter_mut()
+            .for_each(|(_, page)| self.rebase.page(page));
+        self.inner.write(batch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rules;
+    use crate::report::{Evidence, Outcome, Severity};
+
+    #[test]
+    fn rewrites_the_server_to_the_folder_and_keeps_fingerprints_by_site_path() {
+        let served = Url::parse("http://127.0.0.1:41347/").unwrap();
+        let rebase = Rebase::new(&served, "file:///home/me/site/");
+        let rule = rules::find("seo.broken-internal-links").unwrap();
+        let mut broken = rule.finding(
+            "http://127.0.0.1:41347/blog/",
+            Outcome::Fail,
+            Severity::Major,
+            Some(0.0),
+            Evidence {
+                url: Some("http://127.0.0.1:41347/gone.html".into()),
+                detail: Some("http://127.0.0.1:41347/gone.html answered HTTP 404".into()),
+                ..Evidence::default()
+            },
+        );
+        rebase.finding(&mut broken);
+        assert_eq!(broken.page_url, "file:///home/me/site/blog/");
+        assert_eq!(
+            broken.evidence.url.as_deref(),
+            Some("file:///home/me/site/gone.html")
+        );
+        assert_eq!(
+            broken.evidence.detail.as_deref(),
+            Some("file:///home/me/site/gone.html answered HTTP 404")
+        );
+        // The same finding from another run (another port) has the same fingerprint.
+        let other_port = Rebase::new(
+            &Url::parse("http://127.0.0.1:50000/").unwrap(),
+            "file:///home/me/site/",
+        );
+        let mut again = rule.finding(
+            "http://127.0.0.1:50000/blog/",
+            Outcome::Fail,
+            Severity::Major,
+            Some(0.0),
+            Evidence {
+                url: Some("http://127.0.0.1:50000/gone.html".into()),
+                ..Evidence::default()
+            },
+        );
+        other_port.finding(&mut again);
+        assert_eq!(again.fingerprint, broken.fingerprint);
+        // It is keyed by the page's path on the site, as on the deployed site.
+        assert_eq!(
+            broken.fingerprint,
+            fingerprint(
+                rule.id,
+                "https://example.com/blog/",
+                "file:///home/me/site/gone.html"
+            )
+        );
+        // A finding keyed by a selector keeps the fingerprint it had.
+        let mut image = rules::find("accessibility.image-alt").unwrap().finding(
+            "http://127.0.0.1:41347/",
+            Outcome::Fail,
+            Severity::Critical,
+            Some(0.0),
+            Evidence {
+                selector: Some("main > img".into()),
+                ..Evidence::default()
+            },
+        );
+        let before = image.fingerprint.clone();
+        rebase.finding(&mut image);
+        assert_eq!(image.fingerprint, before);
+        assert_eq!(image.page_url, "file:///home/me/site/");
+    }
+}
