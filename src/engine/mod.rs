@@ -254,6 +254,7 @@ pub async fn audit(
     sink: &dyn AuditSink,
 ) -> Result<AuditSummary, AuditError> {
     let deadline = tokio::time::Instant::now() + options.deadline;
+    tracing::info!(target = %target.report_url(), max_pages = ?options.max_pages, "audit started");
     progress.report(ProgressEvent {
         phase: Phase::Starting,
         pages_done: 0,

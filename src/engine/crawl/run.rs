@@ -372,6 +372,7 @@ impl Crawler<'_> {
     }
 
     async fn process(&mut self, requested: UrlId, visit: Visit) -> Result<(), AuditError> {
+        tracing::debug!(url = self.facts.url(requested), "visited");
         let depth = self.facts.of(requested).and_then(|f| f.depth);
         match visit {
             Visit::Audited(audited) => {
@@ -434,6 +435,7 @@ impl Crawler<'_> {
     }
 
     fn merge_sitemaps(&mut self, found: sitemaps::Sitemaps) {
+        tracing::info!(urls = found.urls.len(), "sitemaps read");
         self.facts.sitemap_notes.extend(found.notes.iter().cloned());
         let mut foreign = 0;
         // Every text parsed as a URL when the sitemap was read.
@@ -619,6 +621,13 @@ impl Crawler<'_> {
             self.writer.queue_page(0, first);
         }
         self.writer.finish().await?;
+        tracing::info!(
+            pages = self.pages_written,
+            audited = states.len(),
+            findings = self.findings_written,
+            stopped_early = cut.is_some(),
+            "crawl finished"
+        );
         let card = states.site_scores(&[]);
         Ok(AuditSummary {
             page_count: self.pages_written,
