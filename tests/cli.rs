@@ -140,6 +140,13 @@ fn max_pages_limits_a_directory_crawl() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a valid URL pattern"));
+    webaudit(&db)
+        .args(["audit", example_site().to_str().unwrap(), "--include", ""])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "an empty URL pattern matches nothing",
+        ));
 }
 
 #[test]

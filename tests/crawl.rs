@@ -508,3 +508,73 @@ async fn a_generated_thousand_page_site_crawls_completely() {
             .any(|f| f.rule_id == "seo.orphan-pages" && f.outcome == Outcome::Fail)
     );
 }
+
+/// A small site with pages at several depths: `/` links to `/about`, `/blog/a.html`,
+/// `/blog/deep/c.html` and `/docs/guide.html`; `/blog/a.html` links to `/blog/b.html`.
+fn layered_site() -> Router {
+    let linking = |title: &'static str, links: &'static [&'static str]| {
+        let body: String = links
+            .iter()
+            .map(|l| format!("<a href=\"{l}\">{l}</a> "))
+            .collect();
+        let text = page(title, &format!("The {title} page."), "", &body);
+        get(move || async move { html(text) })
+    };
+    Router::new()
+        .route(
+            "/",
+            linking(
+                "Home",
+                &[
+                    "/about",
+                    "/blog/a.html",
+                    "/blog/deep/c.html",
+                    "/docs/guide.html",
+                ],
+            ),
+        )
+        .route("/about", linking("About", &[]))
+        .route("/blog/a.html", linking("Post A", &["/blog/b.html"]))
+        .route("/blog/b.html", linking("Post B", &[]))
+        .route("/blog/deep/c.html", linking("Post C", &[]))
+        .route("/docs/guide.html", linking("Guide", &[]))
+}
+
+/// The paths a crawl of the layered site visits with these include patterns.
+async fn visited_with(server: &FixtureServer, include: &[&str]) -> BTreeSet<String> {
+    let target = Target::parse(&server.url("/")).unwrap();
+    let mut options = fixture_options(server, 50);
+    options.crawl.include = include.iter().map(|p| p.to_string()).collect();
+    let result = audit_collect(&target, &options, &()).await.unwrap();
+    let origin = server.url("");
+    result
+        .pages
+        .iter()
+        .map(|p| p.final_url.strip_prefix(&origin).unwrap().to_owned())
+        .collect()
+}
+
+/// `*` stays within one path segment, `**` spans any depth, a glob without `/` matches the last
+/// segment, and the start page is audited (its links followed) though no pattern matches it.
+#[tokio::test]
+async fn include_patterns_match_one_segment_with_a_star_and_any_depth_with_two() {
+    let server = FixtureServer::start(layered_site()).await;
+    let paths = |list: &[&str]| list.iter().map(|p| p.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(
+        visited_with(&server, &["/blog/*"]).await,
+        paths(&["/", "/blog/a.html", "/blog/b.html"])
+    );
+    let any_depth = paths(&["/", "/blog/a.html", "/blog/b.html", "/blog/deep/c.html"]);
+    assert_eq!(visited_with(&server, &["/blog/**"]).await, any_depth);
+    assert_eq!(visited_with(&server, &["blog/**"]).await, any_depth);
+    assert_eq!(
+        visited_with(&server, &["*.html"]).await,
+        paths(&[
+            "/",
+            "/blog/a.html",
+            "/blog/b.html",
+            "/blog/deep/c.html",
+            "/docs/guide.html"
+        ])
+    );
+}

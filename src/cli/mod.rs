@@ -192,10 +192,18 @@ pub struct CrawlArgs {
     pub max_depth: Option<u32>,
 
     /// Only crawl URLs whose path matches this glob (repeatable), e.g. --include '/blog/**'.
+    ///
+    /// `*` stays within one path segment and `**` spans any depth: '/blog/*' is /blog/a but not
+    /// /blog/2024/a, '/blog/**' is both. A glob without `/` matches the last segment at any
+    /// depth ('*.html'); 'blog/**' means '/blog/**'. The start page is always audited and its
+    /// links followed, even when no pattern matches it.
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
 
-    /// Do not crawl URLs whose path matches this glob (repeatable), e.g. --exclude '**/*.pdf'.
+    /// Do not crawl URLs whose path matches this glob (repeatable), e.g. --exclude '*.pdf'.
+    ///
+    /// Globs are written as for --include: '*.pdf' is any PDF, '/drafts/**' everything under
+    /// /drafts/. The start page is always audited.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 

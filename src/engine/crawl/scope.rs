@@ -1,45 +1,117 @@
 //! What belongs to the crawl: same-site URLs (the start page's origin) whose path matches the
 //! include patterns and none of the exclude patterns.
+//!
+//! Patterns are globs in which `*` stays within one path segment and `**` spans any depth. A
+//! pattern with a `/` is matched against the whole path (`/blog/**`; `blog/**` is taken from
+//! the site root, as `/blog/**`); a pattern without one against the last path segment, as in
+//! .gitignore (`*.pdf` is any PDF at any depth). Each is also tried with the query appended
+//! (`/search?q=*`).
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use url::{Origin, Url};
 
 /// Invalid crawl patterns.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "`{pattern}` is not a valid URL pattern ({reason}); use globs on the path such as /blog/** or *.pdf"
-)]
-pub struct PatternError {
-    /// The pattern.
-    pub pattern: String,
-    /// The parser's complaint.
-    pub reason: String,
+pub enum PatternError {
+    /// An empty pattern, which would match nothing.
+    #[error(
+        "an empty URL pattern matches nothing; use globs on the path such as /blog/** or *.pdf"
+    )]
+    Empty,
+    /// A pattern the glob parser refuses.
+    #[error(
+        "`{pattern}` is not a valid URL pattern ({reason}); use globs on the path such as /blog/** or *.pdf"
+    )]
+    Invalid {
+        /// The pattern.
+        pattern: String,
+        /// The parser's complaint.
+        reason: String,
+    },
+}
+
+/// The include or the exclude patterns, by what they are matched against.
+#[derive(Debug, Clone)]
+struct Patterns {
+    /// Patterns with a `/`, matched against the whole path.
+    on_path: GlobSet,
+    /// Patterns without a `/`, matched against the last path segment.
+    on_last_segment: GlobSet,
+}
+
+impl Patterns {
+    fn new(patterns: &[String]) -> Result<Patterns, PatternError> {
+        let mut on_path = GlobSetBuilder::new();
+        let mut on_last_segment = GlobSetBuilder::new();
+        for raw in patterns {
+            let pattern = raw.trim();
+            if pattern.is_empty() {
+                return Err(PatternError::Empty);
+            }
+            if pattern.contains('/') {
+                on_path.add(glob(raw, &from_root(pattern))?);
+            } else {
+                on_last_segment.add(glob(raw, pattern)?);
+            }
+        }
+        Ok(Patterns {
+            on_path: finish(on_path, patterns)?,
+            on_last_segment: finish(on_last_segment, patterns)?,
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.on_path.is_empty() && self.on_last_segment.is_empty()
+    }
+
+    /// True when some pattern matches the URL.
+    fn match_any(&self, url: &Url) -> bool {
+        let path = url.path();
+        let last_segment = path.rsplit('/').next().unwrap_or(path);
+        matches_with_query(&self.on_path, path, url.query())
+            || matches_with_query(&self.on_last_segment, last_segment, url.query())
+    }
+}
+
+/// A pattern with a `/` as written from the site root: URL paths start with `/`, so
+/// `blog/**` means `/blog/**`. Patterns starting with `**` match at any depth already.
+fn from_root(pattern: &str) -> String {
+    if pattern.starts_with('/') || pattern.starts_with("**") {
+        pattern.to_owned()
+    } else {
+        format!("/{pattern}")
+    }
+}
+
+/// `pattern` compiled so that `*` and `?` do not match `/`; `raw` names it in errors.
+fn glob(raw: &str, pattern: &str) -> Result<Glob, PatternError> {
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| PatternError::Invalid {
+            pattern: raw.to_owned(),
+            reason: e.kind().to_string(),
+        })
+}
+
+fn finish(builder: GlobSetBuilder, patterns: &[String]) -> Result<GlobSet, PatternError> {
+    builder.build().map_err(|e| PatternError::Invalid {
+        pattern: patterns.join(", "),
+        reason: e.to_string(),
+    })
+}
+
+/// True when `set` matches `text`, or `text?query`.
+fn matches_with_query(set: &GlobSet, text: &str, query: Option<&str>) -> bool {
+    set.is_match(text) || query.is_some_and(|q| set.is_match(format!("{text}?{q}")))
 }
 
 /// The scope of a crawl.
 #[derive(Debug, Clone)]
 pub struct Scope {
     origin: Origin,
-    include: Option<GlobSet>,
-    exclude: Option<GlobSet>,
-}
-
-fn build(patterns: &[String]) -> Result<Option<GlobSet>, PatternError> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut builder = GlobSetBuilder::new();
-    for p in patterns {
-        let glob = Glob::new(p.trim()).map_err(|e| PatternError {
-            pattern: p.clone(),
-            reason: e.kind().to_string(),
-        })?;
-        builder.add(glob);
-    }
-    builder.build().map(Some).map_err(|e| PatternError {
-        pattern: patterns.join(", "),
-        reason: e.to_string(),
-    })
+    include: Patterns,
+    exclude: Patterns,
 }
 
 impl Scope {
@@ -47,8 +119,8 @@ impl Scope {
     pub fn new(start: &Url, include: &[String], exclude: &[String]) -> Result<Scope, PatternError> {
         Ok(Scope {
             origin: start.origin(),
-            include: build(include)?,
-            exclude: build(exclude)?,
+            include: Patterns::new(include)?,
+            exclude: Patterns::new(exclude)?,
         })
     }
 
@@ -57,19 +129,10 @@ impl Scope {
         url.origin() == self.origin
     }
 
-    /// True when the patterns allow the URL's path (and query).
+    /// True when the patterns allow the URL's path (and query): some include pattern matches
+    /// (or none was given) and no exclude pattern does.
     pub fn matches(&self, url: &Url) -> bool {
-        let path = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_owned(),
-        };
-        self.include
-            .as_ref()
-            .is_none_or(|g| g.is_match(&path) || g.is_match(url.path()))
-            && self
-                .exclude
-                .as_ref()
-                .is_none_or(|g| !(g.is_match(&path) || g.is_match(url.path())))
+        (self.include.is_empty() || self.include.match_any(url)) && !self.exclude.match_any(url)
     }
 
     /// True when the URL is same-site and allowed by the patterns.
@@ -82,15 +145,35 @@ impl Scope {
 mod tests {
     use super::*;
 
+    fn scope(include: &[&str], exclude: &[&str]) -> Scope {
+        let owned = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let start = Url::parse("https://s.example/").unwrap();
+        Scope::new(&start, &owned(include), &owned(exclude)).unwrap()
+    }
+
+    /// The paths among `paths` that `scope` allows.
+    fn allowed<'a>(scope: &Scope, paths: &[&'a str]) -> Vec<&'a str> {
+        paths
+            .iter()
+            .copied()
+            .filter(|p| scope.allows(&Url::parse(&format!("https://s.example{p}")).unwrap()))
+            .collect()
+    }
+
+    const PATHS: [&str; 8] = [
+        "/",
+        "/blog",
+        "/blog/",
+        "/blog/a.html",
+        "/blog/deep/c.html",
+        "/docs/guide.pdf",
+        "/guide.pdf",
+        "/shop/blog/x.html",
+    ];
+
     #[test]
     fn same_site_and_patterns() {
-        let start = Url::parse("https://s.example/").unwrap();
-        let scope = Scope::new(
-            &start,
-            &["/blog/**".into(), "/".into()],
-            &["**/*.pdf".into()],
-        )
-        .unwrap();
+        let scope = scope(&["/blog/**", "/"], &["**/*.pdf"]);
         let u = |s: &str| Url::parse(s).unwrap();
         assert!(scope.allows(&u("https://s.example/blog/a")));
         assert!(scope.allows(&u("https://s.example/")));
@@ -98,6 +181,79 @@ mod tests {
         assert!(!scope.allows(&u("https://s.example/blog/file.pdf")));
         assert!(!scope.allows(&u("http://s.example/blog/a")));
         assert!(!scope.allows(&u("https://www.s.example/blog/a")));
-        assert!(Scope::new(&start, &["[".into()], &[]).is_err());
+    }
+
+    #[test]
+    fn a_star_stays_within_one_segment_and_two_span_any_depth() {
+        assert_eq!(
+            allowed(&scope(&["/blog/*"], &[]), &PATHS),
+            ["/blog/", "/blog/a.html"]
+        );
+        // Everything under /blog/, not the page /blog itself.
+        assert_eq!(
+            allowed(&scope(&["/blog/**"], &[]), &PATHS),
+            ["/blog/", "/blog/a.html", "/blog/deep/c.html"]
+        );
+        assert_eq!(allowed(&scope(&["/*.pdf"], &[]), &PATHS), ["/guide.pdf"]);
+        assert_eq!(
+            allowed(&scope(&["**/*.pdf"], &[]), &PATHS),
+            ["/docs/guide.pdf", "/guide.pdf"]
+        );
+    }
+
+    #[test]
+    fn a_pattern_without_a_slash_matches_the_last_segment_at_any_depth() {
+        assert_eq!(
+            allowed(&scope(&["*.pdf"], &[]), &PATHS),
+            ["/docs/guide.pdf", "/guide.pdf"]
+        );
+        assert_eq!(
+            allowed(&scope(&[], &["*.html"]), &PATHS),
+            ["/", "/blog", "/blog/", "/docs/guide.pdf", "/guide.pdf"]
+        );
+        // A directory name is not a last segment: `blog` is the page /blog only.
+        assert_eq!(allowed(&scope(&["blog"], &[]), &PATHS), ["/blog"]);
+    }
+
+    #[test]
+    fn a_pattern_without_a_leading_slash_is_taken_from_the_site_root() {
+        assert_eq!(
+            allowed(&scope(&["blog/**"], &[]), &PATHS),
+            allowed(&scope(&["/blog/**"], &[]), &PATHS)
+        );
+        assert_eq!(
+            allowed(&scope(&["blog/*"], &[]), &PATHS),
+            ["/blog/", "/blog/a.html"]
+        );
+        assert_eq!(
+            allowed(&scope(&[" /blog/* "], &[]), &PATHS),
+            ["/blog/", "/blog/a.html"]
+        );
+    }
+
+    #[test]
+    fn patterns_see_the_query() {
+        let scope = scope(&[], &["/search?q=*"]);
+        let allows = |s: &str| scope.allows(&Url::parse(s).unwrap());
+        assert!(!allows("https://s.example/search?q=lamps"));
+        assert!(allows("https://s.example/search"));
+        assert!(allows("https://s.example/search/q=lamps"));
+    }
+
+    #[test]
+    fn empty_and_invalid_patterns_are_refused() {
+        let start = Url::parse("https://s.example/").unwrap();
+        for empty in ["", "  "] {
+            let err = Scope::new(&start, &[empty.into()], &[]).unwrap_err();
+            assert!(matches!(err, PatternError::Empty), "{err:?}");
+            assert!(err.to_string().contains("empty URL pattern"), "{err}");
+            assert!(Scope::new(&start, &[], &["/a".into(), empty.into()]).is_err());
+        }
+        let err = Scope::new(&start, &["[".into()], &[]).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("`[` is not a valid URL pattern"),
+            "{err}"
+        );
     }
 }
