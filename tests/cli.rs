@@ -896,3 +896,31 @@ fn a_folder_report_names_its_files_the_same_way_in_every_run() {
     };
     assert_eq!(fingerprints(&first), fingerprints(&second));
 }
+
+#[test]
+fn a_report_is_found_by_its_id_in_lower_case() {
+    let db = tempfile::tempdir().unwrap();
+    let output = webaudit(&db)
+        .args([
+            "audit",
+            example_site().to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let id = json_stdout(&output)["id"].as_str().unwrap().to_owned();
+    let lower = id.to_lowercase();
+    assert_ne!(lower, id);
+    let shown = webaudit(&db)
+        .args(["reports", "show", &lower, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(shown.status.success(), "{shown:?}");
+    assert_eq!(json_stdout(&shown)["id"], id);
+    webaudit(&db)
+        .args(["reports", "delete", &lower])
+        .assert()
+        .success()
+        .stdout(format!("deleted {id}\n"));
+}

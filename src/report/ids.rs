@@ -47,18 +47,20 @@ impl fmt::Display for ReportId {
 impl FromStr for ReportId {
     type Err = String;
 
+    /// Parses an id in any case (ULIDs are case-insensitive): `rpt_01jd…` is the id
+    /// `rpt_01JD…`, always held in the canonical form.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
-        let valid = s
-            .strip_prefix(Self::PREFIX)
-            .is_some_and(|rest| ulid::Ulid::from_string(rest).is_ok());
-        if valid {
-            Ok(ReportId(s.to_owned()))
-        } else {
-            Err(format!(
+        let ulid = s
+            .get(..Self::PREFIX.len())
+            .filter(|prefix| prefix.eq_ignore_ascii_case(Self::PREFIX))
+            .and_then(|_| ulid::Ulid::from_string(&s[Self::PREFIX.len()..]).ok());
+        match ulid {
+            Some(ulid) => Ok(ReportId(format!("{}{ulid}", Self::PREFIX))),
+            None => Err(format!(
                 "`{s}` is not a report id; ids look like rpt_01JD3Z5K8X9V2M4N6P7Q8R9S0T \
                  (list them with `webaudit reports list`)"
-            ))
+            )),
         }
     }
 }
@@ -143,6 +145,35 @@ mod tests {
         assert_eq!(a.as_str().parse::<ReportId>().unwrap(), a);
         assert!("rpt_nope".parse::<ReportId>().is_err());
         assert!("01JD3Z5K8X9V2M4N6P7Q8R9S0T".parse::<ReportId>().is_err());
+        assert!("rpt_".parse::<ReportId>().is_err());
+        assert!("rpt".parse::<ReportId>().is_err());
+    }
+
+    #[test]
+    fn ids_parse_in_any_case_to_the_canonical_form() {
+        let id = ReportId::generate();
+        let lower = id.as_str().to_lowercase();
+        let shouting = id.as_str().to_uppercase();
+        let mixed: String = id
+            .as_str()
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if i % 2 == 0 {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                }
+            })
+            .collect();
+        for text in [lower, shouting, mixed, format!("  {id} ")] {
+            let parsed = text.parse::<ReportId>().unwrap();
+            assert_eq!(parsed, id, "{text}");
+            assert_eq!(parsed.as_str(), id.as_str(), "{text}");
+        }
+        let from_json: ReportId =
+            serde_json::from_str(&format!("\"{}\"", id.as_str().to_lowercase())).unwrap();
+        assert_eq!(from_json, id);
     }
 
     #[test]
