@@ -356,7 +356,7 @@ async fn times_out_slow_servers() {
     let err = run(&server, "/", &options).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(4));
     assert!(
-        err.to_string().contains("did not answer within 0.5s"),
+        err.to_string().contains("did not answer within 0.5 s"),
         "{err}"
     );
     assert!(err.is_unreachable());

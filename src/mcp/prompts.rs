@@ -10,6 +10,7 @@ use rmcp::{RoleServer, prompt, prompt_router};
 use super::WebauditMcp;
 use super::shapes::{AnalyzeSiteArgs, CompareTrendArgs};
 use crate::report::Status;
+use crate::report::wording::counted;
 use crate::service::normalise_url;
 use crate::service::views::WORST_SHOWN;
 use crate::store::{FindingFilter, ListFilter};
@@ -103,9 +104,9 @@ impl WebauditMcp {
         let text = if history.len() < 2 {
             format!(
                 "I want to understand how the webaudit scores of {url} changed over time, but it has \
-                 {} completed audit(s); at least two are needed. Call start_audit with {{\"url\": \
+                 {}; at least two are needed. Call start_audit with {{\"url\": \
                  \"{url}\", \"wait\": true}} to add one, then explain what the comparison shows.",
-                history.len()
+                counted(history.len(), "completed audit", "completed audits")
             )
         } else {
             let before_id = &history[history.len() - 2].id;

@@ -9,6 +9,7 @@ mod finding;
 mod ids;
 mod recommendation;
 mod vocabulary;
+pub mod wording;
 
 pub use finding::{Evidence, Finding, Fix, Observatory, Outcome, References, Text};
 pub use ids::{ReportId, fingerprint, site_of};

@@ -61,7 +61,7 @@ pub enum FetchError {
     },
     /// Connecting, waiting or reading took too long.
     #[error(
-        "{url} did not answer within {}s ({phase}); the server is slow or unreachable, try again \
+        "{url} did not answer within {} s ({phase}); the server is slow or unreachable, try again \
          or raise the timeout",
         .after.as_secs_f64()
     )]

@@ -16,6 +16,7 @@ use crate::engine::page::decode::{header_charset, meta_charset};
 use crate::engine::page::dom::{Attribute, ancestors_inclusive, is_hidden};
 use crate::engine::page::index::IndexedSelector;
 use crate::engine::page::{Page, ResourceKind, Served, Subresource};
+use crate::report::wording::plural;
 use crate::report::{Category, Evidence, Severity};
 use crate::sel;
 
@@ -213,6 +214,7 @@ fn obsolete_markup(el: ElementRef<'_>) -> Option<String> {
     // One pass over the element's own attributes (most elements have one or two), rather
     // than a lookup per obsolete attribute.
     let mut listed = String::new();
+    let mut count = 0;
     for (attr, _) in el.value().attrs() {
         let obsolete = OBSOLETE_ATTRIBUTES
             .iter()
@@ -222,10 +224,15 @@ fn obsolete_markup(el: ElementRef<'_>) -> Option<String> {
                 listed.push_str(", ");
             }
             listed.push_str(obsolete);
+            count += 1;
         }
     }
-    (!listed.is_empty())
-        .then(|| format!("obsolete presentational attribute(s) on <{name}>: {listed}"))
+    (count > 0).then(|| {
+        format!(
+            "obsolete presentational {} on <{name}>: {listed}",
+            plural(count, "attribute", "attributes")
+        )
+    })
 }
 
 /// `best-practices.deprecated-markup`: obsolete elements and presentational attributes, in

@@ -7,6 +7,7 @@ use super::{FixText, Refs, RuleInfo};
 
 use crate::engine::page::duplicates::Duplicates;
 use crate::engine::page::site::{SiteFacts, UrlId, UrlState};
+use crate::report::wording::counted;
 use crate::report::{Category, Evidence, Severity};
 
 /// Pages more than this many clicks from the start page are flagged as too deep.
@@ -143,8 +144,8 @@ fn duplicates(facts: &SiteFacts, pages: &Duplicates, what: &str) -> SiteCheck {
                 Evidence {
                     snippet: Some(group.shown.clone()),
                     detail: Some(format!(
-                        "same {what} as {} other page(s), e.g. {}",
-                        ids.len() - 1,
+                        "same {what} as {}, e.g. {}",
+                        counted(ids.len() - 1, "other page", "other pages"),
                         others.join(", ")
                     )),
                     url: Some(facts.url(id).to_owned()),
@@ -667,5 +668,38 @@ mod tests {
         assert_eq!(failing("seo.canonical-target", &s)[0].0, "n/a");
         assert_eq!(failing("seo.hreflang-return-links", &s)[0].0, "n/a");
         assert_eq!(failing("seo.duplicate-descriptions", &s), vec![]);
+    }
+
+    /// The evidence details of a rule's failures.
+    fn details(rule: &str, facts: &SiteFacts) -> Vec<String> {
+        let r = RULES.iter().find(|r| r.info.id == rule).unwrap();
+        match (r.check)(facts) {
+            SiteCheck::Checked(failures) => failures
+                .into_iter()
+                .map(|(_, e)| e.detail.unwrap_or_default())
+                .collect(),
+            SiteCheck::NotApplicable(why) => panic!("not applicable: {why}"),
+        }
+    }
+
+    #[test]
+    fn duplicates_count_the_other_pages_in_words() {
+        let mut s = site();
+        assert_eq!(
+            details("seo.duplicate-titles", &s)[0],
+            "same title as 1 other page, e.g. https://s.example/d"
+        );
+        let x = s.urls.intern("https://s.example/x");
+        let another_home = NewPage {
+            status: 200,
+            title: Some("Home"),
+            content_hash: 99,
+            ..NewPage::default()
+        };
+        s.add_page(x, Some(1), another_home);
+        assert_eq!(
+            details("seo.duplicate-titles", &s)[0],
+            "same title as 2 other pages, e.g. https://s.example/d, https://s.example/x"
+        );
     }
 }

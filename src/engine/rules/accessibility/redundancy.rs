@@ -18,6 +18,7 @@ use crate::engine::page::dom::{
     Attribute, collapse_whitespace, is_hidden, is_hidden_from_at, self_hidden,
 };
 use crate::engine::rules::{Check, Refs, Rule};
+use crate::report::wording::{counted, plural};
 use crate::sel;
 
 /// True for a widget role that takes its name from content (label-content-name-mismatch).
@@ -314,9 +315,10 @@ pub fn identical_links_same_purpose(page: &Page) -> Check {
             Verdict::Pass
         } else {
             Verdict::Review(format!(
-                "{} other link(s) are also named \"{name}\" but go elsewhere; check that links \
-                 with the same name serve the same purpose",
-                others.len()
+                "{} also named \"{name}\" but {} elsewhere; check that links with the same name \
+                 serve the same purpose",
+                counted(others.len(), "other link is", "other links are"),
+                plural(others.len(), "goes", "go"),
             ))
         };
         verdicts.insert(first.id(), verdict);

@@ -20,6 +20,7 @@ use crate::engine::page::Page;
 use crate::engine::page::dom::{Attribute, ancestors_inclusive, text_content, visible_text};
 use crate::engine::page::index::ByNode;
 use crate::engine::rules::{Check, Refs, Rule};
+use crate::report::wording::{counted, plural};
 use crate::sel;
 
 /// Tables whose spans make more slots than this are not analysed (hostile markup).
@@ -595,8 +596,8 @@ pub fn th_has_data_cells(page: &Page) -> Check {
         match lonely.count() {
             0 => Verdict::Pass,
             n => Verdict::Review(format!(
-                "{n} header cell(s) describe no data cell; check that every header labels data \
-                 in its row or column"
+                "{} no data cell; check that every header labels data in its row or column",
+                counted(n, "header cell describes", "header cells describe")
             )),
         }
     })
@@ -628,8 +629,9 @@ pub fn td_has_header(page: &Page) -> Check {
             .count();
         require(orphans == 0, || {
             format!(
-                "{orphans} data cell(s) of this large table have no row or column header; \
-                 mark headers with <th>"
+                "{} of this large table {} no row or column header; mark headers with <th>",
+                counted(orphans, "data cell", "data cells"),
+                plural(orphans, "has", "have"),
             )
         })
     })

@@ -17,6 +17,7 @@ use crate::engine::page::Page;
 use crate::engine::page::dom::shorten;
 use crate::engine::rules::Check;
 use crate::report::Evidence;
+use crate::report::wording::counted;
 
 /// The Observatory test name.
 const TEST: &str = "cookies";
@@ -333,7 +334,7 @@ pub(super) fn cookies(page: &Page) -> Check {
     } else {
         SECURE_WITH_HTTPONLY_SESSIONS
     });
-    let mut seen = format!("{} cookie(s)", jar.len());
+    let mut seen = counted(jar.len(), "cookie", "cookies");
     if !raw_invalid.is_empty() {
         seen.push_str(&format!(
             "; invalid SameSite in `{}`",

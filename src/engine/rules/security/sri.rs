@@ -21,6 +21,7 @@ use crate::engine::page::Page;
 use crate::engine::page::dom::{Attribute, ancestors_inclusive, css_path, snippet};
 use crate::engine::rules::Check;
 use crate::report::Evidence;
+use crate::report::wording::counted;
 use crate::sel;
 
 /// The Observatory test name.
@@ -252,8 +253,8 @@ pub(super) fn subresource_integrity(page: &Page) -> Check {
         IMPLEMENTED_EXTERNAL_SECURE
     });
     let seen = format!(
-        "{} script(s), {} with src, {} from other sites",
-        elements.len(),
+        "{}, {} with src, {} from other sites",
+        counted(elements.len(), "script", "scripts"),
         scripts.len(),
         foreign.len()
     );
