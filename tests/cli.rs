@@ -924,3 +924,33 @@ fn a_report_is_found_by_its_id_in_lower_case() {
         .success()
         .stdout(format!("deleted {id}\n"));
 }
+
+#[test]
+fn reports_list_shows_a_directory_as_its_local_path() {
+    let db = tempfile::tempdir().unwrap();
+    let parent = tempfile::tempdir().unwrap();
+    let site = parent.path().join("site copy é");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(
+        site.join("index.html"),
+        "<!DOCTYPE html><html lang=\"en\"><head><title>Copy</title></head><body><p>Hi</p></body></html>",
+    )
+    .unwrap();
+    webaudit(&db)
+        .args(["audit", site.to_str().unwrap()])
+        .assert()
+        .success();
+    let shown = format!("{}/", site.canonicalize().unwrap().display());
+    webaudit(&db)
+        .args(["reports", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(&shown).and(predicate::str::contains("%20").not()));
+    let listed = webaudit(&db)
+        .args(["reports", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let url = json_stdout(&listed)[0]["url"].as_str().unwrap().to_owned();
+    assert!(url.starts_with("file://"), "{url}");
+    assert!(url.ends_with("/site%20copy%20%C3%A9/"), "{url}");
+}

@@ -9,6 +9,7 @@
 //! - [`serve`] — `webaudit serve` (the MCP server, stdio or HTTP).
 //! - [`token`] — `webaudit token` (bearer tokens of the HTTP server).
 //! - [`render`] — terminal rendering (scores with bars, fixes).
+//! - [`display`] — URLs as shown in the terminal (a `file:` URL as its local path).
 //! - [`output`] — writing to stdout, quietly stopping when the reader goes away.
 //! - [`fail_under`] — the `--fail-under` threshold syntax.
 //! - [`progress`] — the progress spinner on stderr.
@@ -22,6 +23,7 @@
 
 pub mod allocator;
 pub mod audit;
+pub mod display;
 pub mod fail_under;
 pub mod interrupt;
 pub mod output;

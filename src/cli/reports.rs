@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 
+use super::display::display_url;
 use super::{CliError, Format, exit, open_store, output, render};
 use crate::engine::AuditOptions;
 use crate::export::{self, ExportError};
@@ -143,9 +144,19 @@ fn listing(rows: &[ReportSummary], format: ListFormat, filtered: bool) -> String
         ListFormat::Text | ListFormat::Markdown if rows.is_empty() => {
             render::empty_list(filtered).to_owned()
         }
-        ListFormat::Text => render::report_list(rows),
+        ListFormat::Text => render::report_list(&with_display_urls(rows)),
         ListFormat::Markdown => render::report_list_markdown(rows),
     }
+}
+
+/// The rows with their URLs as shown in the terminal (a directory's local path, decoded).
+fn with_display_urls(rows: &[ReportSummary]) -> Vec<ReportSummary> {
+    rows.iter()
+        .map(|row| ReportSummary {
+            url: display_url(&row.url),
+            ..row.clone()
+        })
+        .collect()
 }
 
 /// Runs a `reports` subcommand.
