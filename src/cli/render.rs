@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
+use super::display::display_url;
 use crate::report::Recommendation;
 use crate::report::{Category, PageReport, Scores};
 use crate::service::views::ReportOverview;
@@ -42,7 +43,7 @@ fn plural(n: usize) -> &'static str {
 /// (for a folder, the path under the folder), or the whole URL when it is elsewhere.
 fn shown_url(url: &str, report_url: &str) -> String {
     if report_url.starts_with("file:")
-        && let Some(under) = url.strip_prefix(report_url)
+        && let Some(under) = display_url(url).strip_prefix(&display_url(report_url))
     {
         return format!("/{under}");
     }
@@ -180,7 +181,7 @@ pub fn report(
         out,
         "{} {}  {}",
         paint(BOLD, "webaudit"),
-        overview.report.url,
+        display_url(&overview.report.url),
         paint(DIM, format!("({counted})"))
     );
     for page in pages.iter().take(1) {
