@@ -49,11 +49,10 @@ pub async fn run(db: Option<&PathBuf>, args: AuditArgs) -> Result<u8, CliError> 
     let outcome = service
         .audit_now_as(id, &target, LOCAL_OWNER, max_pages, spinner.as_ref())
         .await;
-    drop(interrupts);
+    interrupts.audit_finished();
     spinner.finish();
-    let stopped = spinner.stop_token().is_cancelled();
-    let summary = match outcome {
-        Ok(summary) => summary,
+    let (summary, stopped) = match outcome {
+        Ok(audited) => (audited.summary, audited.stopped_early),
         Err(e) => {
             let stored = match &e {
                 crate::service::ServiceError::Audit { id, .. } => {
@@ -61,6 +60,13 @@ pub async fn run(db: Option<&PathBuf>, args: AuditArgs) -> Result<u8, CliError> 
                 }
                 _ => String::new(),
             };
+            let stopped = matches!(
+                &e,
+                crate::service::ServiceError::Audit {
+                    source: crate::engine::AuditError::Stopped,
+                    ..
+                }
+            );
             let mut err = CliError::from(e);
             err.message.push_str(&stored);
             if stopped {

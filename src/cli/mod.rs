@@ -15,8 +15,9 @@
 //! - [`progress`] — the progress spinner on stderr.
 //! - [`allocator`] — jemalloc as the process allocator, with its options.
 //!
-//! Everything printed to stdout goes through [`output`] (`print!` and `println!` are refused
-//! by clippy here), so `| head` never makes a command panic.
+//! Everything printed to stdout goes through [`output`] (std's `print!` and `println!` are
+//! refused by clippy here, anstream's by `clippy.toml`), so `| head` never makes a command
+//! panic.
 
 // `println!` panics when the reader of stdout has gone away.
 #![warn(clippy::print_stdout)]

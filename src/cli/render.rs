@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 
 use super::display::display_url;
-use crate::report::Recommendation;
 use crate::report::{Category, PageReport, Scores};
+use crate::report::{Recommendation, wording};
 use crate::service::views::ReportOverview;
 use crate::store::ReportSummary;
 
@@ -33,10 +33,6 @@ fn colour_for(score: u8) -> Style {
         _ => AnsiColor::Red,
     };
     Style::new().fg_color(Some(colour.into()))
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// A page's URL as the summary shows it: its path on the site of the report at `report_url`
@@ -168,13 +164,16 @@ pub fn report(
     let mut out = String::new();
     let (audited, not_audited): (Vec<&PageReport>, Vec<&PageReport>) =
         pages.iter().partition(|p| p.scores.is_some());
-    let mut counted = format!("{} page{} audited", audited.len(), plural(audited.len()));
+    let mut counted = format!(
+        "{} audited",
+        wording::counted(audited.len(), "page", "pages")
+    );
     if !not_audited.is_empty() {
         let _ = write!(
             counted,
-            ", {} more URL{} checked",
+            ", {} more {} checked",
             not_audited.len(),
-            plural(not_audited.len())
+            wording::plural(not_audited.len(), "URL", "URLs")
         );
     }
     let _ = writeln!(

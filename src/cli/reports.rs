@@ -108,14 +108,11 @@ pub async fn print_report(
                 ));
             }
             if matches!(overview.report.status, Status::Queued | Status::Running) {
-                anstream::println!(
+                return output::println(&format!(
                     "{} {} has not finished: it is {} (an audit in progress, or one stopped \
                      before it finished). Its scores and findings are not known yet.",
-                    overview.report.id,
-                    overview.report.url,
-                    overview.report.status
-                );
-                return Ok(());
+                    overview.report.id, overview.report.url, overview.report.status
+                ));
             }
             let pages = service.db({
                 let key = id.clone();

@@ -146,6 +146,9 @@ pub struct AuditSummary {
     pub recommendations: Vec<Recommendation>,
     /// How many findings went to the sink.
     pub findings_written: usize,
+    /// True when the waiter stopped the crawl before the end ([`Progress::stop`]); the report
+    /// covers the pages checked by then.
+    pub stopped_early: bool,
 }
 
 /// An audit with its findings in memory.
@@ -296,7 +299,7 @@ pub async fn audit(
         max_pages,
         ..options.crawl.clone()
     };
-    let rebase = matches!(target, Target::Directory(_)).then(|| start.clone());
+    let sitemap_root = matches!(target, Target::Directory(_)).then(|| start.clone());
     // A folder's findings and pages name its files, not the loopback server's passing port.
     let to_folder = matches!(target, Target::Directory(_))
         .then(|| rebase::Rebase::new(&start, &target.report_url()));
@@ -313,7 +316,7 @@ pub async fn audit(
         start,
         options: &crawl_options,
         extra_seeds: seeds,
-        rebase,
+        rebase: sitemap_root,
         deadline,
         progress,
         sink,

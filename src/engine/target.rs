@@ -80,7 +80,10 @@ impl Target {
             if path.exists() {
                 return local_path(path, trimmed);
             }
-            if looks_like_path(trimmed) {
+            // `https:/example.com` is a URL with a typo, not a path (it parses as a URL).
+            let web_url = Url::parse(trimmed)
+                .is_ok_and(|url| matches!(url.scheme(), "http" | "https" | "file"));
+            if looks_like_path(trimmed) && !web_url {
                 return Err(TargetError::NoSuchDirectory(trimmed.to_owned()));
             }
         }
@@ -283,6 +286,11 @@ mod tests {
             Target::parse("example.com/blog"),
             Err(TargetError::MissingScheme { .. })
         ));
+        // A URL with one slash too few is a URL (read as MCP reads it), not a path.
+        assert_eq!(
+            Target::parse("https:/example.com").unwrap(),
+            Target::Url(Url::parse("https://example.com/").unwrap())
+        );
         let cargo_toml = format!("file://{}/Cargo.toml", env!("CARGO_MANIFEST_DIR"));
         assert!(matches!(
             Target::parse(&cargo_toml),

@@ -1,39 +1,61 @@
-//! The Markdown rendering of a report, written as it goes. Texts from the audited pages (markup
-//! in details, titles that quote tags) are escaped so that a Markdown renderer shows them
-//! instead of applying them.
+//! The Markdown rendering of a report, written as it goes. Texts are escaped so that a
+//! Markdown renderer shows them instead of applying them: markup quoted in webaudit's own texts
+//! (`<img>` in a fix) is shown as text, and texts that come from the audited pages (details,
+//! URLs, error messages) cannot make links, images, emphasis or code either.
 
 use std::fmt::Write as _;
 use std::io::Write;
 
 use super::{ExportError, FindingSource, Selection};
 use crate::report::Recommendation;
+use crate::report::wording::plural;
 use crate::report::{Category, Outcome, PageReport, Report};
 
-/// Prose with the characters that start HTML escaped (`<center>` is shown, not applied).
+/// webaudit's own prose with the characters that start HTML escaped (`<center>` is shown, not
+/// applied); its code spans (`alt=""`) stay code.
 fn text(raw: &str) -> String {
+    escaped(raw, "")
+}
+
+/// Text from an audited page: HTML and Markdown's link, emphasis and code characters escaped.
+fn page_text(raw: &str) -> String {
+    escaped(raw, "\\`*_[]")
+}
+
+/// `raw` with `&`, `<` and `>` as entities and each character of `also` behind a backslash.
+fn escaped(raw: &str, also: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            c if also.contains(c) => {
+                out.push('\\');
+                out.push(c);
+            }
             c => out.push(c),
         }
     }
     out
 }
 
-/// A table cell: prose on one line, with `|` escaped.
+/// A table cell of page text, on one line, with `|` escaped.
 fn cell(raw: &str) -> String {
-    text(raw).replace('|', "\\|").replace('\n', " ")
+    page_text(raw).replace('|', "\\|").replace('\n', " ")
 }
 
-/// A code span in a table cell (not HTML-escaped: code spans show their text as it is).
+/// A code span in a table cell with its text as it is, fenced by one backtick more than the
+/// longest run of backticks in it.
 fn code_cell(raw: &str) -> String {
-    format!(
-        "`{}`",
-        raw.replace('|', "\\|").replace('\n', " ").replace('`', "'")
-    )
+    let longest = raw.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let inner = raw.replace('|', "\\|").replace('\n', " ");
+    if longest > 0 {
+        format!("{fence} {inner} {fence}")
+    } else {
+        format!("{fence}{inner}{fence}")
+    }
 }
 
 fn score_text(score: Option<u8>) -> String {
@@ -66,14 +88,14 @@ pub fn write_markdown(
     if others > 0 {
         let _ = write!(
             pages,
-            " (and {others} more URL{} checked but not audited as pages: errors, redirects or \
+            " (and {others} more {} checked but not audited as pages: errors, redirects or \
              other content)",
-            if others == 1 { "" } else { "s" }
+            plural(others, "URL", "URLs")
         );
     }
     writeln!(out, "{pages}")?;
     if let Some(message) = &report.error_message {
-        writeln!(out, "- Failed: {}", text(message))?;
+        writeln!(out, "- Failed: {}", page_text(message))?;
     }
     if let Some(scores) = &report.scores {
         writeln!(out, "\n## Scores\n\n| Category | Score |\n|---|---|")?;
@@ -202,4 +224,22 @@ fn write_pages(pages: &[PageReport], out: &mut dyn Write) -> Result<(), ExportEr
         writeln!(out, " {} | {why} |", score_text(scores.overall))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_keep_backticks_and_page_text_cannot_link() {
+        assert_eq!(code_cell("main > p"), "`main > p`");
+        assert_eq!(code_cell("a`b"), "`` a`b ``");
+        assert_eq!(code_cell("x | y"), "`x \\| y`");
+        assert_eq!(
+            page_text("![t](https://t.example/) *b* `c`"),
+            "!\\[t\\](https://t.example/) \\*b\\* \\`c\\`"
+        );
+        // webaudit's own texts keep their code spans.
+        assert_eq!(text("use `alt` on <img>"), "use `alt` on &lt;img&gt;");
+    }
 }

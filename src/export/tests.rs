@@ -38,7 +38,8 @@ fn report() -> Report {
                 selector: (i % 2 == 0).then(|| format!("main > p:nth-child({i})")),
                 snippet: (i % 3 == 0).then(|| "<p class=\"x\">line\nnext\ttab</p>".to_owned()),
                 value: (i % 5 == 0).then_some(i as f64 + 0.25),
-                detail: (i % 4 == 0).then(|| "a | pipe, a \"quote\", <center> and é".to_owned()),
+                detail: (i % 4 == 0)
+                    .then(|| "a | pipe, a \"quote\", <center>, [x](javascript:y) and é".to_owned()),
                 ..Evidence::default()
             };
             let score = (outcome == Outcome::Fail).then_some(0.5);
@@ -166,9 +167,11 @@ fn markdown_groups_failures_by_category_and_counts_the_rest() {
         count(Outcome::Review)
     )));
     assert!(text.contains("a \\| pipe"), "cells escape pipes");
-    // Markup quoted from pages is shown, not applied by a Markdown renderer.
+    // Markup and links quoted from pages are shown, not applied by a Markdown renderer.
     assert!(text.contains("&lt;center&gt;"), "{text}");
     assert!(!text.contains("<center>"), "{text}");
+    assert!(text.contains("\\[x\\](javascript:y)"), "{text}");
+    assert!(!text.contains(" [x]("), "{text}");
 }
 
 /// A writer that accepts `left` bytes, then fails.

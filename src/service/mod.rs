@@ -68,6 +68,15 @@ pub enum ServiceError {
     Export(#[from] crate::export::ExportError),
 }
 
+/// An audit run at once ([`Service::audit_now_as`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditedNow {
+    /// The stored report's summary.
+    pub summary: ReportSummary,
+    /// True when the caller stopped it before the end (the report covers the pages checked).
+    pub stopped_early: bool,
+}
+
 /// How a wait for a job ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WaitOutcome {
@@ -231,6 +240,7 @@ impl Service {
     ) -> Result<ReportSummary, ServiceError> {
         self.audit_now_as(ReportId::generate(), target, owner, max_pages, progress)
             .await
+            .map(|audited| audited.summary)
     }
 
     /// [`Service::audit_now`] with a report id the caller chose (a new one, from
@@ -242,7 +252,7 @@ impl Service {
         owner: &str,
         max_pages: Option<usize>,
         progress: &dyn Progress,
-    ) -> Result<ReportSummary, ServiceError> {
+    ) -> Result<AuditedNow, ServiceError> {
         if let Target::Url(url) = target {
             refuse_before_fetching(url, &self.options.policy)?;
         }
@@ -262,7 +272,10 @@ impl Service {
             ..AuditOptions::clone(&self.options)
         };
         match jobs::execute(&self.store, &options, &id, target, progress).await {
-            Ok(_) => self.summary(owner, &id).await,
+            Ok(done) => Ok(AuditedNow {
+                summary: self.summary(owner, &id).await?,
+                stopped_early: done.stopped_early,
+            }),
             Err(RunError::Audit(source)) => Err(ServiceError::Audit { id, source }),
             Err(RunError::Store(e)) => Err(e.in_file(self.store.path()).into()),
         }

@@ -147,7 +147,8 @@ impl Store {
                 source: Box::new(e),
             })?;
         }
-        // Kept open while the pool connects, so the file stays in WAL mode meanwhile.
+        // Opened, configured and migrated before the pool, so a bad file fails at once; kept
+        // open until the pool has its connections.
         let _checked = open::first_connection(path)?;
         Ok(Store {
             pool: open::pool(path)?,

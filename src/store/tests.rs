@@ -601,6 +601,21 @@ fn settled_findings_are_grouped_by_page_and_read_back_as_stored() {
     assert!(store.append(&id, &findings, &[]).unwrap());
     store.fail_report(&id, "gave up").unwrap();
     assert_eq!((rows("findings"), rows("settled_findings")), (0, 0));
+    // A completion that comes after the failure (a second Ctrl-C raced it) changes nothing.
+    store
+        .finish_report(
+            &id,
+            Completion {
+                scores: Scores::default(),
+                security_grade: None,
+                observatory_score: None,
+                page_scores: &[],
+                recommendations: &[],
+            },
+        )
+        .unwrap();
+    let summary = store.get_summary(LOCAL_OWNER, &id).unwrap().unwrap();
+    assert_eq!(summary.status, Status::Failed);
     let done = running_report(&store, "https://site.example/");
     assert!(store.append(&done, &findings, &[]).unwrap());
     assert!(store.delete_report(LOCAL_OWNER, &done).unwrap());
@@ -773,6 +788,7 @@ fn a_file_that_is_not_a_database_is_named_at_once() {
 }
 
 /// Where permissions apply (not as root), a database that cannot be written says so at once.
+#[cfg(unix)]
 #[test]
 fn a_read_only_database_says_so() {
     use std::os::unix::fs::PermissionsExt;

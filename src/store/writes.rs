@@ -278,7 +278,7 @@ impl Store {
 
     /// Completes a running report in one transaction: status, scores, the pages' final scores,
     /// recommendations, and the failing and page counts (counted from the rows appended). A
-    /// report deleted while it ran is not resurrected.
+    /// report deleted or marked failed while it ran (a second Ctrl-C) is left as it is.
     pub fn finish_report(&self, id: &ReportId, done: Completion<'_>) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -292,12 +292,14 @@ impl Store {
         let recommendations =
             serde_json::to_string(done.recommendations).expect("recommendations serialise");
         let updated = tx.execute(
-            "UPDATE reports SET status = 'completed', completed_at = ?, error_message = NULL,
+            &format!(
+                "UPDATE reports SET status = 'completed', completed_at = ?, error_message = NULL,
                  score_performance = ?, score_seo = ?, score_accessibility = ?,
                  score_best_practices = ?, score_security = ?, score_overall = ?,
                  security_grade = ?, observatory_score = ?, failing_count = ?, page_count = ?,
                  recommendations = ?
-             WHERE id = ?",
+             WHERE id = ? AND {UNFINISHED}"
+            ),
             params![
                 timestamp(Utc::now()),
                 s.performance,
@@ -315,7 +317,7 @@ impl Store {
             ],
         )?;
         if updated == 0 {
-            // Deleted while it ran: the transaction rolls back on drop.
+            // Deleted or failed while it ran: the transaction rolls back on drop.
             return Ok(());
         }
         {
@@ -354,8 +356,10 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
-            "UPDATE reports SET status = 'failed', completed_at = ?, error_message = ? \
-             WHERE id = ? AND status IN ('queued', 'running')",
+            &format!(
+                "UPDATE reports SET status = 'failed', completed_at = ?, error_message = ? \
+                 WHERE id = ? AND {UNFINISHED}"
+            ),
             params![timestamp(Utc::now()), message, id.as_str()],
         )?;
         if changed > 0 {

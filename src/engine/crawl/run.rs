@@ -22,6 +22,7 @@ use crate::engine::recommend::RecommendationBuilder;
 use crate::engine::rules::site::{RULES as SITE_RULES, SiteCheck};
 use crate::engine::score::{PageScoreState, PageStates, RuleResult};
 use crate::engine::{AuditError, AuditSink, AuditSummary, page_report, rules};
+use crate::report::wording::{counted, plural};
 use crate::report::{Bytes, Evidence, Finding, Outcome, PageReport, Scores, Timings};
 
 /// What a crawl needs.
@@ -59,32 +60,31 @@ fn stop_requested(input: &CrawlInput<'_>) -> bool {
     input.progress.stop().is_some_and(|t| t.is_cancelled())
 }
 
+/// Completes once the waiter asks the audit to stop; never when it cannot.
+async fn stopped(progress: &dyn Progress) {
+    match progress.stop() {
+        Some(token) => token.cancelled().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Runs `work` unless the waiter asks the audit to stop first.
 async fn unless_stopped<T>(
     progress: &dyn Progress,
     work: impl Future<Output = T>,
 ) -> Result<T, AuditError> {
-    let Some(token) = progress.stop() else {
-        return Ok(work.await);
-    };
     tokio::select! {
         biased;
-        () = token.cancelled() => Err(AuditError::Stopped),
+        () = stopped(progress) => Err(AuditError::Stopped),
         out = work => Ok(out),
     }
 }
 
 /// Waits for `work` until the deadline or a stop request, whichever comes first.
 async fn before_cut<T>(input: &CrawlInput<'_>, work: impl Future<Output = T>) -> Result<T, Cut> {
-    let stopped = async {
-        match input.progress.stop() {
-            Some(token) => token.cancelled().await,
-            None => std::future::pending().await,
-        }
-    };
     tokio::select! {
         biased;
-        () = stopped => Err(Cut::Stopped),
+        () = stopped(input.progress) => Err(Cut::Stopped),
         out = work => Ok(out),
         () = tokio::time::sleep_until(input.deadline) => Err(Cut::Deadline),
     }
@@ -455,7 +455,9 @@ impl Crawler<'_> {
         }
         if foreign > 0 {
             self.facts.sitemap_notes.push(format!(
-                "{foreign} sitemap URLs are on other hosts and were not crawled"
+                "{} on other hosts and {} not crawled",
+                counted(foreign, "sitemap URL is", "sitemap URLs are"),
+                plural(foreign, "was", "were")
             ));
         }
     }
@@ -582,16 +584,15 @@ impl Crawler<'_> {
             .enumerate()
             .map(|(page, (_, seq))| (*seq as usize, states.scores(page).scores))
             .collect();
+        let audited = counted(states.len(), "page", "pages");
         match cut {
             Some(Cut::Deadline) => self.notes.push(format!(
-                "the audit's time limit was reached; the report covers the {} pages audited by \
-                 then (raise the limit with --deadline SECS)",
-                states.len()
+                "the audit's time limit was reached; the report covers the {audited} audited by \
+                 then (raise the limit with --deadline SECS)"
             )),
             Some(Cut::Stopped) => self.notes.push(format!(
-                "the audit was stopped before the end; the report covers the {} pages audited \
-                 by then",
-                states.len()
+                "the audit was stopped before the end; the report covers the {audited} audited \
+                 by then"
             )),
             None => {}
         }
@@ -637,6 +638,7 @@ impl Crawler<'_> {
             security_grade: card.security_grade().map(str::to_owned),
             recommendations: std::mem::take(&mut self.builder).build(&states),
             findings_written: self.findings_written,
+            stopped_early: cut == Some(Cut::Stopped),
         })
     }
 }
@@ -789,7 +791,7 @@ async fn visit_site(
     let mut cut = None;
     let mut sitemap_queued = false;
     'crawl: loop {
-        if stop_requested(&crawler.input) {
+        if site_audit && stop_requested(&crawler.input) {
             cut = Some(Cut::Stopped);
             tasks.abort_all();
             break;
