@@ -48,11 +48,17 @@ impl Interrupts {
             if !finished.load(Ordering::SeqCst) {
                 spinner.finish();
                 let message = "stopped with Ctrl-C before the report was complete";
-                let failed = tokio::task::spawn_blocking(move || store.fail_report(&id, message));
+                let key = id.clone();
+                let failed = tokio::task::spawn_blocking(move || store.fail_report(&key, message));
                 match failed.await {
-                    Ok(Ok(true)) => eprintln!("Quit; the report is stored as failed ({message})."),
-                    Ok(Ok(false)) => eprintln!("Quit; no unfinished report was left behind."),
-                    _ => eprintln!("Quit; the report could not be marked as failed."),
+                    Ok(Ok(true)) => {
+                        eprintln!("Quit; report {id} is stored as failed ({message}).");
+                    }
+                    Ok(Ok(false)) => eprintln!(
+                        "Quit; report {id} had just been completed (or was not created yet) and \
+                         is left as it is."
+                    ),
+                    _ => eprintln!("Quit; report {id} could not be marked as failed."),
                 }
             }
             std::process::exit(i32::from(exit::INTERRUPTED));

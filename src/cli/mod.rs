@@ -250,10 +250,12 @@ pub enum Format {
 }
 
 fn init_logging(verbose: u8) {
+    // -v and -vv raise webaudit's own logs; the libraries' (html5ever, selectors, hyper) stay
+    // at warnings until -vvv, or they bury webaudit's lines.
     let default = match verbose {
         0 => "warn",
-        1 => "info",
-        2 => "debug",
+        1 => "warn,webaudit=info",
+        2 => "warn,webaudit=debug",
         _ => "trace",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("WEBAUDIT_LOG")

@@ -139,7 +139,9 @@ pub fn fixes(out: &mut String, recommendations: &[Recommendation], report_url: &
             let page = shown_url(&place.page_url, report_url);
             let location = match (&place.selector, &place.url) {
                 (Some(selector), _) => format!("{page} {selector}"),
-                (None, Some(url)) if *url != place.page_url => format!("{page} → {url}"),
+                (None, Some(url)) if *url != place.page_url => {
+                    format!("{page} → {}", shown_url(url, report_url))
+                }
                 _ => page,
             };
             let _ = write!(out, "     at {}", paint(DIM, location));
@@ -229,8 +231,10 @@ pub fn report(
                 paint(
                     DIM,
                     format!(
-                        "and {} more (all of them: reports show ID --format json, under pages)",
-                        not_audited.len() - NOT_AUDITED_SHOWN
+                        "and {} more (all of them: webaudit reports show {} --format json, \
+                         under pages)",
+                        not_audited.len() - NOT_AUDITED_SHOWN,
+                        overview.report.id
                     )
                 )
             );

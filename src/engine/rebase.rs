@@ -41,17 +41,18 @@ impl Rebase {
         }
     }
 
-    /// Rewrites a finding's page, URL and detail (and its fingerprint, when its evidence key
-    /// named the server).
+    /// Rewrites a finding's page, URL and detail. When its evidence key named the server (a
+    /// broken link's target), its fingerprint is keyed by that URL's path on the site instead,
+    /// so that it depends neither on the port nor on where the folder is.
     pub fn finding(&self, f: &mut Finding) {
-        let key_named_server = f.evidence.key().contains(&self.from);
-        let served_page = key_named_server.then(|| f.page_url.clone());
+        let key = f.evidence.key();
+        if key.contains(&self.from) {
+            let site_key = key.replace(&self.from, "/");
+            f.fingerprint = fingerprint(&f.rule_id, &f.page_url, &site_key);
+        }
         self.text(&mut f.page_url);
         self.option(&mut f.evidence.url);
         self.option(&mut f.evidence.detail);
-        if let Some(served_page) = served_page {
-            f.fingerprint = fingerprint(&f.rule_id, &served_page, f.evidence.key());
-        }
     }
 
     /// Rewrites a page report's URLs, redirects, error and notes.
@@ -147,15 +148,24 @@ mod tests {
         );
         other_port.finding(&mut again);
         assert_eq!(again.fingerprint, broken.fingerprint);
-        // It is keyed by the page's path on the site, as on the deployed site.
+        // It is keyed by paths on the site, as on the deployed site, wherever the folder is.
         assert_eq!(
             broken.fingerprint,
-            fingerprint(
-                rule.id,
-                "https://example.com/blog/",
-                "file:///home/me/site/gone.html"
-            )
+            fingerprint(rule.id, "https://example.com/blog/", "/gone.html")
         );
+        let moved = Rebase::new(&served, "file:///elsewhere/copy/");
+        let mut elsewhere = rule.finding(
+            "http://127.0.0.1:41347/blog/",
+            Outcome::Fail,
+            Severity::Major,
+            Some(0.0),
+            Evidence {
+                url: Some("http://127.0.0.1:41347/gone.html".into()),
+                ..Evidence::default()
+            },
+        );
+        moved.finding(&mut elsewhere);
+        assert_eq!(elsewhere.fingerprint, broken.fingerprint);
         // A finding keyed by a selector keeps the fingerprint it had.
         let mut image = rules::find("accessibility.image-alt").unwrap().finding(
             "http://127.0.0.1:41347/",

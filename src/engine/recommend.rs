@@ -21,10 +21,11 @@ pub const EFFORT_OCCURRENCE_CAP: u32 = 10;
 /// The smallest effort assumed when ranking, in hours (so trivial fixes do not dominate).
 pub const MIN_EFFORT_HOURS: f64 = 0.5;
 
-/// Rules whose fix is made once for the whole site: a server or CDN setting (response headers,
-/// compression, caching, HTTPS and its redirect, HTTP/2) or a file at the site's root. Their
-/// effort is counted once, not per page.
+/// Rules whose fix is made once for the whole site: a server or CDN setting (response time,
+/// response headers, compression, caching, HTTPS and its redirect, HTTP/2) or a file at the
+/// site's root. Their effort is counted once, not per page.
 pub const SITE_WIDE_FIXES: &[&str] = &[
+    "performance.server-response-time",
     "performance.text-compression",
     "performance.cache-lifetime",
     "performance.modern-http",

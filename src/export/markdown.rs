@@ -12,9 +12,21 @@ use crate::report::wording::plural;
 use crate::report::{Category, Outcome, PageReport, Report};
 
 /// webaudit's own prose with the characters that start HTML escaped (`<center>` is shown, not
-/// applied); its code spans (`alt=""`) stay code.
+/// applied), except inside its code spans (`` `<html lang="en">` ``), which show their text as
+/// it is.
 fn text(raw: &str) -> String {
-    escaped(raw, "")
+    let mut out = String::with_capacity(raw.len());
+    for (i, part) in raw.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(part);
+        } else {
+            out.push_str(&escaped(part, ""));
+        }
+    }
+    out
 }
 
 /// Text from an audited page: HTML and Markdown's link, emphasis and code characters escaped.
@@ -94,6 +106,10 @@ pub fn write_markdown(
         );
     }
     writeln!(out, "{pages}")?;
+    // The crawl's notes (stopped early, limits reached, sitemaps) travel with the start page.
+    for note in report.pages.first().map_or(&[][..], |p| &p.notes[..]) {
+        writeln!(out, "- Note: {}", page_text(note).replace('\n', " "))?;
+    }
     if let Some(message) = &report.error_message {
         writeln!(out, "- Failed: {}", page_text(message))?;
     }
@@ -239,7 +255,11 @@ mod tests {
             page_text("![t](https://t.example/) *b* `c`"),
             "!\\[t\\](https://t.example/) \\*b\\* \\`c\\`"
         );
-        // webaudit's own texts keep their code spans.
+        // webaudit's own texts keep their code spans, with markup in them as it is.
         assert_eq!(text("use `alt` on <img>"), "use `alt` on &lt;img&gt;");
+        assert_eq!(
+            text("e.g. `<html lang=\"en\">` in <head>"),
+            "e.g. `<html lang=\"en\">` in &lt;head&gt;"
+        );
     }
 }

@@ -167,6 +167,11 @@ fn markdown_groups_failures_by_category_and_counts_the_rest() {
         count(Outcome::Review)
     )));
     assert!(text.contains("a \\| pipe"), "cells escape pipes");
+    // The crawl's notes, each on one line.
+    assert!(
+        text.contains("- Note: a \"note\" over two lines\n"),
+        "{text}"
+    );
     // Markup and links quoted from pages are shown, not applied by a Markdown renderer.
     assert!(text.contains("&lt;center&gt;"), "{text}");
     assert!(!text.contains("<center>"), "{text}");

@@ -27,18 +27,50 @@ pub(super) fn configure(conn: &mut Connection) -> Result<(), rusqlite::Error> {
     )
 }
 
-/// Opens one connection to `path`, configures it and brings the schema up to date.
+/// Opens one connection to `path`, configures it and brings the schema up to date. Another
+/// program's SQLite database (tables, but none of webaudit's migrations) is refused untouched.
 pub(super) fn first_connection(path: &Path) -> Result<Connection, StoreError> {
     let mut conn = Connection::open(path).map_err(|e| classify(path, e))?;
+    refuse_foreign(&conn, path)?;
     configure(&mut conn).map_err(|e| classify(path, e))?;
     schema::migrate(&mut conn).map_err(|e| match e {
         MigrationError::RusqliteError { err, .. } if kind_of(&err).is_some() => classify(path, err),
         other => StoreError::Migrate {
             path: path.to_owned(),
-            detail: other.to_string(),
+            detail: first_line(&other.to_string()),
         },
     })?;
     Ok(conn)
+}
+
+/// Fails when `conn` holds tables but no webaudit schema version (another program's database).
+fn refuse_foreign(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(|e| classify(path, e))?;
+    if version == 0 && tables > 0 {
+        return Err(StoreError::NotADatabase {
+            path: path.to_owned(),
+            detail: format!("it is another program's SQLite database, with {tables} tables"),
+        });
+    }
+    Ok(())
+}
+
+/// The first line of a message, at most 300 characters (a failed migration quotes its SQL).
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or_default();
+    match line.char_indices().nth(300) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_owned(),
+    }
 }
 
 /// The pool of connections to `path` (whose first connection is known to work).

@@ -787,6 +787,41 @@ fn a_file_that_is_not_a_database_is_named_at_once() {
     );
 }
 
+#[test]
+fn another_programs_sqlite_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("other.db");
+    let tables = |file: &std::path::Path| -> Vec<String> {
+        let conn = rusqlite::Connection::open(file).unwrap();
+        let mut names = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        names
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    // Another program's tables, one of them even named like ours.
+    rusqlite::Connection::open(&file)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (body TEXT); CREATE TABLE reports (x INTEGER);")
+        .unwrap();
+    let err = Store::open(&file).unwrap_err();
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("another program's SQLite database"),
+        "{message}"
+    );
+    assert!(!message.contains("CREATE"), "{message}");
+    assert_eq!(tables(&file), ["notes", "reports"]);
+    // An empty SQLite file is fine: it becomes a webaudit database.
+    let empty = dir.path().join("empty.db");
+    rusqlite::Connection::open(&empty).unwrap();
+    Store::open(&empty).unwrap();
+}
+
 /// Where permissions apply (not as root), a database that cannot be written says so at once.
 #[cfg(unix)]
 #[test]

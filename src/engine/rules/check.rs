@@ -1,8 +1,10 @@
 //! [`Check`]: what a rule's check function returns, and how it becomes findings.
 
+use std::collections::HashMap;
+
 use super::RuleInfo;
 use crate::engine::score::log_normal_score;
-use crate::report::{Evidence, Finding, Observatory, Outcome, Severity};
+use crate::report::{Evidence, Finding, Observatory, Outcome, Severity, fingerprint};
 
 /// Control points of a log-normal scoring curve (Lighthouse's): a value at `p10` scores 0.9, a
 /// value at `median` scores 0.5.
@@ -185,6 +187,57 @@ impl Check {
         for e in reviews {
             findings.push(rule.finding(page_url, Outcome::Review, Severity::Info, None, attach(e)));
         }
+        distinct_fingerprints(&mut findings, page_url);
         findings
+    }
+}
+
+/// Gives findings of one rule on one page that share an evidence key (several missing tags,
+/// say, none with a selector) fingerprints of their own: the second of a key is keyed
+/// `key#2`, and so on, in the order the rule found them.
+fn distinct_fingerprints(findings: &mut [Finding], page_url: &str) {
+    if findings.len() < 2 {
+        return;
+    }
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for f in findings.iter_mut() {
+        let n = seen.entry(f.fingerprint.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            let key = format!("{}#{n}", f.evidence.key());
+            f.fingerprint = fingerprint(&f.rule_id, page_url, &key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rules;
+
+    #[test]
+    fn findings_of_one_rule_on_a_page_have_fingerprints_of_their_own() {
+        let rule = rules::find("seo.social-previews").unwrap();
+        let missing = |what: &str| Evidence {
+            detail: Some(format!("no {what}")),
+            ..Evidence::default()
+        };
+        let page = "https://site.example/";
+        let findings = Check::from_failures(vec![missing("og:title"), missing("og:image")])
+            .into_findings(&rule, page);
+        assert_eq!(findings.len(), 2);
+        assert_eq!(findings[0].fingerprint, fingerprint(rule.id, page, ""));
+        assert_eq!(findings[1].fingerprint, fingerprint(rule.id, page, "#2"));
+        // Findings with keys of their own keep their fingerprints.
+        let at = |selector: &str| Evidence {
+            selector: Some(selector.into()),
+            ..Evidence::default()
+        };
+        let findings =
+            Check::from_failures(vec![at("img"), at("p > img")]).into_findings(&rule, page);
+        assert_eq!(
+            findings[1].fingerprint,
+            fingerprint(rule.id, page, "p > img")
+        );
     }
 }
