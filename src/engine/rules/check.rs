@@ -199,14 +199,23 @@ fn distinct_fingerprints(findings: &mut [Finding], page_url: &str) {
     if findings.len() < 2 {
         return;
     }
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    for f in findings.iter_mut() {
-        let n = seen.entry(f.fingerprint.clone()).or_insert(0);
-        *n += 1;
-        if *n > 1 {
-            let key = format!("{}#{n}", f.evidence.key());
-            f.fingerprint = fingerprint(&f.rule_id, page_url, &key);
-        }
+    // Which findings repeat a key, found over borrowed keys, then re-keyed.
+    let repeats: Vec<(usize, String)> = {
+        let mut seen: HashMap<&str, u32, foldhash::fast::FixedState> = HashMap::default();
+        findings
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let key = f.evidence.key();
+                let n = seen.entry(key).or_insert(0);
+                *n += 1;
+                (*n > 1).then(|| (i, format!("{key}#{n}")))
+            })
+            .collect()
+    };
+    for (i, key) in repeats {
+        let f = &mut findings[i];
+        f.fingerprint = fingerprint(&f.rule_id, page_url, &key);
     }
 }
 
