@@ -6,19 +6,9 @@ use serde_json::Value;
 
 use crate::common::{BackgroundServer, example_site, webaudit};
 
-fn json_stdout(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
-}
-
-#[test]
-fn audits_the_example_site_as_json_with_every_field() {
-    let db = tempfile::tempdir().unwrap();
-    let output = webaudit(&db)
+/// Audits the example site into `db`'s database and returns the report it printed as JSON.
+fn audit_example_site(db: &tempfile::TempDir) -> Value {
+    let output = webaudit(db)
         .args([
             "audit",
             example_site().to_str().unwrap(),
@@ -32,7 +22,22 @@ fn audits_the_example_site_as_json_with_every_field() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let report = json_stdout(&output);
+    json_stdout(&output)
+}
+
+fn json_stdout(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+#[test]
+fn audits_the_example_site_as_json_with_every_field() {
+    let db = tempfile::tempdir().unwrap();
+    let report = audit_example_site(&db);
     assert!(report["id"].as_str().unwrap().starts_with("rpt_"));
     assert_eq!(report["status"], "completed");
     assert!(report["url"].as_str().unwrap().starts_with("file:///"));
@@ -337,16 +342,8 @@ fn non_html_and_error_statuses_exit_with_three() {
 #[test]
 fn reports_list_show_and_delete() {
     let db = tempfile::tempdir().unwrap();
-    let output = webaudit(&db)
-        .args([
-            "audit",
-            example_site().to_str().unwrap(),
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let id = json_stdout(&output)["id"].as_str().unwrap().to_owned();
+    let audited = audit_example_site(&db);
+    let id = audited["id"].as_str().unwrap().to_owned();
 
     webaudit(&db)
         .args(["reports", "list"])
@@ -359,7 +356,7 @@ fn reports_list_show_and_delete() {
         .unwrap();
     let report = json_stdout(&shown);
     assert_eq!(report["id"], id);
-    assert_eq!(report["findings"], json_stdout(&output)["findings"]);
+    assert_eq!(report["findings"], audited["findings"]);
     // A reader that stops early (`| head -c 100`) ends the export quietly.
     let mut early = std::process::Command::new(env!("CARGO_BIN_EXE_webaudit"))
         .args(["reports", "show", &id, "--format", "json"])
@@ -856,20 +853,11 @@ fn reports_list_help_describes_its_own_formats() {
 fn a_folder_report_names_its_files_the_same_way_in_every_run() {
     let db = tempfile::tempdir().unwrap();
     let run = || {
-        let output = webaudit(&db)
-            .args([
-                "audit",
-                example_site().to_str().unwrap(),
-                "--format",
-                "json",
-            ])
-            .output()
-            .unwrap();
-        assert!(output.status.success());
+        let report = audit_example_site(&db);
         // The loopback server's passing port appears nowhere.
-        let text = String::from_utf8(output.stdout.clone()).unwrap();
+        let text = report.to_string();
         assert!(!text.contains("127.0.0.1"), "{text}");
-        json_stdout(&output)
+        report
     };
     let (first, second) = (run(), run());
     let folder = first["url"].as_str().unwrap().to_owned();
@@ -903,16 +891,8 @@ fn a_folder_report_names_its_files_the_same_way_in_every_run() {
 #[test]
 fn a_report_is_found_by_its_id_in_lower_case() {
     let db = tempfile::tempdir().unwrap();
-    let output = webaudit(&db)
-        .args([
-            "audit",
-            example_site().to_str().unwrap(),
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let id = json_stdout(&output)["id"].as_str().unwrap().to_owned();
+    let audited = audit_example_site(&db);
+    let id = audited["id"].as_str().unwrap().to_owned();
     let lower = id.to_lowercase();
     assert_ne!(lower, id);
     let shown = webaudit(&db)

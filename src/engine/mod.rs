@@ -303,7 +303,7 @@ pub async fn audit(
     // A folder's findings and pages name its files, not the loopback server's passing port.
     let to_folder = matches!(target, Target::Directory(_))
         .then(|| rebase::Rebase::new(&start, &target.report_url()));
-    let rebased = to_folder.clone().map(|rebase| rebase::RebasedSink {
+    let rebased = to_folder.as_ref().map(|rebase| rebase::RebasedSink {
         inner: sink,
         rebase,
     });

@@ -12,7 +12,7 @@ use super::{AuditSink, SinkBatch};
 use crate::report::{Finding, PageReport, Recommendation, fingerprint};
 
 /// Rewrites the loopback server's URLs to the folder's.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Rebase {
     /// The served root, `http://127.0.0.1:PORT/`.
     from: String,
@@ -82,7 +82,7 @@ pub struct RebasedSink<'a> {
     /// Where batches go.
     pub inner: &'a dyn AuditSink,
     /// The rewrite.
-    pub rebase: Rebase,
+    pub rebase: &'a Rebase,
 }
 
 impl AuditSink for RebasedSink<'_> {
@@ -105,23 +105,28 @@ mod tests {
     use crate::engine::rules;
     use crate::report::{Evidence, Outcome, Severity};
 
-    #[test]
-    fn rewrites_the_server_to_the_folder_and_keeps_fingerprints_by_site_path() {
-        let served = Url::parse("http://127.0.0.1:41347/").unwrap();
-        let rebase = Rebase::new(&served, "file:///home/me/site/");
-        let rule = rules::find("seo.broken-internal-links").unwrap();
-        let mut broken = rule.finding(
-            "http://127.0.0.1:41347/blog/",
+    /// A broken link from `/blog/` to `/gone.html` found through the server on `port`, rebased
+    /// onto `folder`.
+    fn broken_link(port: u16, folder: &str) -> Finding {
+        let served = Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
+        let mut broken = rules::find("seo.broken-internal-links").unwrap().finding(
+            &format!("{served}blog/"),
             Outcome::Fail,
             Severity::Major,
             Some(0.0),
             Evidence {
-                url: Some("http://127.0.0.1:41347/gone.html".into()),
-                detail: Some("http://127.0.0.1:41347/gone.html answered HTTP 404".into()),
+                url: Some(format!("{served}gone.html")),
+                detail: Some(format!("{served}gone.html answered HTTP 404")),
                 ..Evidence::default()
             },
         );
-        rebase.finding(&mut broken);
+        Rebase::new(&served, folder).finding(&mut broken);
+        broken
+    }
+
+    #[test]
+    fn rewrites_the_server_to_the_folder_and_keeps_fingerprints_by_site_path() {
+        let broken = broken_link(41347, "file:///home/me/site/");
         assert_eq!(broken.page_url, "file:///home/me/site/blog/");
         assert_eq!(
             broken.evidence.url.as_deref(),
@@ -132,41 +137,22 @@ mod tests {
             Some("file:///home/me/site/gone.html answered HTTP 404")
         );
         // The same finding from another run (another port) has the same fingerprint.
-        let other_port = Rebase::new(
-            &Url::parse("http://127.0.0.1:50000/").unwrap(),
-            "file:///home/me/site/",
-        );
-        let mut again = rule.finding(
-            "http://127.0.0.1:50000/blog/",
-            Outcome::Fail,
-            Severity::Major,
-            Some(0.0),
-            Evidence {
-                url: Some("http://127.0.0.1:50000/gone.html".into()),
-                ..Evidence::default()
-            },
-        );
-        other_port.finding(&mut again);
+        let again = broken_link(50000, "file:///home/me/site/");
         assert_eq!(again.fingerprint, broken.fingerprint);
         // It is keyed by paths on the site, as on the deployed site, wherever the folder is.
         assert_eq!(
             broken.fingerprint,
-            fingerprint(rule.id, "https://example.com/blog/", "/gone.html")
+            fingerprint(
+                broken.rule_id.as_ref(),
+                "https://example.com/blog/",
+                "/gone.html"
+            )
         );
-        let moved = Rebase::new(&served, "file:///elsewhere/copy/");
-        let mut elsewhere = rule.finding(
-            "http://127.0.0.1:41347/blog/",
-            Outcome::Fail,
-            Severity::Major,
-            Some(0.0),
-            Evidence {
-                url: Some("http://127.0.0.1:41347/gone.html".into()),
-                ..Evidence::default()
-            },
-        );
-        moved.finding(&mut elsewhere);
+        let elsewhere = broken_link(41347, "file:///elsewhere/copy/");
         assert_eq!(elsewhere.fingerprint, broken.fingerprint);
         // A finding keyed by a selector keeps the fingerprint it had.
+        let served = Url::parse("http://127.0.0.1:41347/").unwrap();
+        let rebase = Rebase::new(&served, "file:///home/me/site/");
         let mut image = rules::find("accessibility.image-alt").unwrap().finding(
             "http://127.0.0.1:41347/",
             Outcome::Fail,

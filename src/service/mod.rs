@@ -23,8 +23,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::engine::fetch::guard::without_password;
-use crate::engine::fetch::{AddressPolicy, FetchError};
+use crate::engine::fetch::AddressPolicy;
 use crate::engine::progress::Progress;
 use crate::engine::target::{Target, looks_like_host};
 use crate::engine::{AuditError, AuditOptions};
@@ -152,15 +151,9 @@ pub fn parse_audit_url(input: &str, policy: &AddressPolicy) -> Result<Url, Servi
 /// connection (credentials, internal names, literal addresses). Nothing is stored for such a
 /// URL, and the message masks its password.
 pub fn refuse_before_fetching(url: &Url, policy: &AddressPolicy) -> Result<(), ServiceError> {
-    policy.check_url(url).map_err(|refusal| {
-        ServiceError::Refused(
-            FetchError::Refused {
-                url: without_password(url),
-                refusal,
-            }
-            .to_string(),
-        )
-    })
+    policy
+        .admit(url)
+        .map_err(|refused| ServiceError::Refused(refused.to_string()))
 }
 
 /// Fails with [`ServiceError::NotFound`] unless report `id` exists and belongs to `owner` (it

@@ -12,7 +12,7 @@ use url::Url;
 
 use super::body::{ACCEPT_ENCODING, Body, BodyLimits, Coding, read_body};
 use super::error::FetchError;
-use super::guard::{AddressPolicy, without_password};
+use super::guard::AddressPolicy;
 use super::resolver::GuardedResolver;
 use super::settings::FetchSettings;
 use crate::report::RedirectHop;
@@ -162,12 +162,7 @@ impl Fetcher {
     }
 
     fn check(&self, url: &Url) -> Result<(), FetchError> {
-        self.policy
-            .check_url(url)
-            .map_err(|refusal| FetchError::Refused {
-                url: without_password(url),
-                refusal,
-            })
+        self.policy.admit(url)
     }
 
     fn check_peer(&self, url: &Url, peer: Option<SocketAddr>) -> Result<(), FetchError> {

@@ -15,6 +15,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use ipnet::{Ipv4Net, Ipv6Net};
 use url::{Host, Url};
 
+use super::error::FetchError;
+
 /// Why a URL or address was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -298,6 +300,15 @@ impl AddressPolicy {
                 },
             }),
         }
+    }
+
+    /// [`AddressPolicy::check_url`] as the fetch error that names the URL (its password
+    /// masked).
+    pub fn admit(&self, url: &Url) -> Result<(), FetchError> {
+        self.check_url(url).map_err(|refusal| FetchError::Refused {
+            url: without_password(url),
+            refusal,
+        })
     }
 
     /// Checks a URL before any connection: scheme, credentials, internal names and literal
