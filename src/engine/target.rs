@@ -81,36 +81,24 @@ impl Target {
                 return local_path(path, trimmed);
             }
             // `https:/example.com` is a URL with a typo, not a path (it parses as a URL).
-            let web_url = Url::parse(trimmed)
-                .is_ok_and(|url| matches!(url.scheme(), "http" | "https" | "file"));
-            if looks_like_path(trimmed) && !web_url {
+            let url = matches!(read_url(trimmed), UrlReading::Web(_) | UrlReading::File(_));
+            if looks_like_path(trimmed) && !url {
                 return Err(TargetError::NoSuchDirectory(trimmed.to_owned()));
             }
         }
-        match Url::parse(trimmed) {
-            Ok(url) => match url.scheme() {
-                "http" | "https" => Ok(Target::Url(url)),
-                "file" => match url.to_file_path() {
-                    Ok(p) if p.exists() => local_path(&p, trimmed),
-                    _ => Err(TargetError::NoSuchDirectory(trimmed.to_owned())),
-                },
-                _ if url.cannot_be_a_base() && looks_like_host(trimmed) => {
-                    Err(TargetError::MissingScheme {
-                        input: trimmed.to_owned(),
-                    })
-                }
-                other => Err(TargetError::Scheme {
-                    scheme: other.to_owned(),
-                }),
+        match read_url(trimmed) {
+            UrlReading::Web(url) => Ok(Target::Url(url)),
+            UrlReading::File(url) => match url.to_file_path() {
+                Ok(p) if p.exists() => local_path(&p, trimmed),
+                _ => Err(TargetError::NoSuchDirectory(trimmed.to_owned())),
             },
-            Err(url::ParseError::RelativeUrlWithoutBase) if looks_like_host(trimmed) => {
-                Err(TargetError::MissingScheme {
-                    input: trimmed.to_owned(),
-                })
-            }
-            Err(e) => Err(TargetError::Unrecognised {
+            UrlReading::MissingScheme => Err(TargetError::MissingScheme {
                 input: trimmed.to_owned(),
-                reason: e.to_string(),
+            }),
+            UrlReading::OtherScheme(scheme) => Err(TargetError::Scheme { scheme }),
+            UrlReading::NotAUrl(reason) => Err(TargetError::Unrecognised {
+                input: trimmed.to_owned(),
+                reason,
             }),
         }
     }
@@ -153,9 +141,41 @@ fn looks_like_path(input: &str) -> bool {
     starts_like_a_path || (input.contains(['/', '\\']) && !looks_like_host(input))
 }
 
+/// What a text is when read as a URL only, without looking at the disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlReading {
+    /// An http(s) URL.
+    Web(Url),
+    /// A `file:` URL.
+    File(Url),
+    /// A host name without a scheme (`example.com/blog`).
+    MissingScheme,
+    /// A URL with a scheme other than http(s) and file.
+    OtherScheme(String),
+    /// Not a URL; the parser's complaint.
+    NotAUrl(String),
+}
+
+/// Reads `input` (trimmed) as a URL only: the one reading the CLI and the MCP and HTTP
+/// servers share (the servers must never look at their own disk).
+pub fn read_url(input: &str) -> UrlReading {
+    match Url::parse(input) {
+        Ok(url) => match url.scheme() {
+            "http" | "https" => UrlReading::Web(url),
+            "file" => UrlReading::File(url),
+            _ if url.cannot_be_a_base() && looks_like_host(input) => UrlReading::MissingScheme,
+            other => UrlReading::OtherScheme(other.to_owned()),
+        },
+        Err(url::ParseError::RelativeUrlWithoutBase) if looks_like_host(input) => {
+            UrlReading::MissingScheme
+        }
+        Err(e) => UrlReading::NotAUrl(e.to_string()),
+    }
+}
+
 /// True when `input` begins with what looks like a host name (`example.com/…`), for the
 /// missing-scheme hint.
-pub(crate) fn looks_like_host(input: &str) -> bool {
+fn looks_like_host(input: &str) -> bool {
     let host = input.split(['/', ':']).next().unwrap_or_default();
     (host.contains('.') || host.eq_ignore_ascii_case("localhost"))
         && !host.starts_with('.')

@@ -25,7 +25,7 @@ use url::Url;
 
 use crate::engine::fetch::AddressPolicy;
 use crate::engine::progress::Progress;
-use crate::engine::target::{Target, looks_like_host};
+use crate::engine::target::{Target, UrlReading, read_url};
 use crate::engine::{AuditError, AuditOptions};
 use crate::jobs::{self, JobSpec, JobState, Jobs, RunError};
 use crate::report::{Category, Finding, Recommendation, Report, ReportId, Status, site_of};
@@ -128,20 +128,20 @@ pub fn parse_audit_url(input: &str, policy: &AddressPolicy) -> Result<Url, Servi
         )))
     };
     let local = "(a folder on your own machine can be audited with the CLI: webaudit audit DIR)";
-    let url = match Url::parse(trimmed) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") => url,
-        Ok(url) if url.scheme() == "file" => {
+    let url = match read_url(trimmed) {
+        UrlReading::Web(url) => url,
+        UrlReading::File(_) => {
             return refuse(format!("`{trimmed}` names a local file or folder {local}."));
         }
-        Ok(url) if !(url.cannot_be_a_base() && looks_like_host(trimmed)) => {
-            return refuse(format!("the scheme `{}:` is not supported.", url.scheme()));
+        UrlReading::OtherScheme(scheme) => {
+            return refuse(format!("the scheme `{scheme}:` is not supported."));
         }
-        Ok(_) | Err(url::ParseError::RelativeUrlWithoutBase) if looks_like_host(trimmed) => {
+        UrlReading::MissingScheme => {
             return refuse(format!(
                 "`{trimmed}` has no scheme; did you mean https://{trimmed} ?"
             ));
         }
-        Ok(_) | Err(_) => return refuse(format!("`{trimmed}` is not a URL {local}.")),
+        UrlReading::NotAUrl(_) => return refuse(format!("`{trimmed}` is not a URL {local}.")),
     };
     refuse_before_fetching(&url, policy)?;
     Ok(url)
