@@ -578,3 +578,124 @@ async fn include_patterns_match_one_segment_with_a_star_and_any_depth_with_two()
         ])
     );
 }
+
+/// A redirect is followed to see where it ends, but its target is audited only when the crawl
+/// would have visited it: not on another site, not outside the URL patterns, not disallowed by
+/// robots.txt. The redirecting URL is listed as checked, with the reason.
+#[tokio::test]
+async fn redirects_out_of_the_crawl_scope_are_checked_not_audited() {
+    let elsewhere = FixtureServer::start(Router::new().route(
+        "/landing",
+        get(|| async {
+            html(page(
+                "Partner",
+                "Another site's page.",
+                "",
+                "<p>Partner.</p>",
+            ))
+        }),
+    ))
+    .await;
+    let landing = elsewhere.url("/landing");
+    let target_page = |title: &'static str| {
+        get(move || async move {
+            html(page(
+                title,
+                &format!("The {title} page."),
+                "",
+                "<p>Text.</p>",
+            ))
+        })
+    };
+    let router = Router::new()
+        .route(
+            "/",
+            get(|| async {
+                html(page(
+                    "Home",
+                    "The home page.",
+                    "",
+                    "<a href=\"/about\">About</a> <a href=\"/partner\">Partner</a> \
+                     <a href=\"/to-admin\">Admin</a> <a href=\"/to-private\">Private</a>",
+                ))
+            }),
+        )
+        .route("/about", target_page("About"))
+        .route(
+            "/partner",
+            get(move || async move { Redirect::temporary(&landing) }),
+        )
+        .route(
+            "/to-admin",
+            get(|| async { Redirect::permanent("/admin/panel") }),
+        )
+        .route("/admin/panel", target_page("Admin"))
+        .route(
+            "/to-private",
+            get(|| async { Redirect::permanent("/private/x") }),
+        )
+        .route("/private/x", target_page("Private"))
+        .route(
+            "/robots.txt",
+            get(|| async { "User-agent: *\nDisallow: /private/\n" }),
+        );
+    let server = FixtureServer::start(router).await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let mut options = fixture_options(&server, 50);
+    options.policy = options.policy.allow_socket(elsewhere.addr);
+    options.crawl.exclude = vec!["/admin/**".into()];
+    let result = audit_collect(&target, &options, &()).await.unwrap();
+
+    let path = |url: &str| url.strip_prefix(&server.url("")).unwrap_or(url).to_owned();
+    let audited: BTreeSet<String> = result
+        .pages
+        .iter()
+        .filter(|p| p.scores.is_some())
+        .map(|p| path(&p.final_url))
+        .collect();
+    assert_eq!(audited, ["/", "/about"].map(String::from).into());
+    let checked: BTreeSet<(String, u16, String)> = result
+        .pages
+        .iter()
+        .filter(|p| p.scores.is_none())
+        .map(|p| (path(&p.url), p.status, p.error.clone().unwrap_or_default()))
+        .collect();
+    let why = |to: &str, reason: &str| format!("redirects to {to}, which {reason}; not audited");
+    assert_eq!(
+        checked,
+        [
+            (
+                "/partner",
+                200,
+                why(&elsewhere.url("/landing"), "is on another site")
+            ),
+            (
+                "/to-admin",
+                200,
+                why(
+                    &server.url("/admin/panel"),
+                    "is outside the crawl's URL patterns (include/exclude)"
+                )
+            ),
+            (
+                "/to-private",
+                200,
+                why(&server.url("/private/x"), "is disallowed by robots.txt")
+            ),
+        ]
+        .map(|(p, s, w)| (p.to_owned(), s, w))
+        .into()
+    );
+    // Nothing of the targets was checked by the page rules.
+    for finding in &result.findings {
+        let page = path(&finding.page_url);
+        assert!(
+            !page.contains("landing")
+                && !page.starts_with("/admin")
+                && !page.starts_with("/private"),
+            "{} on {}",
+            finding.rule_id,
+            finding.page_url
+        );
+    }
+}

@@ -371,6 +371,55 @@ impl Crawler<'_> {
         (final_id, visited(&self.facts, final_id))
     }
 
+    /// Why the crawl does not audit the URL that `requested` redirected to: it is on another
+    /// site, the URL patterns leave it out, or robots.txt disallows it. `None` when there was
+    /// no redirect or the target is in scope.
+    fn refused_target(&self, requested: UrlId, response_url: &Url) -> Option<String> {
+        let target = normalise(response_url);
+        if target.as_str() == self.facts.url(requested) {
+            return None;
+        }
+        let why = if !self.scope.same_site(&target) {
+            "is on another site"
+        } else if !self.scope.matches(&target) {
+            "is outside the crawl's URL patterns (include/exclude)"
+        } else if !self.input.options.ignore_robots && !self.robots.allowed(&target) {
+            "is disallowed by robots.txt"
+        } else {
+            return None;
+        };
+        Some(format!("redirects to {target}, which {why}; not audited"))
+    }
+
+    /// Records a redirect whose target the crawl does not audit: the redirecting URL is kept
+    /// as checked (with its first status and hops), its target as found but not visited.
+    fn record_refused_redirect(
+        &mut self,
+        requested: UrlId,
+        response_url: &Url,
+        hops: u8,
+        report: PageReport,
+        why: String,
+    ) {
+        let status = report.redirects.first().map_or(report.status, |h| h.status);
+        let depth = self.facts.of(requested).and_then(|f| f.depth);
+        let target = self.record(&normalise(response_url), depth);
+        if let Some(f) = self.facts.of_mut(requested) {
+            f.state = UrlState::Checked;
+            f.status = Some(status);
+            f.redirected_to = target;
+            f.hops = hops;
+        }
+        self.add_page(PageReport {
+            total_bytes: report.bytes.transferred,
+            subresources: Default::default(),
+            scores: None,
+            error: Some(why),
+            notes: Vec::new(),
+            ..report
+        });
+    }
+
     async fn process(&mut self, requested: UrlId, visit: Visit) -> Result<(), AuditError> {
         tracing::debug!(url = self.facts.url(requested), "visited");
         let depth = self.facts.of(requested).and_then(|f| f.depth);
@@ -384,6 +433,10 @@ impl Crawler<'_> {
                     state,
                     extracted,
                 } = *audited;
+                if let Some(why) = self.refused_target(requested, &response_url) {
+                    self.record_refused_redirect(requested, &response_url, hops, report, why);
+                    return self.writer.flush_if_full().await;
+                }
                 let first_status = report.redirects.first().map_or(report.status, |h| h.status);
                 let (id, seen) = self.record_redirect(requested, &response_url, hops, first_status);
                 if seen {
@@ -401,6 +454,10 @@ impl Crawler<'_> {
                 hops,
                 report,
             } => {
+                if let Some(why) = self.refused_target(requested, &response_url) {
+                    self.record_refused_redirect(requested, &response_url, hops, *report, why);
+                    return self.writer.flush_if_full().await;
+                }
                 let first_status = report.redirects.first().map_or(report.status, |h| h.status);
                 let (id, seen) = self.record_redirect(requested, &response_url, hops, first_status);
                 if seen {
