@@ -699,3 +699,60 @@ async fn redirects_out_of_the_crawl_scope_are_checked_not_audited() {
         );
     }
 }
+
+/// A link with a user name and password is crawled as the same URL without them: the page is
+/// visited once, and the password appears nowhere in the result.
+#[tokio::test]
+async fn credentials_in_links_are_dropped_not_used_or_reported() {
+    let router = Router::new()
+        .route(
+            "/",
+            get(|request: Request| async move {
+                let with_password = origin(&request).replace("http://", "http://admin:hunter2@");
+                html(page(
+                    "Home",
+                    "The home page.",
+                    "",
+                    &format!(
+                        "<a href=\"{with_password}/about\">About</a> <a href=\"/about\">Again</a> \
+                         <a href=\"{with_password}/missing\">Missing</a>"
+                    ),
+                ))
+            }),
+        )
+        .route(
+            "/about",
+            get(|| async { html(page("About", "The about page.", "", "<p>About.</p>")) }),
+        );
+    let server = FixtureServer::start(router).await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let result = audit_collect(&target, &fixture_options(&server, 10), &())
+        .await
+        .unwrap();
+    let visited: BTreeSet<(String, u16)> = result
+        .pages
+        .iter()
+        .map(|p| (p.url.clone(), p.status))
+        .collect();
+    assert_eq!(
+        visited,
+        [
+            (server.url("/"), 200),
+            (server.url("/about"), 200),
+            (server.url("/missing"), 404)
+        ]
+        .into()
+    );
+    let broken = result
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "seo.broken-internal-links" && f.outcome == Outcome::Fail)
+        .expect("the 404 is reported");
+    assert_eq!(
+        (broken.page_url.clone(), broken.evidence.url.clone()),
+        (server.url("/"), Some(server.url("/missing")))
+    );
+    let pages = serde_json::to_string(&result.pages).unwrap();
+    let findings = serde_json::to_string(&result.findings).unwrap();
+    assert!(!pages.contains("hunter2") && !findings.contains("hunter2"));
+}

@@ -178,11 +178,17 @@ pub fn is_noindex(page: &Page) -> bool {
     })
 }
 
-/// Normalises a URL for de-duplication: no fragment, no default port, no empty query, and
-/// runs of slashes in the path collapsed.
+/// Normalises a URL for de-duplication: no fragment, no default port, no empty query, runs of
+/// slashes in the path collapsed, and no user name or password (a link's credentials are not
+/// the crawler's to use, and must not reach a report).
 pub fn normalise(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
+    if u.has_authority() && (!u.username().is_empty() || u.password().is_some()) {
+        // Cannot fail on a URL with a host.
+        let _ = u.set_password(None);
+        let _ = u.set_username("");
+    }
     if u.query() == Some("") {
         u.set_query(None);
     }
@@ -512,6 +518,11 @@ mod tests {
             n("https://example.com/x?a=1#y"),
             "https://example.com/x?a=1"
         );
+        assert_eq!(
+            n("https://admin:hunter2@example.com/private"),
+            "https://example.com/private"
+        );
+        assert_eq!(n("https://admin@example.com/"), "https://example.com/");
     }
 
     #[test]
