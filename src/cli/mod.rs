@@ -198,8 +198,9 @@ pub struct CrawlArgs {
     ///
     /// `*` stays within one path segment and `**` spans any depth: '/blog/*' is /blog/a but not
     /// /blog/2024/a, '/blog/**' is both. A glob without `/` matches the last segment at any
-    /// depth ('*.html'); 'blog/**' means '/blog/**'. The start page is always audited and its
-    /// links followed, even when no pattern matches it.
+    /// depth ('*.html'); 'blog/**' means '/blog/**'. Globs match the path as written or
+    /// percent-decoded ('/café/**'). The start page is always audited and its links followed,
+    /// even when no pattern matches it.
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
 

@@ -7,7 +7,10 @@
 //! .gitignore (`*.pdf` is any PDF at any depth). Each is also tried with the query appended
 //! (`/search?q=*`).
 
+use std::borrow::Cow;
+
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use percent_encoding::percent_decode_str;
 use url::{Origin, Url};
 
 /// Invalid crawl patterns.
@@ -64,13 +67,32 @@ impl Patterns {
         self.on_path.is_empty() && self.on_last_segment.is_empty()
     }
 
-    /// True when some pattern matches the URL.
+    /// True when some pattern matches the URL's path (and query) as it is, or percent-decoded
+    /// (`/café/*` matches `/caf%C3%A9/menu`, and `/a%20b/*` still matches too).
     fn match_any(&self, url: &Url) -> bool {
-        let path = url.path();
-        let last_segment = path.rsplit('/').next().unwrap_or(path);
-        matches_with_query(&self.on_path, path, url.query())
-            || matches_with_query(&self.on_last_segment, last_segment, url.query())
+        let (path, query) = (url.path(), url.query());
+        if self.match_path(path, query) {
+            return true;
+        }
+        let (decoded_path, decoded_query) = (decoded(path), query.map(decoded));
+        let changed =
+            matches!(decoded_path, Cow::Owned(_)) || matches!(decoded_query, Some(Cow::Owned(_)));
+        changed && self.match_path(&decoded_path, decoded_query.as_deref())
     }
+
+    fn match_path(&self, path: &str, query: Option<&str>) -> bool {
+        let last_segment = path.rsplit('/').next().unwrap_or(path);
+        matches_with_query(&self.on_path, path, query)
+            || matches_with_query(&self.on_last_segment, last_segment, query)
+    }
+}
+
+/// `text` percent-decoded, borrowed when it has nothing to decode (or does not decode to
+/// UTF-8).
+fn decoded(text: &str) -> Cow<'_, str> {
+    percent_decode_str(text)
+        .decode_utf8()
+        .unwrap_or(Cow::Borrowed(text))
 }
 
 /// A pattern with a `/` as written from the site root: URL paths start with `/`, so
@@ -238,6 +260,27 @@ mod tests {
         assert!(!allows("https://s.example/search?q=lamps"));
         assert!(allows("https://s.example/search"));
         assert!(allows("https://s.example/search/q=lamps"));
+    }
+
+    #[test]
+    fn patterns_match_the_decoded_path_and_the_encoded_one() {
+        let allows =
+            |include: &str, url: &str| scope(&[include], &[]).allows(&Url::parse(url).unwrap());
+        assert!(allows("/café/*", "https://s.example/café/menu"));
+        assert!(allows("/café/*", "https://s.example/caf%C3%A9/menu"));
+        assert!(allows("/a%20b/*", "https://s.example/a%20b/c"));
+        assert!(allows("/a b/*", "https://s.example/a%20b/c"));
+        assert!(allows(
+            "/search?q=é*",
+            "https://s.example/search?q=%C3%A9t%C3%A9"
+        ));
+        assert!(!allows("/café/*", "https://s.example/cafe/menu"));
+        // Bytes that are not UTF-8 are matched as written.
+        assert!(allows("/x%FF/*", "https://s.example/x%FF/y"));
+        assert!(
+            !scope(&[], &["*.pdf"])
+                .allows(&Url::parse("https://s.example/r%C3%A9sum%C3%A9.pdf").unwrap())
+        );
     }
 
     #[test]
