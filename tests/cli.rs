@@ -937,3 +937,38 @@ fn reports_list_shows_a_directory_as_its_local_path() {
     assert!(url.starts_with("file://"), "{url}");
     assert!(url.ends_with("/site%20copy%20%C3%A9/"), "{url}");
 }
+
+/// A database the server's user cannot write (in a directory it can): `serve` refuses to start
+/// with one error naming the file. As root (who writes any file) the server runs as `nobody`;
+/// otherwise the file is made read-only.
+#[cfg(unix)]
+#[test]
+fn serve_names_a_database_it_cannot_write() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    const NOBODY: u32 = 65534;
+
+    let dir = tempfile::tempdir().unwrap();
+    webaudit(&dir).args(["reports", "list"]).assert().success();
+    let db = dir.path().join("webaudit.db");
+    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_webaudit"));
+    serve
+        .env_remove("WEBAUDIT_LOG")
+        .env("NO_COLOR", "1")
+        .env("WEBAUDIT_DB", &db)
+        .args(["serve", "--http", "127.0.0.1:0"]);
+    if std::fs::metadata(&db).unwrap().uid() == 0 {
+        std::os::unix::fs::chown(dir.path(), Some(NOBODY), Some(NOBODY)).unwrap();
+        serve.uid(NOBODY).gid(NOBODY);
+    } else {
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    }
+    assert_cmd::Command::from_std(serve)
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .failure()
+        .stderr(predicate::str::starts_with(format!(
+            "error: the database {} is read-only",
+            db.display()
+        )));
+}

@@ -115,8 +115,11 @@ impl Jobs {
             queue: tx,
         });
         let recovered = tokio::task::spawn_blocking(move || {
-            let (requeued, failed) = store.recover_interrupted(MAX_ATTEMPTS)?;
-            Ok::<_, StoreError>((requeued, failed, store.unfinished()?))
+            let recover = || {
+                let (requeued, failed) = store.recover_interrupted(MAX_ATTEMPTS)?;
+                Ok::<_, StoreError>((requeued, failed, store.unfinished()?))
+            };
+            recover().map_err(|e| e.in_file(store.path()))
         })
         .await
         .expect("recovery does not panic")?;
@@ -159,8 +162,10 @@ impl Jobs {
         let owner = owner.to_owned();
         let key = id.clone();
         let summary = tokio::task::spawn_blocking(move || {
-            store.create_report(&new)?;
-            store.get_summary(&owner, &key)
+            store
+                .create_report(&new)
+                .and_then(|()| store.get_summary(&owner, &key))
+                .map_err(|e| e.in_file(store.path()))
         })
         .await
         .expect("storing a job does not panic")?
