@@ -198,11 +198,13 @@ impl Store {
         }))
     }
 
-    /// The pages of a report, in visiting order.
+    /// The pages of a report: the start page, then the others by URL (not in the order a
+    /// crawl happened to visit them, so that two reports of a site list their pages alike).
     pub fn pages(&self, id: &ReportId) -> Result<Vec<PageReport>, StoreError> {
         let conn = self.conn()?;
-        let mut stmt =
-            conn.prepare_cached("SELECT data FROM pages WHERE report_id = ? ORDER BY seq")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT data FROM pages WHERE report_id = ? ORDER BY seq <> 0, url, seq",
+        )?;
         let mut rows = stmt.query([id.as_str()])?;
         let mut pages = Vec::new();
         while let Some(row) = rows.next()? {

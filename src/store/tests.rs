@@ -138,6 +138,52 @@ fn complete(store: &Store, id: &ReportId, url: &str, seo: u8) {
 }
 
 #[test]
+fn pages_are_listed_start_page_first_then_by_url() {
+    let (_dir, store) = temp_store();
+    let start = "https://site.example/start";
+    let id = running_report(&store, start);
+    let visited = [
+        start,
+        "https://site.example/z",
+        "https://site.example/a",
+        "https://site.example/m",
+    ];
+    let pages: Vec<PageReport> = visited
+        .iter()
+        .map(|url| page_report(url, Scores::default()))
+        .collect();
+    store
+        .complete_report(
+            &id,
+            &[],
+            &pages,
+            Completion {
+                scores: Scores::default(),
+                security_grade: None,
+                observatory_score: None,
+                page_scores: &[],
+                recommendations: &[],
+            },
+        )
+        .unwrap();
+    let listed: Vec<String> = store
+        .pages(&id)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.url)
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            start,
+            "https://site.example/a",
+            "https://site.example/m",
+            "https://site.example/z"
+        ]
+    );
+}
+
+#[test]
 fn report_round_trip() {
     let (_dir, store) = temp_store();
     let url = "https://site.example/";
