@@ -756,3 +756,45 @@ async fn credentials_in_links_are_dropped_not_used_or_reported() {
     let findings = serde_json::to_string(&result.findings).unwrap();
     assert!(!pages.contains("hunter2") && !findings.contains("hunter2"));
 }
+
+/// URLs that redirect to a page already visited are not listed as pages; the start page's notes
+/// count them, since each took a place under the page limit.
+#[tokio::test]
+async fn redirects_to_pages_already_visited_are_counted_in_a_note() {
+    let router = Router::new()
+        .route(
+            "/",
+            get(|| async {
+                html(page(
+                    "Home",
+                    "The home page.",
+                    "",
+                    "<a href=\"/a\">A</a> <a href=\"/to-a\">Moved</a> <a href=\"/also-to-a\">Moved too</a>",
+                ))
+            }),
+        )
+        .route(
+            "/a",
+            get(|| async { html(page("A", "The A page.", "", "<p>A.</p>")) }),
+        )
+        .route("/to-a", get(|| async { Redirect::permanent("/a") }))
+        .route("/also-to-a", get(|| async { Redirect::temporary("/to-a") }));
+    let server = FixtureServer::start(router).await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let mut options = fixture_options(&server, 10);
+    // One request at a time: /a is visited before the redirects reach it.
+    options.crawl.host_concurrency = 1;
+    let result = audit_collect(&target, &options, &()).await.unwrap();
+    let listed: Vec<&str> = result.pages.iter().map(|p| p.url.as_str()).collect();
+    assert_eq!(listed, [server.url("/"), server.url("/a")]);
+    assert!(
+        result.pages[0].notes.contains(
+            &"2 more URLs redirected to pages already visited, so not listed as pages (the \
+              redirect rules check them; each counted toward --max-pages)"
+                .to_owned()
+        ),
+        "{:?}",
+        result.pages[0].notes
+    );
+    assert_eq!(outcome_of(&result, "seo.redirect-chains"), Outcome::Fail);
+}

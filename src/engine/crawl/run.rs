@@ -212,6 +212,8 @@ struct Crawler<'a> {
     writer: BatchWriter<'a>,
     /// URLs that robots.txt keeps out (counted as found, never as to visit).
     blocked: usize,
+    /// URLs that redirected to a page already visited (listed only by the redirect rules).
+    redirected_to_visited: usize,
     notes: Vec<String>,
 }
 
@@ -420,6 +422,14 @@ impl Crawler<'_> {
         });
     }
 
+    /// Counts a redirect that led to a page already visited (not the same URL answering
+    /// twice, which is one request overtaken by a redirect to it).
+    fn count_second_route(&mut self, requested: UrlId, reached: UrlId) {
+        if requested != reached {
+            self.redirected_to_visited += 1;
+        }
+    }
+
     async fn process(&mut self, requested: UrlId, visit: Visit) -> Result<(), AuditError> {
         tracing::debug!(url = self.facts.url(requested), "visited");
         let depth = self.facts.of(requested).and_then(|f| f.depth);
@@ -440,6 +450,7 @@ impl Crawler<'_> {
                 let first_status = report.redirects.first().map_or(report.status, |h| h.status);
                 let (id, seen) = self.record_redirect(requested, &response_url, hops, first_status);
                 if seen {
+                    self.count_second_route(requested, id);
                     return Ok(());
                 }
                 self.add_page_facts(id, report.status, extracted, depth);
@@ -461,6 +472,7 @@ impl Crawler<'_> {
                 let first_status = report.redirects.first().map_or(report.status, |h| h.status);
                 let (id, seen) = self.record_redirect(requested, &response_url, hops, first_status);
                 if seen {
+                    self.count_second_route(requested, id);
                     return Ok(());
                 }
                 let f = self.facts.entry(id, depth);
@@ -672,6 +684,17 @@ impl Crawler<'_> {
                 ),
             });
         }
+        if self.redirected_to_visited > 0 {
+            self.notes.push(format!(
+                "{} to pages already visited, so not listed as pages (the redirect rules \
+                 check them; each counted toward --max-pages)",
+                counted(
+                    self.redirected_to_visited,
+                    "more URL redirected",
+                    "more URLs redirected"
+                )
+            ));
+        }
         self.notes.extend(self.facts.sitemap_notes.iter().cloned());
         self.notes.extend(self.robots.note.iter().cloned());
         if let Some(mut first) = self.first_page.take() {
@@ -784,6 +807,7 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         findings_written: 0,
         writer: BatchWriter::new(input.sink),
         blocked: 0,
+        redirected_to_visited: 0,
         notes: Vec::new(),
         input,
     };
