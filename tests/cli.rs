@@ -66,6 +66,12 @@ fn audits_the_example_site_as_json_with_every_field() {
     // A directory is crawled: its six HTML files, and the 404 that /menu.html (a deliberate
     // broken link) answers with.
     assert_eq!(report["pages"].as_array().unwrap().len(), 7);
+    // The listing counts the six audited pages, as the text summary does.
+    let listed = webaudit(&db)
+        .args(["reports", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(json_stdout(&listed)[0]["pages"], 6);
     let findings = report["findings"].as_array().unwrap();
     let failing: Vec<&Value> = findings.iter().filter(|f| f["outcome"] == "fail").collect();
     assert!(!failing.is_empty());

@@ -125,6 +125,15 @@ CREATE VIEW all_findings AS
     FROM settled_findings s, json_each(s.findings) f;
 "#,
     ),
+    // `page_count` counts audited pages only (those with scores), as the text and Markdown
+    // summaries do; it counted every page entry (broken links' 404s and other URLs checked).
+    M::up(
+        r#"
+UPDATE reports SET page_count = (
+    SELECT count(*) FROM pages p WHERE p.report_id = reports.id AND p.data ->> 'scores' IS NOT NULL
+) WHERE status = 'completed';
+"#,
+    ),
 ];
 
 /// Brings the schema to the latest version.
@@ -186,5 +195,35 @@ mod tests {
             .query_row("SELECT count(*) FROM findings", [], |r| r.get(0))
             .unwrap();
         assert_eq!(all, 4);
+    }
+
+    #[test]
+    fn the_page_count_of_stored_reports_becomes_the_audited_pages() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        Migrations::from_slice(&MIGRATIONS[..MIGRATIONS.len() - 1])
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO reports (id, owner, url, site, status, created_at, engine_version, page_count)
+                 VALUES ('done', 'local', 'https://a.example/', 'https://a.example', 'completed',
+                         '2026-11-23T00:00:00.000Z', '0', 3),
+                        ('running', 'local', 'https://a.example/', 'https://a.example', 'running',
+                         '2026-11-23T00:00:00.000Z', '0', 0);
+             INSERT INTO pages (report_id, seq, url, data)
+             VALUES ('done', 0, 'https://a.example/', '{"scores":{"seo":90}}'),
+                    ('done', 1, 'https://a.example/b', '{"scores":{"seo":80}}'),
+                    ('done', 2, 'https://a.example/missing', '{"scores":null,"status":404}'),
+                    ('running', 0, 'https://a.example/', '{"scores":{"seo":90}}');"#,
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let counts: Vec<(String, i64)> = conn
+            .prepare("SELECT id, page_count FROM reports ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(counts, [("done".to_owned(), 2), ("running".to_owned(), 0)]);
     }
 }

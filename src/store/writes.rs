@@ -277,14 +277,15 @@ impl Store {
     }
 
     /// Completes a running report in one transaction: status, scores, the pages' final scores,
-    /// recommendations, and the failing and page counts (counted from the rows appended). A
+    /// recommendations, and the failing findings and audited pages (counted from the rows
+    /// appended; a page entry without scores, such as a broken link's 404, is not audited). A
     /// report deleted or marked failed while it ran (a second Ctrl-C) is left as it is.
     pub fn finish_report(&self, id: &ReportId, done: Completion<'_>) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (failing, page_count): (i64, i64) = tx.query_row(
             "SELECT (SELECT count(*) FROM findings WHERE report_id = ?1 AND outcome = 'fail'),
-                    (SELECT count(*) FROM pages WHERE report_id = ?1)",
+                    (SELECT count(*) FROM pages WHERE report_id = ?1 AND data ->> 'scores' IS NOT NULL)",
             [id.as_str()],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
