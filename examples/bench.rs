@@ -623,7 +623,28 @@ fn main() -> anyhow::Result<()> {
         .block_on(run())
 }
 
+const USAGE: &str = "webaudit benchmarks: prints a table of figures (medians unless stated).
+
+Usage: cargo run --release --example bench -- [OPTIONS]
+
+  (no option)          every benchmark (about 4 minutes)
+  --quick              without the 5,000-page crawl
+  --rules              the page rules alone, slowest first
+  --runs N             single-page audits and rule runs to time (default 100)
+  --crawl-runs N       crawls per site size (default 3)
+  --child-crawl N      one crawl of N generated pages, one line of figures:
+                       pages audited, seconds, peak RSS MiB, CPU seconds, database MiB,
+                       peak live heap MiB, jemalloc resident MiB, steal %, and the site
+                       server's CPU seconds
+  -h, --help           this text
+
+Everything is served on 127.0.0.1; nothing leaves the machine.";
+
 async fn run() -> anyhow::Result<()> {
+    if has_flag("--help") || has_flag("-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     if let Some(pages) = arg_value("--serve-site") {
         return serve_site(pages.parse()?).await;
     }
