@@ -5,6 +5,8 @@
 mod sitegen;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::extract::Request;
@@ -582,34 +584,32 @@ async fn include_patterns_match_one_segment_with_a_star_and_any_depth_with_two()
     );
 }
 
-/// A redirect is followed to see where it ends, but its target is audited only when the crawl
-/// would have visited it: not on another site, not outside the URL patterns, not disallowed by
-/// robots.txt. The redirecting URL is listed as checked, with the reason.
-#[tokio::test]
-async fn redirects_out_of_the_crawl_scope_are_checked_not_audited() {
-    let elsewhere = FixtureServer::start(Router::new().route(
-        "/landing",
-        get(|| async {
-            html(page(
-                "Partner",
-                "Another site's page.",
-                "",
-                "<p>Partner.</p>",
-            ))
-        }),
-    ))
-    .await;
-    let landing = elsewhere.url("/landing");
-    let target_page = |title: &'static str| {
-        get(move || async move {
+/// Counts the requests a route gets.
+fn counted_page(hits: &Arc<AtomicUsize>, title: &'static str) -> axum::routing::MethodRouter {
+    let hits = hits.clone();
+    get(move || {
+        hits.fetch_add(1, Ordering::SeqCst);
+        async move {
             html(page(
                 title,
                 &format!("The {title} page."),
                 "",
                 "<p>Text.</p>",
             ))
-        })
-    };
+        }
+    })
+}
+
+/// A redirect is followed only within the crawl's bounds: a hop to another site, outside the
+/// URL patterns or into a robots.txt disallow is never requested; the redirecting URL is
+/// listed as checked, with the reason.
+#[tokio::test]
+async fn redirects_out_of_the_crawl_bounds_are_not_followed() {
+    let outside = Arc::new(AtomicUsize::new(0));
+    let elsewhere =
+        FixtureServer::start(Router::new().route("/landing", counted_page(&outside, "Partner")))
+            .await;
+    let landing = elsewhere.url("/landing");
     let router = Router::new()
         .route(
             "/",
@@ -623,7 +623,10 @@ async fn redirects_out_of_the_crawl_scope_are_checked_not_audited() {
                 ))
             }),
         )
-        .route("/about", target_page("About"))
+        .route(
+            "/about",
+            get(|| async { html(page("About", "The about page.", "", "<p>About.</p>")) }),
+        )
         .route(
             "/partner",
             get(move || async move { Redirect::temporary(&landing) }),
@@ -632,12 +635,12 @@ async fn redirects_out_of_the_crawl_scope_are_checked_not_audited() {
             "/to-admin",
             get(|| async { Redirect::permanent("/admin/panel") }),
         )
-        .route("/admin/panel", target_page("Admin"))
+        .route("/admin/panel", counted_page(&outside, "Admin"))
         .route(
             "/to-private",
             get(|| async { Redirect::permanent("/private/x") }),
         )
-        .route("/private/x", target_page("Private"))
+        .route("/private/x", counted_page(&outside, "Private"))
         .route(
             "/robots.txt",
             get(|| async { "User-agent: *\nDisallow: /private/\n" }),
@@ -649,6 +652,11 @@ async fn redirects_out_of_the_crawl_scope_are_checked_not_audited() {
     options.crawl.exclude = vec!["/admin/**".into()];
     let result = audit_collect(&target, &options, &()).await.unwrap();
 
+    assert_eq!(
+        outside.load(Ordering::SeqCst),
+        0,
+        "a URL outside was requested"
+    );
     let path = |url: &str| url.strip_prefix(&server.url("")).unwrap_or(url).to_owned();
     let audited: BTreeSet<String> = result
         .pages
@@ -663,18 +671,18 @@ async fn redirects_out_of_the_crawl_scope_are_checked_not_audited() {
         .filter(|p| p.scores.is_none())
         .map(|p| (path(&p.url), p.status, p.error.clone().unwrap_or_default()))
         .collect();
-    let why = |to: &str, reason: &str| format!("redirects to {to}, which {reason}; not audited");
+    let why = |to: &str, reason: &str| format!("redirects to {to}, which {reason}; not followed");
     assert_eq!(
         checked,
         [
             (
                 "/partner",
-                200,
+                307,
                 why(&elsewhere.url("/landing"), "is on another site")
             ),
             (
                 "/to-admin",
-                200,
+                308,
                 why(
                     &server.url("/admin/panel"),
                     "is outside the crawl's URL patterns (include/exclude)"
@@ -682,25 +690,111 @@ async fn redirects_out_of_the_crawl_scope_are_checked_not_audited() {
             ),
             (
                 "/to-private",
-                200,
+                308,
                 why(&server.url("/private/x"), "is disallowed by robots.txt")
             ),
         ]
         .map(|(p, s, w)| (p.to_owned(), s, w))
         .into()
     );
-    // Nothing of the targets was checked by the page rules.
-    for finding in &result.findings {
-        let page = path(&finding.page_url);
-        assert!(
-            !page.contains("landing")
-                && !page.starts_with("/admin")
-                && !page.starts_with("/private"),
-            "{} on {}",
-            finding.rule_id,
-            finding.page_url
+}
+
+/// The start page is audited, and its links followed, even when it redirects to a URL that
+/// the patterns leave out or robots.txt disallows; a link that redirects back to it counts as
+/// a second route to a page already visited.
+#[tokio::test]
+async fn a_redirecting_start_page_is_audited_whatever_the_bounds_say() {
+    let router = Router::new()
+        .route("/", get(|| async { Redirect::permanent("/home") }))
+        .route(
+            "/home",
+            get(|| async {
+                html(page(
+                    "Home",
+                    "The home page.",
+                    "",
+                    "<a href=\"/blog/a\">A</a> <a href=\"/blog/back\">Back home</a>",
+                ))
+            }),
+        )
+        .route(
+            "/blog/a",
+            get(|| async { html(page("A", "The A page.", "", "<p>A.</p>")) }),
+        )
+        .route("/blog/back", get(|| async { Redirect::temporary("/home") }))
+        .route(
+            "/robots.txt",
+            get(|| async { "User-agent: *\nDisallow: /home\n" }),
         );
-    }
+    let server = FixtureServer::start(router).await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let mut options = fixture_options(&server, 10);
+    options.crawl.include = vec!["/blog/**".into()];
+    options.crawl.host_concurrency = 1;
+    let result = audit_collect(&target, &options, &()).await.unwrap();
+    let listed: Vec<(String, bool)> = result
+        .pages
+        .iter()
+        .map(|p| (p.final_url.clone(), p.scores.is_some()))
+        .collect();
+    assert_eq!(
+        listed,
+        [(server.url("/home"), true), (server.url("/blog/a"), true)]
+    );
+    assert!(
+        result.pages[0]
+            .notes
+            .iter()
+            .any(|n| n.starts_with("1 more URL redirected to pages already visited")),
+        "{:?}",
+        result.pages[0].notes
+    );
+
+    // A one-page audit of it too.
+    options.max_pages = Some(1);
+    let single = audit_collect(&target, &options, &()).await.unwrap();
+    assert_eq!(single.pages.len(), 1);
+    assert!(single.pages[0].scores.is_some());
+}
+
+/// Ignoring robots.txt's rules keeps its `Sitemap:` lines: the sitemap-only page is visited.
+#[tokio::test]
+async fn ignoring_robots_rules_still_reads_the_sitemaps_robots_txt_names() {
+    let router = Router::new()
+        .route(
+            "/",
+            get(|| async { html(page("Home", "The home page.", "", "<p>Home.</p>")) }),
+        )
+        .route(
+            "/only-in-sitemap",
+            get(|| async { html(page("Listed", "A listed page.", "", "<p>Listed.</p>")) }),
+        )
+        .route(
+            "/robots.txt",
+            get(|request: Request| async move {
+                format!("User-agent: *\nDisallow: /only-in-sitemap\nSitemap: {}/maps/main.xml\n", origin(&request))
+            }),
+        )
+        .route(
+            "/maps/main.xml",
+            get(|request: Request| async move {
+                format!(
+                    "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+                     <url><loc>{}/only-in-sitemap</loc></url></urlset>",
+                    origin(&request)
+                )
+            }),
+        );
+    let server = FixtureServer::start(router).await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let mut options = fixture_options(&server, 10);
+    options.crawl.ignore_robots = true;
+    let result = audit_collect(&target, &options, &()).await.unwrap();
+    let audited: BTreeSet<String> = result.pages.iter().map(|p| p.final_url.clone()).collect();
+    assert_eq!(
+        audited,
+        [server.url("/"), server.url("/only-in-sitemap")].into()
+    );
 }
 
 /// A link with a user name and password is crawled as the same URL without them: the page is

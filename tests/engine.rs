@@ -282,6 +282,46 @@ async fn records_every_redirect_hop() {
     assert_eq!(failing(&result, "performance.redirects").len(), 2);
 }
 
+/// A redirect filter stops the chain before the first hop it refuses: that URL is never
+/// requested, and the redirect pointing there is the final response.
+#[tokio::test]
+async fn a_redirect_filter_stops_before_the_hop_it_refuses() {
+    let server = FixtureServer::start(redirect_router()).await;
+    let fetcher = Fetcher::new(
+        FetchSettings::default(),
+        AddressPolicy::public_only().allow_socket(server.addr),
+    )
+    .unwrap();
+    let get = |path: &str| {
+        Request::get(
+            url::Url::parse(&server.url(path)).unwrap(),
+            BodyLimits::keep_all(1024),
+        )
+    };
+    let not_end = webaudit::engine::fetch::RedirectFilter::new(|url| url.path() != "/end");
+    let response = fetcher
+        .fetch(get("/start").following(not_end.clone()))
+        .await
+        .unwrap();
+    assert_eq!(response.status.as_u16(), 307);
+    assert_eq!(response.final_url.as_str(), server.url("/middle"));
+    assert_eq!(response.redirects.len(), 1);
+    assert_eq!(response.header_str("location"), Some("/end"));
+    // Without the filter the same request ends at /end.
+    let response = fetcher.fetch(get("/start")).await.unwrap();
+    assert_eq!(response.final_url.as_str(), server.url("/end"));
+    // A refused loop is not a loop: it stops at its first hop.
+    let no_loops = webaudit::engine::fetch::RedirectFilter::new(|_| false);
+    let response = fetcher
+        .fetch(get("/loop-a").following(no_loops))
+        .await
+        .unwrap();
+    assert_eq!(
+        (response.status.as_u16(), response.redirects.len()),
+        (307, 0)
+    );
+}
+
 #[tokio::test]
 async fn refuses_redirect_loops_long_chains_and_private_hops() {
     let server = FixtureServer::start(redirect_router()).await;

@@ -8,12 +8,14 @@
 //! cross-page rules run on those facts and the site is scored.
 //!
 //! # Layout
+//! - [`bounds`] — where a crawl may go (site, patterns, robots.txt), for links and redirects.
 //! - [`robots`] — robots.txt rules.
 //! - [`sitemaps`] — sitemap discovery and parsing.
 //! - [`retry`] — 429/503 retries honouring `Retry-After`.
 //! - [`scope`] — same-site and pattern filters.
 //! - `writer` — findings and page reports to the sink in batches, written in the background.
 
+pub mod bounds;
 pub mod retry;
 pub mod robots;
 mod run;

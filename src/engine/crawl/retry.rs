@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::engine::fetch::{FetchError, Response};
+use crate::engine::fetch::{FetchError, RedirectFilter, Response};
 use crate::engine::page::PageLoader;
 
 /// Retries after a 429 or 503.
@@ -26,11 +26,16 @@ pub fn retry_after(value: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> O
     Some(wait.min(MAX_RETRY_WAIT))
 }
 
-/// Fetches a document, retrying 429 and 503 answers.
-pub async fn fetch_document(loader: &PageLoader, url: &Url) -> Result<Response, FetchError> {
+/// Fetches a document, following the redirects `filter` allows (all without one), and
+/// retrying 429 and 503 answers.
+pub async fn fetch_document(
+    loader: &PageLoader,
+    url: &Url,
+    filter: Option<&RedirectFilter>,
+) -> Result<Response, FetchError> {
     let mut attempt = 0;
     loop {
-        let response = loader.fetch_document(url.clone()).await?;
+        let response = loader.fetch_document_following(url.clone(), filter).await?;
         let status = response.status.as_u16();
         if !(status == 429 || status == 503) || attempt >= MAX_RETRIES {
             return Ok(response);

@@ -9,10 +9,11 @@ use tokio::task::{Id, JoinHandle, JoinSet};
 use tokio::time::Instant;
 use url::Url;
 
+use super::bounds::Bounds;
 use super::robots::RobotsRules;
 use super::writer::BatchWriter;
 use super::{CrawlOptions, Scope, retry, sitemaps};
-use crate::engine::fetch::{FetchError, Response, millis};
+use crate::engine::fetch::{FetchError, RedirectFilter, Response, millis};
 use crate::engine::page::site::{
     Extracted, NewPage, SiteFacts, UrlId, UrlState, extract, normalise,
 };
@@ -114,6 +115,14 @@ enum Visit {
         hops: u8,
         report: Box<PageReport>,
     },
+    /// A redirect to a URL outside the crawl's bounds, not followed.
+    Stopped {
+        report: Box<PageReport>,
+        /// Where it pointed (normalised).
+        target: Url,
+        /// Hops, the one not followed included.
+        hops: u8,
+    },
     Failed {
         error: String,
         redirect_loop: bool,
@@ -180,9 +189,35 @@ async fn audit_response(
     }))
 }
 
-async fn visit(loader: PageLoader, origin: Arc<OriginFacts>, url: Url, max_links: usize) -> Visit {
-    match retry::fetch_document(&loader, &url).await {
-        Ok(response) => audit_response(loader, origin, response, max_links).await,
+/// Where a redirect that the crawl's bounds stopped pointed, and why it was not followed.
+fn stopped_redirect(response: &Response, bounds: &Bounds) -> Option<(Url, String)> {
+    if !response.status.is_redirection() {
+        return None;
+    }
+    let location = response.header_str("location")?;
+    let target = normalise(&response.final_url.join(location).ok()?);
+    let outside = bounds.outside(&target)?;
+    let why = format!("redirects to {target}, which {outside}; not followed");
+    Some((target, why))
+}
+
+/// What visiting `url` gives: its redirects are followed within `bounds` only.
+async fn visit(
+    loader: PageLoader,
+    origin: Arc<OriginFacts>,
+    url: Url,
+    max_links: usize,
+    (bounds, filter): (Arc<Bounds>, RedirectFilter),
+) -> Visit {
+    match retry::fetch_document(&loader, &url, Some(&filter)).await {
+        Ok(response) => match stopped_redirect(&response, &bounds) {
+            Some((target, why)) => Visit::Stopped {
+                hops: (response.redirects.len() + 1).min(u8::MAX as usize) as u8,
+                report: Box::new(checked_report(&response, why)),
+                target,
+            },
+            None => audit_response(loader, origin, response, max_links).await,
+        },
         Err(e) => Visit::Failed {
             redirect_loop: matches!(e, FetchError::RedirectLoop { .. }),
             error: e.to_string(),
@@ -192,8 +227,9 @@ async fn visit(loader: PageLoader, origin: Arc<OriginFacts>, url: Url, max_links
 
 struct Crawler<'a> {
     input: CrawlInput<'a>,
-    scope: Scope,
-    robots: RobotsRules,
+    /// Where the crawl may go (shared with the redirect filter of its requests).
+    bounds: Arc<Bounds>,
+    redirect_filter: RedirectFilter,
     origin: Arc<OriginFacts>,
     facts: SiteFacts,
     queue: VecDeque<UrlId>,
@@ -243,7 +279,7 @@ impl Crawler<'_> {
     /// Records a same-site URL (normalised) at `depth` without queueing it: a new URL gets its
     /// robots.txt verdict, a known one the smaller depth.
     fn record(&mut self, url: &Url, depth: Option<u32>) -> Option<UrlId> {
-        if !self.scope.same_site(url) {
+        if !self.bounds.scope.same_site(url) {
             return None;
         }
         let id = self.facts.urls.intern(url.as_str());
@@ -257,7 +293,7 @@ impl Crawler<'_> {
             }
             return Some(id);
         }
-        let blocked = !self.input.options.ignore_robots && !self.robots.allowed(url);
+        let blocked = !self.bounds.robots_allow(url);
         let facts = self.facts.entry(id, depth);
         if blocked {
             facts.state = UrlState::BlockedByRobots;
@@ -269,7 +305,7 @@ impl Crawler<'_> {
     /// Queues a recorded URL when it is in scope, within the depth limit, not visited and not
     /// queued yet.
     fn enqueue(&mut self, id: UrlId, url: &Url) {
-        let in_scope = self.scope.matches(url);
+        let in_scope = self.bounds.scope.matches(url);
         let max_depth = self.input.options.max_depth;
         if let Some(f) = self.facts.of_mut(id)
             && in_scope
@@ -373,55 +409,6 @@ impl Crawler<'_> {
         (final_id, visited(&self.facts, final_id))
     }
 
-    /// Why the crawl does not audit the URL that `requested` redirected to: it is on another
-    /// site, the URL patterns leave it out, or robots.txt disallows it. `None` when there was
-    /// no redirect or the target is in scope.
-    fn refused_target(&self, requested: UrlId, response_url: &Url) -> Option<String> {
-        let target = normalise(response_url);
-        if target.as_str() == self.facts.url(requested) {
-            return None;
-        }
-        let why = if !self.scope.same_site(&target) {
-            "is on another site"
-        } else if !self.scope.matches(&target) {
-            "is outside the crawl's URL patterns (include/exclude)"
-        } else if !self.input.options.ignore_robots && !self.robots.allowed(&target) {
-            "is disallowed by robots.txt"
-        } else {
-            return None;
-        };
-        Some(format!("redirects to {target}, which {why}; not audited"))
-    }
-
-    /// Records a redirect whose target the crawl does not audit: the redirecting URL is kept
-    /// as checked (with its first status and hops), its target as found but not visited.
-    fn record_refused_redirect(
-        &mut self,
-        requested: UrlId,
-        response_url: &Url,
-        hops: u8,
-        report: PageReport,
-        why: String,
-    ) {
-        let status = report.redirects.first().map_or(report.status, |h| h.status);
-        let depth = self.facts.of(requested).and_then(|f| f.depth);
-        let target = self.record(&normalise(response_url), depth);
-        if let Some(f) = self.facts.of_mut(requested) {
-            f.state = UrlState::Checked;
-            f.status = Some(status);
-            f.redirected_to = target;
-            f.hops = hops;
-        }
-        self.add_page(PageReport {
-            total_bytes: report.bytes.transferred,
-            subresources: Default::default(),
-            scores: None,
-            error: Some(why),
-            notes: Vec::new(),
-            ..report
-        });
-    }
-
     /// Counts a redirect that led to a page already visited (not the same URL answering
     /// twice, which is one request overtaken by a redirect to it).
     fn count_second_route(&mut self, requested: UrlId, reached: UrlId) {
@@ -443,10 +430,6 @@ impl Crawler<'_> {
                     state,
                     extracted,
                 } = *audited;
-                if let Some(why) = self.refused_target(requested, &response_url) {
-                    self.record_refused_redirect(requested, &response_url, hops, report, why);
-                    return self.writer.flush_if_full().await;
-                }
                 let first_status = report.redirects.first().map_or(report.status, |h| h.status);
                 let (id, seen) = self.record_redirect(requested, &response_url, hops, first_status);
                 if seen {
@@ -465,10 +448,6 @@ impl Crawler<'_> {
                 hops,
                 report,
             } => {
-                if let Some(why) = self.refused_target(requested, &response_url) {
-                    self.record_refused_redirect(requested, &response_url, hops, *report, why);
-                    return self.writer.flush_if_full().await;
-                }
                 let first_status = report.redirects.first().map_or(report.status, |h| h.status);
                 let (id, seen) = self.record_redirect(requested, &response_url, hops, first_status);
                 if seen {
@@ -478,6 +457,37 @@ impl Crawler<'_> {
                 let f = self.facts.entry(id, depth);
                 f.state = UrlState::Checked;
                 f.status = Some(report.status);
+                self.add_page(*report);
+                self.writer.flush_if_full().await?;
+            }
+            Visit::Stopped {
+                report,
+                target,
+                hops,
+            } => {
+                // Reached another way meanwhile (as the end of another redirect): what a
+                // fetched URL became does not change.
+                if self
+                    .facts
+                    .of(requested)
+                    .is_some_and(|f| f.state != UrlState::Skipped)
+                {
+                    return Ok(());
+                }
+                // A same-site target is recorded (found, not visited); another site's is only
+                // named, for the rules that follow redirects.
+                let target = if self.bounds.scope.same_site(&target) {
+                    self.record(&target, depth)
+                } else {
+                    Some(self.facts.urls.intern(target.as_str()))
+                };
+                let status = report.redirects.first().map_or(report.status, |h| h.status);
+                if let Some(f) = self.facts.of_mut(requested) {
+                    f.state = UrlState::Checked;
+                    f.status = Some(status);
+                    f.redirected_to = target;
+                    f.hops = hops;
+                }
                 self.add_page(*report);
                 self.writer.flush_if_full().await?;
             }
@@ -510,7 +520,7 @@ impl Crawler<'_> {
         // Every text parsed as a URL when the sitemap was read.
         for url in found.urls.iter().filter_map(|u| Url::parse(u).ok()) {
             let url = rebased(&url, self.input.rebase.as_ref());
-            if !self.scope.same_site(&url) {
+            if !self.bounds.scope.same_site(&url) {
                 foreign += 1;
             }
             let url = normalise(&url);
@@ -696,7 +706,9 @@ impl Crawler<'_> {
             ));
         }
         self.notes.extend(self.facts.sitemap_notes.iter().cloned());
-        self.notes.extend(self.robots.note.iter().cloned());
+        if self.bounds.robots_applied {
+            self.notes.extend(self.bounds.robots.note.iter().cloned());
+        }
         if let Some(mut first) = self.first_page.take() {
             first.notes.append(&mut self.notes);
             self.writer.queue_page(0, first);
@@ -749,7 +761,8 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         })
     };
     step(Phase::FetchingDocument, input.start.as_str());
-    let response = unless_stopped(progress, retry::fetch_document(&loader, &input.start)).await??;
+    let response =
+        unless_stopped(progress, retry::fetch_document(&loader, &input.start, None)).await??;
     PageLoader::check_document(&response)?;
     let start_final = normalise(&response.final_url);
     let scope = Scope::new(&start_final, &input.options.include, &input.options.exclude)
@@ -769,11 +782,8 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         (origin, visit)
     })
     .await?;
-    let robots = if input.options.ignore_robots {
-        RobotsRules::default()
-    } else {
-        RobotsRules::from_probe(origin.robots_txt.as_ref())
-    };
+    // Read even when its rules are ignored: its sitemaps still count.
+    let robots = RobotsRules::from_probe(origin.robots_txt.as_ref());
     let site_audit = input.options.max_pages > 1;
     let sitemap_task = site_audit.then(|| {
         let fetcher = loader.fetcher().clone();
@@ -787,16 +797,22 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         let site = start_final.clone();
         tokio::spawn(async move { sitemaps::read(&fetcher, &site, &listed, rebase.as_ref()).await })
     });
+    let bounds = Arc::new(Bounds::new(
+        scope,
+        robots,
+        !input.options.ignore_robots,
+        start_final.clone(),
+    ));
     // Tables sized for the page budget at once (see SiteFacts::with_capacity), up to a bound
     // so that a raised cap does not reserve more than a crawl of that size could use soon.
     let reserved = input.options.max_pages.min(RESERVED_PAGES);
     let mut facts = SiteFacts::with_capacity(reserved);
     facts.robots_applied = !input.options.ignore_robots;
     let mut crawler = Crawler {
-        scope,
+        redirect_filter: bounds.redirect_filter(),
+        bounds,
         origin,
         facts,
-        robots,
         queue: VecDeque::new(),
         fetched: 1,
         states: PageStates::with_capacity(reserved),
@@ -858,14 +874,15 @@ async fn visit_site(
 
     let mut deferred: VecDeque<Url> = crawler.input.extra_seeds.drain(..).collect();
     let mut sitemap_task = sitemap_task;
-    let concurrency = match crawler.robots.delay() {
-        Some(_) if !crawler.input.options.ignore_robots => 1,
+    let concurrency = match crawler.bounds.robots.delay() {
+        Some(_) if crawler.bounds.robots_applied => 1,
         _ => crawler.input.options.host_concurrency.max(1),
     };
     let delay = crawler
+        .bounds
         .robots
         .delay()
-        .filter(|_| !crawler.input.options.ignore_robots);
+        .filter(|_| crawler.bounds.robots_applied);
     let mut last_start: Option<Instant> = None;
     let mut tasks: JoinSet<Visit> = JoinSet::new();
     let mut running: HashMap<Id, UrlId> = HashMap::new();
@@ -913,6 +930,7 @@ async fn visit_site(
                 crawler.origin.clone(),
                 url,
                 crawler.input.options.max_links_per_page,
+                (crawler.bounds.clone(), crawler.redirect_filter.clone()),
             ));
             running.insert(handle.id(), id);
         }

@@ -17,6 +17,31 @@ use super::resolver::GuardedResolver;
 use super::settings::FetchSettings;
 use crate::report::RedirectHop;
 
+/// Which redirects a request follows: a hop to a URL the filter refuses is not requested, and
+/// the redirect that pointed there is returned as the final response (with its `Location`).
+/// A crawl uses it to stay on its site, within its URL patterns and out of robots.txt
+/// disallows.
+#[derive(Clone)]
+pub struct RedirectFilter(Arc<dyn Fn(&Url) -> bool + Send + Sync>);
+
+impl RedirectFilter {
+    /// A filter that follows a redirect to `url` when `follow(url)` is true.
+    pub fn new(follow: impl Fn(&Url) -> bool + Send + Sync + 'static) -> Self {
+        RedirectFilter(Arc::new(follow))
+    }
+
+    /// True when a redirect to `url` is followed.
+    pub fn follows(&self, url: &Url) -> bool {
+        (self.0)(url)
+    }
+}
+
+impl std::fmt::Debug for RedirectFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RedirectFilter")
+    }
+}
+
 /// One request to make.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -28,6 +53,8 @@ pub struct Request {
     pub headers: HeaderMap,
     /// Follow redirects (recording each hop) or return the first response.
     pub follow_redirects: bool,
+    /// Redirects not to follow, when following.
+    pub redirect_filter: Option<RedirectFilter>,
     /// How much body to read.
     pub limits: BodyLimits,
 }
@@ -40,8 +67,15 @@ impl Request {
             url,
             headers: HeaderMap::new(),
             follow_redirects: true,
+            redirect_filter: None,
             limits,
         }
+    }
+
+    /// Follows only the redirects `filter` allows (see [`RedirectFilter`]).
+    pub fn following(mut self, filter: RedirectFilter) -> Self {
+        self.redirect_filter = Some(filter);
+        self
     }
 
     /// Adds a request header.
@@ -225,6 +259,23 @@ impl Fetcher {
                         url: url.to_string(),
                         location,
                     });
+                }
+                if request
+                    .redirect_filter
+                    .as_ref()
+                    .is_some_and(|filter| !filter.follows(&next))
+                {
+                    return Ok(self
+                        .finish(
+                            request.url,
+                            url,
+                            response,
+                            redirects,
+                            ttfb,
+                            started,
+                            request.limits,
+                        )
+                        .await);
                 }
                 redirects.push(RedirectHop {
                     url: url.to_string(),

@@ -19,7 +19,7 @@ pub mod settings;
 pub mod tls;
 
 pub use body::{Body, BodyLimits};
-pub use client::{Fetcher, Request, Response, media_type, millis};
+pub use client::{Fetcher, RedirectFilter, Request, Response, media_type, millis};
 pub use error::FetchError;
 pub use guard::{AddressPolicy, Refusal};
 pub use settings::FetchSettings;

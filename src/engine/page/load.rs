@@ -14,7 +14,7 @@ use super::decode::{self, CharsetSource};
 use super::refs::{ResourceKind, ResourceRef, collect_refs};
 use super::{OriginFacts, Page, Served, Subresource};
 use crate::engine::fetch::{
-    BodyLimits, FetchError, Fetcher, Request, Response, media_type, millis,
+    BodyLimits, FetchError, Fetcher, RedirectFilter, Request, Response, media_type, millis,
 };
 use crate::report::{Bytes as ByteSizes, Timings};
 
@@ -146,10 +146,21 @@ impl PageLoader {
 
     /// Fetches a document (following redirects) under the document cap.
     pub async fn fetch_document(&self, url: Url) -> Result<Response, FetchError> {
+        self.fetch_document_following(url, None).await
+    }
+
+    /// Fetches a document, following only the redirects `filter` allows (all without one).
+    pub async fn fetch_document_following(
+        &self,
+        url: Url,
+        filter: Option<&RedirectFilter>,
+    ) -> Result<Response, FetchError> {
         let cap = self.fetcher.settings().document_cap;
-        self.fetcher
-            .fetch(Request::get(url, BodyLimits::keep_all(cap)))
-            .await
+        let mut request = Request::get(url, BodyLimits::keep_all(cap));
+        if let Some(filter) = filter {
+            request = request.following(filter.clone());
+        }
+        self.fetcher.fetch(request).await
     }
 
     /// Checks that a fetched document can be audited as a page.
