@@ -279,6 +279,8 @@ async fn crawls_a_site_and_finds_every_cross_page_problem() {
             ("/broken", 500),
             ("/catalogue.pdf", 200),
             ("/gone", 404),
+            // A redirect loop: no final response (status 0), the reason in its error.
+            ("/loop-a", 0),
             ("/missing", 404)
         ]
         .map(|(p, s)| (p.to_owned(), s))
@@ -291,6 +293,12 @@ async fn crawls_a_site_and_finds_every_cross_page_problem() {
             .all(|p| !p.url.contains("elsewhere.example"))
     );
     assert!(result.pages.iter().all(|p| !p.url.contains("/private/")));
+    let looped = result.pages.iter().find(|p| p.status == 0).unwrap();
+    assert!(
+        looped.error.as_deref().unwrap().contains("redirects in a loop"),
+        "{:?}",
+        looped.error
+    );
 
     // Exactly these cross-page failures, attached to these pages.
     let mut site_failures: Vec<(String, String, String)> = result

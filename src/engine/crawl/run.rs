@@ -153,6 +153,24 @@ fn checked_report(response: &Response, why: String) -> PageReport {
     }
 }
 
+/// The page entry of a URL whose request failed (no response: status 0).
+fn failed_report(url: String, error: String) -> PageReport {
+    PageReport {
+        final_url: url.clone(),
+        url,
+        status: 0,
+        content_type: None,
+        timings: Timings::default(),
+        bytes: Bytes::default(),
+        total_bytes: 0,
+        subresources: Default::default(),
+        redirects: Vec::new(),
+        scores: None,
+        error: Some(error),
+        notes: Vec::new(),
+    }
+}
+
 /// Checks a fetched response: audits it when it is an HTML page.
 async fn audit_response(
     loader: PageLoader,
@@ -495,7 +513,11 @@ impl Crawler<'_> {
                 error,
                 redirect_loop,
             } => {
-                self.facts.fail(requested, error, redirect_loop);
+                let url = self.facts.url(requested).to_owned();
+                if self.facts.fail(requested, error.clone(), redirect_loop) {
+                    self.add_page(failed_report(url, error));
+                    self.writer.flush_if_full().await?;
+                }
             }
         }
         Ok(())

@@ -383,14 +383,17 @@ impl SiteFacts {
     /// Records that the request for `id` failed, and why; unless the URL was reached another
     /// way meanwhile (as the end of a redirect that finished first): what a fetched URL became
     /// never changes, which the link thinning relies on.
-    pub fn fail(&mut self, id: UrlId, error: String, redirect_loop: bool) {
+    /// Returns true when it was recorded.
+    pub fn fail(&mut self, id: UrlId, error: String, redirect_loop: bool) -> bool {
         if let Some(f) = self.of_mut(id)
             && f.state == UrlState::Skipped
         {
             f.state = UrlState::Failed;
             f.redirect_loop = redirect_loop;
             self.errors.insert(id, error.into());
+            return true;
         }
+        false
     }
 
     /// Why the request for `id` failed.
