@@ -295,7 +295,11 @@ async fn crawls_a_site_and_finds_every_cross_page_problem() {
     assert!(result.pages.iter().all(|p| !p.url.contains("/private/")));
     let looped = result.pages.iter().find(|p| p.status == 0).unwrap();
     assert!(
-        looped.error.as_deref().unwrap().contains("redirects in a loop"),
+        looped
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("redirects in a loop"),
         "{:?}",
         looped.error
     );

@@ -75,8 +75,7 @@ impl Patterns {
             return true;
         }
         let (decoded_path, decoded_query) = (decoded(path), query.map(decoded));
-        let changed =
-            matches!(decoded_path, Cow::Owned(_)) || matches!(decoded_query, Some(Cow::Owned(_)));
+        let changed = decoded_path != path || decoded_query.as_deref() != query;
         changed && self.match_path(&decoded_path, decoded_query.as_deref())
     }
 
@@ -87,12 +86,32 @@ impl Patterns {
     }
 }
 
-/// `text` percent-decoded, borrowed when it has nothing to decode (or does not decode to
-/// UTF-8).
+/// `text` percent-decoded, except `%2F` and `%3F`, which decoded would add a path segment or
+/// start a query; bytes that are not UTF-8 become U+FFFD.
 fn decoded(text: &str) -> Cow<'_, str> {
-    percent_decode_str(text)
-        .decode_utf8()
-        .unwrap_or(Cow::Borrowed(text))
+    if !text.contains('%') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = structural_escape(rest) {
+        out.push_str(&percent_decode_str(&rest[..at]).decode_utf8_lossy());
+        out.push_str(&rest[at..at + 3]);
+        rest = &rest[at + 3..];
+    }
+    out.push_str(&percent_decode_str(rest).decode_utf8_lossy());
+    Cow::Owned(out)
+}
+
+/// Where the first `%2F` or `%3F` (either case) in `text` is.
+fn structural_escape(text: &str) -> Option<usize> {
+    text.as_bytes().windows(3).position(|w| {
+        w[0] == b'%'
+            && matches!(
+                (w[1], w[2].to_ascii_uppercase()),
+                (b'2', b'F') | (b'3', b'F')
+            )
+    })
 }
 
 /// A pattern with a `/` as written from the site root: URL paths start with `/`, so
@@ -275,12 +294,21 @@ mod tests {
             "https://s.example/search?q=%C3%A9t%C3%A9"
         ));
         assert!(!allows("/café/*", "https://s.example/cafe/menu"));
-        // Bytes that are not UTF-8 are matched as written.
+        // Bytes that are not UTF-8 are matched as written, and do not stop the rest of the
+        // path from being decoded.
         assert!(allows("/x%FF/*", "https://s.example/x%FF/y"));
-        assert!(
-            !scope(&[], &["*.pdf"])
-                .allows(&Url::parse("https://s.example/r%C3%A9sum%C3%A9.pdf").unwrap())
-        );
+        assert!(allows("/café/*", "https://s.example/caf%C3%A9/%FF"));
+        // An encoded slash or question mark stays one: it neither adds a segment nor starts
+        // a query.
+        assert!(!allows("/admin/**", "https://s.example/admin%2Fx"));
+        assert!(allows("/admin%2Fx", "https://s.example/admin%2Fx"));
+        assert!(!allows("/a?b", "https://s.example/a%3Fb"));
+        assert!(allows("/é%2F*", "https://s.example/%C3%A9%2Fx"));
+        // A glob on the last segment sees it decoded.
+        assert!(allows(
+            "résumé.pdf",
+            "https://s.example/docs/r%C3%A9sum%C3%A9.pdf"
+        ));
     }
 
     #[test]

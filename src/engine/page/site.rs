@@ -192,6 +192,12 @@ pub fn normalise(url: &Url) -> Url {
     if u.query() == Some("") {
         u.set_query(None);
     }
+    if let Some(path) = upper_case_escapes(u.path()) {
+        u.set_path(&path);
+    }
+    if let Some(query) = u.query().and_then(upper_case_escapes) {
+        u.set_query(Some(&query));
+    }
     if u.path().contains("//") {
         let mut path = String::with_capacity(u.path().len());
         let mut last_slash = false;
@@ -205,6 +211,29 @@ pub fn normalise(url: &Url) -> Url {
         u.set_path(&path);
     }
     u
+}
+
+/// `text` with the hex digits of its percent-escapes in upper case (`%c3%a9` → `%C3%A9`, the
+/// same URL by RFC 3986), or `None` when they all are already.
+fn upper_case_escapes(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let lower_escape = |i: usize| {
+        bytes[i] == b'%'
+            && bytes.get(i + 1..i + 3).is_some_and(|hex| {
+                hex.iter().all(u8::is_ascii_hexdigit) && hex.iter().any(u8::is_ascii_lowercase)
+            })
+    };
+    if !(0..bytes.len()).any(lower_escape) {
+        return None;
+    }
+    let mut out = bytes.to_vec();
+    for i in 0..bytes.len() {
+        if lower_escape(i) {
+            out[i + 1..i + 3].make_ascii_uppercase();
+        }
+    }
+    // Only ASCII hex digits changed case.
+    Some(String::from_utf8(out).expect("still UTF-8"))
 }
 
 /// Extracts the facts of a page, keeping at most `max_links` links.
@@ -526,6 +555,15 @@ mod tests {
             "https://example.com/private"
         );
         assert_eq!(n("https://admin@example.com/"), "https://example.com/");
+        // Percent-escapes are compared in upper case; other text keeps its case.
+        assert_eq!(
+            n("https://example.com/caf%c3%a9/Menu?q=%e2%82%ac&Q=x"),
+            "https://example.com/caf%C3%A9/Menu?q=%E2%82%AC&Q=x"
+        );
+        assert_eq!(
+            n("https://example.com/100%/a%zz"),
+            "https://example.com/100%/a%zz"
+        );
     }
 
     #[test]
