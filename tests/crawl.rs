@@ -384,6 +384,17 @@ async fn a_stored_crawl_keeps_every_page_with_its_final_scores() {
     assert!(audited < stored.len());
     assert_eq!(summary.pages, audited as u64);
     assert_eq!(page_outcomes(&stored), page_outcomes(&in_memory.pages));
+    // Both list the start page, then the others by final URL.
+    let order = |pages: &[PageReport]| {
+        pages
+            .iter()
+            .map(|p| p.final_url.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut sorted = order(&stored);
+    sorted[1..].sort();
+    assert_eq!(order(&stored), sorted);
+    assert_eq!(order(&in_memory.pages), sorted);
     assert_eq!(stored[0].final_url, server.url("/"));
     // Site scores are the mean of the stored pages' scores.
     let seo: Vec<f64> = stored

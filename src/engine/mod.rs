@@ -99,7 +99,8 @@ pub struct CollectSink {
 }
 
 impl CollectSink {
-    /// The findings, and the page reports in page-list order with `summary`'s final scores.
+    /// The findings, and the page reports with `summary`'s final scores, in the order the store
+    /// lists them: the start page, then the others by final URL.
     pub fn into_parts(self, summary: &AuditSummary) -> (Vec<Finding>, Vec<PageReport>) {
         let SinkBatch {
             findings,
@@ -114,6 +115,9 @@ impl CollectSink {
             if let Some(page) = pages.get_mut(*seq) {
                 page.scores = Some(*scores);
             }
+        }
+        if let Some(others) = pages.get_mut(1..) {
+            others.sort_by(|a, b| a.final_url.cmp(&b.final_url));
         }
         (findings, pages)
     }

@@ -45,7 +45,8 @@ pub struct Report {
     /// The uncapped Observatory score behind `security_grade` (it can exceed 100 with bonuses).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observatory_score: Option<i32>,
-    /// Every page the audit fetched, in visiting order.
+    /// Every page the audit fetched: the start page first, then the others by final URL (not
+    /// in the order a crawl happened to visit them).
     pub pages: Vec<PageReport>,
     /// Every rule outcome on every page: failures, passes, not-applicable rules and items that
     /// need review, so a reader sees what was checked.

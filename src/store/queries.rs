@@ -198,8 +198,9 @@ impl Store {
         }))
     }
 
-    /// The pages of a report: the start page, then the others by URL (not in the order a
-    /// crawl happened to visit them, so that two reports of a site list their pages alike).
+    /// The pages of a report: the start page, then the others by final URL (the `url` column
+    /// holds it), not in the order a crawl happened to visit them, so that two reports of a
+    /// site list their pages alike.
     pub fn pages(&self, id: &ReportId) -> Result<Vec<PageReport>, StoreError> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(

@@ -138,7 +138,7 @@ fn complete(store: &Store, id: &ReportId, url: &str, seo: u8) {
 }
 
 #[test]
-fn pages_are_listed_start_page_first_then_by_url() {
+fn pages_are_listed_start_page_first_then_by_final_url() {
     let (_dir, store) = temp_store();
     let start = "https://site.example/start";
     let id = running_report(&store, start);
@@ -148,10 +148,15 @@ fn pages_are_listed_start_page_first_then_by_url() {
         "https://site.example/a",
         "https://site.example/m",
     ];
-    let pages: Vec<PageReport> = visited
+    let mut pages: Vec<PageReport> = visited
         .iter()
         .map(|url| page_report(url, Scores::default()))
         .collect();
+    // A redirect from /b to /n is listed by where it ended.
+    pages.push(PageReport {
+        final_url: "https://site.example/n".into(),
+        ..page_report("https://site.example/b", Scores::default())
+    });
     store
         .complete_report(
             &id,
@@ -178,6 +183,7 @@ fn pages_are_listed_start_page_first_then_by_url() {
             start,
             "https://site.example/a",
             "https://site.example/m",
+            "https://site.example/b",
             "https://site.example/z"
         ]
     );
