@@ -497,6 +497,93 @@ async fn start_audit_without_wait_returns_at_once_and_times_out_politely() {
     client.cancel().await.unwrap();
 }
 
+/// A site of a start page linking to `pages - 1` small pages.
+fn many_pages(pages: usize) -> Router {
+    let links: String = (1..pages)
+        .map(|i| format!("<a href=\"/p/{i}\">page {i}</a>"))
+        .collect();
+    let start = format!(
+        "<!doctype html><html lang=\"en\"><head><title>Start</title></head><body>{links}</body></html>"
+    );
+    Router::new()
+        .route(
+            "/",
+            get(move || {
+                let start = start.clone();
+                async move { ([(header::CONTENT_TYPE, "text/html")], start).into_response() }
+            }),
+        )
+        .route(
+            "/p/{i}",
+            get(
+                |axum::extract::Path(i): axum::extract::Path<usize>| async move {
+                    let body = format!(
+                        "<!doctype html><html lang=\"en\"><head><title>Page {i}</title></head>\
+                     <body><p>Page {i}</p><a href=\"/\">home</a></body></html>"
+                    );
+                    ([(header::CONTENT_TYPE, "text/html")], body).into_response()
+                },
+            ),
+        )
+}
+
+#[tokio::test]
+async fn progress_notifications_are_throttled_and_end_with_completion() {
+    const PAGES: usize = 60;
+    let dir = tempfile::tempdir().unwrap();
+    let server = FixtureServer::start(many_pages(PAGES)).await;
+    let store = Store::open(&dir.path().join("mcp.db")).unwrap();
+    let options = AuditOptions {
+        policy: AddressPolicy::public_only().allow_socket(server.addr),
+        ..AuditOptions::default()
+    };
+    let service = Service::new(store, options).start_jobs(1).await.unwrap();
+    let recorder = Recorder::default();
+    let client = connect(&service, recorder.clone()).await;
+
+    let mut params = args(json!({"url": server.url("/"), "max_pages": PAGES, "wait": true}));
+    params.name = "start_audit".into();
+    let started = std::time::Instant::now();
+    let handle = client
+        .send_cancellable_request(
+            ClientRequest::CallToolRequest(Request::new(params)),
+            PeerRequestOptions::no_options(),
+        )
+        .await
+        .unwrap();
+    let response = handle.await_response().await.unwrap();
+    let elapsed = started.elapsed();
+    let rmcp::model::ServerResult::CallToolResult(result) = response else {
+        panic!("unexpected response {response:?}");
+    };
+    let result = result.structured_content.unwrap();
+    assert_eq!(result["status"], "completed", "{result}");
+    let id = result["id"].as_str().unwrap();
+    let report = service.report("local", &id.parse().unwrap()).await.unwrap();
+    assert_eq!(report.pages.len(), PAGES);
+
+    let progress = recorder.progress.lock().unwrap().clone();
+    let count = progress.len();
+    // At most: queued, four phases of the start page, crawling, one per interval, the end.
+    let interval = webaudit::mcp::progress::MIN_INTERVAL;
+    let bound = 7 + (elapsed.as_millis() / interval.as_millis()) as usize;
+    assert!(
+        count <= bound && count <= PAGES,
+        "{count} notifications for {PAGES} pages in {elapsed:?}: {progress:#?}"
+    );
+    assert!(
+        progress.windows(2).all(|w| w[0].progress < w[1].progress),
+        "{progress:#?}"
+    );
+    let last = progress.last().unwrap();
+    assert_eq!(Some(last.progress), last.total, "{last:?}");
+    assert_eq!(
+        last.message.as_deref(),
+        Some(format!("done: audit completed (pages {PAGES}/{PAGES})").as_str())
+    );
+    client.cancel().await.unwrap();
+}
+
 #[tokio::test]
 async fn start_audit_crawls_with_max_pages() {
     let fx = in_process().await;

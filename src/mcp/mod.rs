@@ -6,9 +6,11 @@
 //! - [`calls`] — the operations behind the tools, shared with the REST API.
 //! - [`tools`] — the tools.
 //! - [`prompts`] — the prompts.
+//! - [`progress`] — throttled progress notifications while `start_audit` waits.
 //! - [`stdio`] — serving on stdin/stdout.
 
 pub mod calls;
+pub mod progress;
 pub mod prompts;
 pub mod shapes;
 pub mod stdio;

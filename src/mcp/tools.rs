@@ -5,12 +5,12 @@
 use std::time::Duration;
 
 use rmcp::handler::server::wrapper::Parameters;
-use rmcp::model::{ProgressNotificationParam, ProgressToken};
 use rmcp::service::RequestContext;
 use rmcp::{Json, RoleServer, tool, tool_router};
 
 use super::WebauditMcp;
 use super::calls::{self, CallError};
+use super::progress;
 use super::shapes::*;
 use crate::jobs::JobState;
 use crate::report::Status;
@@ -20,53 +20,6 @@ use crate::store::FindingFilter;
 
 fn text(e: CallError) -> String {
     e.to_string()
-}
-
-/// Sends strictly increasing progress notifications for one request.
-struct ProgressSender {
-    token: Option<ProgressToken>,
-    peer: rmcp::Peer<RoleServer>,
-    last: f64,
-}
-
-impl ProgressSender {
-    async fn send(&mut self, state: &JobState) {
-        let Some(token) = &self.token else { return };
-        let (value, total, message) = match state {
-            JobState::Queued => (0.0, None, "queued: waiting for a worker".to_owned()),
-            JobState::Running(event) => {
-                let total = event.pages_total.max(1) as f64;
-                let phase = match event.phase {
-                    crate::engine::progress::Phase::Starting => 1.0,
-                    crate::engine::progress::Phase::FetchingDocument => 2.0,
-                    crate::engine::progress::Phase::FetchingSubresources => 3.0,
-                    crate::engine::progress::Phase::CheckingRules => 4.0,
-                    crate::engine::progress::Phase::Crawling
-                    | crate::engine::progress::Phase::Done => 5.0,
-                };
-                // Five steps per page; pages_done counts finished pages.
-                let value = event.pages_done as f64 * 5.0 + phase;
-                let message = format!(
-                    "{}: {} (pages {}/{})",
-                    event.phase.label(),
-                    event.message,
-                    event.pages_done,
-                    event.pages_total
-                );
-                (value, Some(total * 5.0), message)
-            }
-            JobState::Finished(_) => return,
-        };
-        if value <= self.last && self.last > 0.0 {
-            return;
-        }
-        self.last = value;
-        let mut param = ProgressNotificationParam::new(token.clone(), value).with_message(message);
-        if let Some(total) = total {
-            param = param.with_total(total);
-        }
-        let _ = self.peer.notify_progress(param).await;
-    }
 }
 
 #[tool_router(vis = "pub(crate)")]
@@ -117,19 +70,15 @@ impl WebauditMcp {
                 summary: None,
             }));
         }
-        // Progress goes through a channel to a task that sends the notifications, which is
-        // awaited before answering: no progress is sent after the result.
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<JobState>();
-        let mut progress = ProgressSender {
-            token: ctx.meta.get_progress_token(),
-            peer: ctx.peer.clone(),
-            last: -1.0,
-        };
-        let sender = tokio::spawn(async move {
-            while let Some(state) = rx.recv().await {
-                progress.send(&state).await;
-            }
-        });
+        // Progress goes through a channel to a task that sends the notifications (throttled),
+        // which is awaited before answering: no progress is sent after the result.
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<JobState>();
+        let sender = tokio::spawn(progress::forward(
+            rx,
+            ctx.meta.get_progress_token(),
+            ctx.peer.clone(),
+        ));
+        let finished = tx.clone();
         let on_progress = move |state: &JobState| {
             let _ = tx.send(state.clone());
         };
@@ -144,6 +93,10 @@ impl WebauditMcp {
             )
             .await;
         drop(on_progress);
+        if let Ok(WaitOutcome::Finished(row)) = &outcome {
+            let _ = finished.send(JobState::Finished(row.status));
+        }
+        drop(finished);
         let _ = sender.await;
         let outcome = outcome.map_err(|e| text(e.into()))?;
         let row = match outcome {
