@@ -161,6 +161,92 @@ fn max_pages_limits_a_directory_crawl() {
 }
 
 #[test]
+fn crawl_options_without_a_crawl_are_named_in_a_warning() {
+    use axum::response::Html;
+    use axum::routing::get;
+    let db = tempfile::tempdir().unwrap();
+    let server = BackgroundServer::start(|| {
+        axum::Router::new().route(
+            "/",
+            get(|| async {
+                Html("<!doctype html><html lang=\"en\"><title>Home</title><a href=\"/blog/a\">a</a></html>")
+            }),
+        )
+    });
+    let url = server.url("/");
+    let audit = |args: &[&str]| {
+        let output = webaudit(&db)
+            .args(["audit", &url, "--allow-private", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+        (
+            json_stdout(&output)["pages"].as_array().unwrap().len(),
+            stderr,
+        )
+    };
+    let (pages, stderr) = audit(&["--include", "/blog/**"]);
+    assert_eq!(pages, 1);
+    assert!(
+        stderr.contains(
+            "warning: --include only applies to site audits and is ignored here; \
+             add --max-pages N to crawl"
+        ),
+        "{stderr}"
+    );
+    let (_, stderr) = audit(&[
+        "--exclude",
+        "*.pdf",
+        "--include",
+        "/a/**",
+        "--include",
+        "/b/**",
+        "--max-depth",
+        "2",
+        "--ignore-robots",
+    ]);
+    assert!(
+        stderr.contains(
+            "warning: --include, --exclude, --max-depth and --ignore-robots only apply to site \
+             audits and are ignored here; add --max-pages N to crawl"
+        ),
+        "{stderr}"
+    );
+    let (_, stderr) = audit(&["--max-pages", "1", "--max-depth", "2"]);
+    assert!(
+        stderr.contains("warning: --max-depth only applies to site audits and is ignored here; raise --max-pages above 1 to crawl"),
+        "{stderr}"
+    );
+    // A crawl uses them; so does a directory audit, which crawls without --max-pages.
+    let (_, stderr) = audit(&["--max-pages", "3", "--include", "/blog/**"]);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let output = webaudit(&db)
+        .args([
+            "audit",
+            example_site().to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .args([
+            "--exclude",
+            "/blog/**",
+            "--max-depth",
+            "3",
+            "--ignore-robots",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    // Without crawl options, nothing is said.
+    let (_, stderr) = audit(&[]);
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+#[test]
 fn text_summary_shows_scores_fixes_and_where_it_is_stored() {
     let db = tempfile::tempdir().unwrap();
     webaudit(&db)

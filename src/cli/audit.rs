@@ -39,6 +39,9 @@ pub struct AuditArgs {
 /// Runs `webaudit audit`.
 pub async fn run(db: Option<&PathBuf>, args: AuditArgs) -> Result<u8, CliError> {
     let target = Target::parse(&args.target).map_err(|e| CliError::usage(e.to_string()))?;
+    if let Some(warning) = args.crawl.ignored_warning(&target) {
+        eprintln!("warning: {warning}");
+    }
     let max_pages = args.crawl.max_pages.map(|n| n as usize);
     let service = open_service(db, args.crawl.apply(args.fetch.audit_options())?)?;
     let spinner = Arc::new(Spinner::start(

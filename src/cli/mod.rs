@@ -43,8 +43,11 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::AuditOptions;
-use crate::engine::crawl::{CrawlOptions, DEFAULT_HOST_CONCURRENCY, Scope};
+use crate::engine::crawl::{
+    CrawlOptions, DEFAULT_HOST_CONCURRENCY, DEFAULT_MAX_PAGES, MAX_PAGES_CAP, Scope,
+};
 use crate::engine::fetch::{AddressPolicy, FetchSettings};
+use crate::engine::target::Target;
 use crate::service::Service;
 use crate::store::Store;
 
@@ -221,6 +224,44 @@ pub struct CrawlArgs {
 }
 
 impl CrawlArgs {
+    /// A warning naming the crawl options given that an audit of `target` ignores because it
+    /// audits one page only (a URL without `--max-pages`, or `--max-pages 1`); `None` when
+    /// none is ignored. A directory is crawled whole without `--max-pages`.
+    pub fn ignored_warning(&self, target: &Target) -> Option<String> {
+        let max_pages = self.max_pages.map(|n| n as usize).unwrap_or(match target {
+            Target::Url(_) => DEFAULT_MAX_PAGES,
+            Target::Directory(_) => MAX_PAGES_CAP,
+        });
+        if max_pages > 1 {
+            return None;
+        }
+        let given: Vec<&str> = [
+            (!self.include.is_empty(), "--include"),
+            (!self.exclude.is_empty(), "--exclude"),
+            (self.max_depth.is_some(), "--max-depth"),
+            (self.ignore_robots, "--ignore-robots"),
+        ]
+        .into_iter()
+        .filter_map(|(given, name)| given.then_some(name))
+        .collect();
+        let names = match given.as_slice() {
+            [] => return None,
+            [one] => (*one).to_owned(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        };
+        let (verb, ignored) = match given.len() {
+            1 => ("applies", "is"),
+            _ => ("apply", "are"),
+        };
+        let fix = match self.max_pages {
+            Some(_) => "raise --max-pages above 1 to crawl",
+            None => "add --max-pages N to crawl",
+        };
+        Some(format!(
+            "{names} only {verb} to site audits and {ignored} ignored here; {fix}"
+        ))
+    }
+
     /// Applies these settings to `options`, checking the patterns.
     pub fn apply(&self, mut options: AuditOptions) -> Result<AuditOptions, CliError> {
         let probe = url::Url::parse("https://example.com/").expect("static URL parses");
