@@ -270,6 +270,21 @@ fn collect_canonicals<'a, 'b>(links: &'b [LinkEntry<'a>]) -> Canonicals<'a, 'b> 
     found
 }
 
+/// What is wrong with a canonical target that is not a URL: relative (Lighthouse wants an
+/// absolute URL; the one it resolves to is suggested), or not a URL at all.
+fn not_a_url(link: &LinkEntry<'_>) -> String {
+    let raw = &link.href_raw;
+    match Url::parse(raw.trim()) {
+        Err(url::ParseError::RelativeUrlWithoutBase) => match &link.href {
+            Some(absolute) => {
+                format!("is a relative URL ({raw}); use an absolute URL ({absolute})")
+            }
+            None => format!("is a relative URL ({raw}); use an absolute URL"),
+        },
+        _ => format!("invalid URL ({raw})"),
+    }
+}
+
 /// `seo.canonical`: the page declares at most one canonical URL, absolute, not the site root
 /// for a deeper page and not another language's alternate.
 pub fn canonical(page: &Page) -> Check {
@@ -280,7 +295,7 @@ pub fn canonical(page: &Page) -> Check {
             found
                 .invalid
                 .iter()
-                .map(|l| l.evidence(format!("invalid URL ({})", l.href_raw)))
+                .map(|l| l.evidence(not_a_url(l)))
                 .collect(),
         );
     }
@@ -477,10 +492,38 @@ mod tests {
                 )
             )
         );
-        // Relative and opaque targets.
+        // Relative, invalid and opaque targets.
         assert_eq!(
             canonical_detail(&head(r#"<link rel="canonical" href="/page">"#), &[]),
-            (Outcome::Fail, Some("invalid URL (/page)".into()))
+            (
+                Outcome::Fail,
+                Some(
+                    "is a relative URL (/page); use an absolute URL \
+                     (https://site.example/page)"
+                        .into()
+                )
+            )
+        );
+        assert_eq!(
+            canonical_detail(&head(""), &[("link", r#"<other.html>; rel="canonical""#)]),
+            (
+                Outcome::Fail,
+                Some(
+                    "is a relative URL (other.html); use an absolute URL \
+                     (https://site.example/other.html)"
+                        .into()
+                )
+            )
+        );
+        assert_eq!(
+            canonical_detail(
+                &head(r#"<link rel="canonical" href="https://exa mple.com/">"#),
+                &[]
+            ),
+            (
+                Outcome::Fail,
+                Some("invalid URL (https://exa mple.com/)".into())
+            )
         );
         assert_eq!(
             canonical_detail(
