@@ -312,7 +312,12 @@ fn verify_directive(name: &str, value: &str) -> Result<(), &'static str> {
     }
     match name {
         "sitemap" => {
-            let url = url::Url::parse(value).map_err(|_| "invalid sitemap URL")?;
+            let url = url::Url::parse(value).map_err(|e| match e {
+                url::ParseError::RelativeUrlWithoutBase => {
+                    "relative sitemap URL; it must be an absolute URL (https://host/path)"
+                }
+                _ => "invalid sitemap URL",
+            })?;
             if !SITEMAP_SCHEMES.contains(&url.scheme()) {
                 return Err("invalid sitemap URL protocol");
             }
@@ -538,7 +543,7 @@ mod tests {
     fn robots_lines() {
         let text = "# comment\nuser-agent: *\nDisallow: /a$\n\u{feff}Allow: *.pdf$\nSitemap: https://site.example/s.xml\n\
                     Crawl-delay: 2\nDisallow: /x$y\nAllow: page\nSitemap: /rel.xml\nSitemap: mailto:a@b.example\n\
-                    Unknown: x\njust words\nUser-agent:\n";
+                    Unknown: x\njust words\nUser-agent:\nSitemap: https://exa mple.com/s.xml\n";
         let errors: Vec<(usize, &str)> = validate_robots(text)
             .iter()
             .map(|e| (e.line, e.message))
@@ -551,11 +556,15 @@ mod tests {
                     8,
                     "pattern should either be empty, start with \"/\" or \"*\""
                 ),
-                (9, "invalid sitemap URL"),
+                (
+                    9,
+                    "relative sitemap URL; it must be an absolute URL (https://host/path)"
+                ),
                 (10, "invalid sitemap URL protocol"),
                 (11, "unknown directive"),
                 (12, "syntax not understood"),
                 (13, "no user-agent specified"),
+                (14, "invalid sitemap URL"),
             ]
         );
         let before_group = validate_robots("Disallow: /\r\nUser-agent: *\rDisallow: /x");
@@ -590,6 +599,14 @@ mod tests {
         assert_eq!(
             bad.failures[0].detail.as_deref(),
             Some("line 2: syntax not understood")
+        );
+        let relative = check(
+            "seo.robots-txt",
+            &p(Some(200), "User-agent: *\nSitemap: /sitemap-rel.xml"),
+        );
+        assert_eq!(
+            relative.failures[0].detail.as_deref(),
+            Some("line 2: relative sitemap URL; it must be an absolute URL (https://host/path)")
         );
     }
 }
