@@ -330,7 +330,10 @@ fn fail_under_exits_with_one() {
         .args(["audit", site.to_str().unwrap(), "--fail-under", "speed=3"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown category `speed`"));
+        .stderr(predicate::str::contains(
+            "unknown category `speed`; use one of overall, performance, seo, accessibility, \
+             best_practices, security",
+        ));
 }
 
 #[test]

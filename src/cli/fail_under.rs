@@ -21,6 +21,18 @@ fn score(text: &str) -> Result<u8, String> {
         .ok_or_else(|| format!("`{text}` is not a score; use a whole number from 0 to 100"))
 }
 
+/// A category name `--fail-under` does not know: the names it does, `overall` included.
+fn unknown_category(name: &str) -> String {
+    let names: Vec<&str> = std::iter::once("overall")
+        .chain(Category::ALL.iter().map(|c| c.as_str()))
+        .collect();
+    format!(
+        "unknown category `{}`; use one of {}",
+        name.trim(),
+        names.join(", ")
+    )
+}
+
 impl FromStr for FailUnder {
     type Err = String;
 
@@ -32,9 +44,12 @@ impl FromStr for FailUnder {
                 Some((name, value)) if name.trim().eq_ignore_ascii_case("overall") => {
                     out.overall = Some(score(value)?)
                 }
-                Some((name, value)) => out
-                    .categories
-                    .push((name.parse::<Category>()?, score(value)?)),
+                Some((name, value)) => {
+                    let category = name
+                        .parse::<Category>()
+                        .map_err(|_| unknown_category(name))?;
+                    out.categories.push((category, score(value)?));
+                }
             }
         }
         if out.overall.is_none() && out.categories.is_empty() {
@@ -81,7 +96,21 @@ mod tests {
             vec![(Category::Seo, 90), (Category::Accessibility, 95)]
         );
         assert!("101".parse::<FailUnder>().is_err());
-        assert!("speed=3".parse::<FailUnder>().is_err());
+        assert_eq!(
+            "speed=3".parse::<FailUnder>(),
+            Err(
+                "unknown category `speed`; use one of overall, performance, seo, \
+                 accessibility, best_practices, security"
+                    .into()
+            )
+        );
+        assert_eq!(
+            "a11y=3,best-practices=4,Overall=5".parse::<FailUnder>(),
+            Ok(FailUnder {
+                overall: Some(5),
+                categories: vec![(Category::Accessibility, 3), (Category::BestPractices, 4)],
+            })
+        );
         assert!("".parse::<FailUnder>().is_err());
         let scores = Scores {
             seo: Some(92),
