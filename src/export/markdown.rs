@@ -212,6 +212,15 @@ pub fn write_markdown(
     Ok(())
 }
 
+/// A page's cell in the pages table: its final URL, which its findings name, and the URL
+/// requested when a redirect led there.
+fn page_cell(page: &PageReport) -> String {
+    if page.final_url.is_empty() || page.final_url == page.url {
+        return cell(&page.url);
+    }
+    format!("{} (from {})", cell(&page.final_url), cell(&page.url))
+}
+
 /// The pages table: every page with its status and scores, or why it was not audited.
 fn write_pages(pages: &[PageReport], out: &mut dyn Write) -> Result<(), ExportError> {
     if pages.is_empty() {
@@ -227,7 +236,7 @@ fn write_pages(pages: &[PageReport], out: &mut dyn Write) -> Result<(), ExportEr
     }
     writeln!(out, "---|---|")?;
     for page in pages {
-        write!(out, "| {} | {} |", cell(&page.url), page.status)?;
+        write!(out, "| {} | {} |", page_cell(page), page.status)?;
         let scores = page.scores.unwrap_or_default();
         for c in Category::ALL {
             write!(out, " {} |", score_text(scores.get(c)))?;
@@ -245,6 +254,47 @@ fn write_pages(pages: &[PageReport], out: &mut dyn Write) -> Result<(), ExportEr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Scores;
+    use crate::store::tests::page_report;
+
+    #[test]
+    fn a_redirected_page_is_listed_under_its_final_url_and_where_it_came_from() {
+        let scores = Scores {
+            seo: Some(90),
+            overall: Some(90),
+            ..Scores::default()
+        };
+        let redirected = PageReport {
+            final_url: "https://site.example/target".into(),
+            ..page_report("https://site.example/redir1", scores)
+        };
+        let escaped = PageReport {
+            final_url: "https://site.example/a|*b*".into(),
+            ..page_report("https://site.example/[x]", scores)
+        };
+        let direct = page_report("https://site.example/", scores);
+        let mut out = Vec::new();
+        write_pages(&[direct, redirected, escaped], &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let rows: Vec<&str> = out.lines().filter(|l| l.contains("site.example")).collect();
+        assert_eq!(rows.len(), 3, "{out}");
+        assert!(
+            rows[0].starts_with("| https://site.example/ | 200 |"),
+            "{out}"
+        );
+        assert!(
+            rows[1].starts_with(
+                "| https://site.example/target (from https://site.example/redir1) | 200 |"
+            ),
+            "{out}"
+        );
+        assert!(
+            rows[2].starts_with(
+                "| https://site.example/a\\|\\*b\\* (from https://site.example/\\[x\\]) | 200 |"
+            ),
+            "{out}"
+        );
+    }
 
     #[test]
     fn code_spans_keep_backticks_and_page_text_cannot_link() {
