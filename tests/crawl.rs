@@ -46,8 +46,9 @@ fn origin(request: &Request) -> String {
 
 /// A site with: a robots.txt disallow, a sitemap index with a gzipped child, a redirect chain
 /// and a loop, links to 404 and 500 pages, an orphan listed only in the sitemap, duplicate titles
-/// and descriptions, a canonical to a redirect, hreflang without a return link, an off-site link
-/// and a PDF.
+/// and descriptions, a canonical to a redirect, hreflang without a return link, hreflang
+/// alternates that answer 404 (`/fr/` has no route) or redirect to a 404 (`/it/`), an
+/// off-site link and a PDF.
 fn fixture_site(sitemap_gz: Vec<u8>) -> Router {
     Router::new()
         .route(
@@ -57,7 +58,11 @@ fn fixture_site(sitemap_gz: Vec<u8>) -> Router {
                 html(page(
                     "Lamp Shop",
                     "Reading lamps and desk lights, made in our workshop.",
-                    &format!("<link rel=\"alternate\" hreflang=\"de\" href=\"{o}/de/\">"),
+                    &format!(
+                        "<link rel=\"alternate\" hreflang=\"de\" href=\"{o}/de/\">\
+                         <link rel=\"alternate\" hreflang=\"fr\" href=\"{o}/fr/\">\
+                         <link rel=\"alternate\" hreflang=\"it\" href=\"{o}/it/\">"
+                    ),
                     "<a href=\"/about\">About</a> <a href=\"/blog/\">Blog</a> <a href=\"/old\">Old page</a>\
                      <a href=\"/loop-a\">Loop</a> <a href=\"/missing\">Missing</a> <a href=\"/broken\">Broken</a>\
                      <a href=\"/private/secret\">Secret</a> <a href=\"https://elsewhere.example/\">Elsewhere</a>\
@@ -111,6 +116,7 @@ fn fixture_site(sitemap_gz: Vec<u8>) -> Router {
                 ))
             }),
         )
+        .route("/it/", get(|| async { Redirect::permanent("/it-missing") }))
         .route("/old", get(|| async { Redirect::permanent("/old2") }))
         .route("/old2", get(|| async { Redirect::permanent("/about") }))
         .route("/loop-a", get(|| async { Redirect::temporary("/loop-b") }))
@@ -278,7 +284,9 @@ async fn crawls_a_site_and_finds_every_cross_page_problem() {
         [
             ("/broken", 500),
             ("/catalogue.pdf", 200),
+            ("/fr/", 404),
             ("/gone", 404),
+            ("/it-missing", 404),
             // A redirect loop: no final response (status 0), the reason in its error.
             ("/loop-a", 0),
             ("/missing", 404)
@@ -332,6 +340,8 @@ async fn crawls_a_site_and_finds_every_cross_page_problem() {
         ("seo.duplicate-titles", "/", "/"),
         ("seo.duplicate-titles", "/about", "/about"),
         ("seo.hreflang-return-links", "/", "/de/"),
+        ("seo.hreflang-return-links", "/", "/fr/"),
+        ("seo.hreflang-return-links", "/", "/it/"),
         ("seo.orphan-pages", "/orphan", "/orphan"),
         ("seo.redirect-chains", "/", "/old"),
         ("seo.redirect-loops", "/", "/loop-a"),
@@ -343,6 +353,25 @@ async fn crawls_a_site_and_finds_every_cross_page_problem() {
         .map(|(a, b, c)| (a.into(), b.into(), c.into()))
         .collect();
     assert_eq!(site_failures, expected);
+    // A broken hreflang alternate is named, with what it answers.
+    let hreflang_details: BTreeSet<String> = result
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "seo.hreflang-return-links" && f.outcome == Outcome::Fail)
+        .filter_map(|f| f.evidence.detail.clone())
+        .collect();
+    let fix = ": point the hreflang link at the live page in that language, or remove it";
+    assert!(
+        hreflang_details.contains(&format!(
+            "the `fr` alternate {} answers HTTP 404{fix}",
+            server.url("/fr/")
+        )) && hreflang_details.contains(&format!(
+            "the `it` alternate {} redirects to {}, which answers HTTP 404{fix}",
+            server.url("/it/"),
+            server.url("/it-missing")
+        )),
+        "{hreflang_details:?}"
+    );
 
     // Every page has its own scores; the site's are their mean.
     let seo: Vec<f64> = result

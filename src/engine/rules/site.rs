@@ -212,12 +212,61 @@ fn canonical_targets(facts: &SiteFacts) -> SiteCheck {
     SiteCheck::Checked(failures)
 }
 
+/// What is wrong with an hreflang alternate that was fetched and cannot serve as one: it
+/// answers an error (after its redirects, which are followed as a search engine does), its
+/// request fails, or it redirects in a loop. `None` for a sound alternate, and for one the
+/// crawl never fetched (beyond its limits or patterns, or blocked by robots.txt): nothing is
+/// known of those.
+fn broken_alternate(facts: &SiteFacts, target: UrlId) -> Option<String> {
+    let f = facts.of(target)?;
+    if f.redirect_loop {
+        return Some("redirects in a loop".into());
+    }
+    let end = final_target(facts, target);
+    let e = facts.of(end)?;
+    let answer = match e.state {
+        UrlState::Failed => format!(
+            "cannot be fetched ({})",
+            facts.error(end).unwrap_or("no answer")
+        ),
+        UrlState::Checked | UrlState::Page => match e.status {
+            Some(s) if s >= 400 => format!("answers HTTP {s}"),
+            _ => return None,
+        },
+        UrlState::Skipped | UrlState::BlockedByRobots => return None,
+    };
+    Some(if end == target {
+        answer
+    } else {
+        format!("redirects to {}, which {answer}", facts.url(end))
+    })
+}
+
 fn hreflang_return_links(facts: &SiteFacts) -> SiteCheck {
     let mut failures = Vec::new();
     let mut any = false;
     for (page, _, p) in facts.pages() {
         for (lang, target) in &p.hreflang {
-            if *target == page || lang.eq_ignore_ascii_case("x-default") {
+            if *target == page {
+                continue;
+            }
+            // Every alternate must exist, `x-default` included.
+            if let Some(why) = broken_alternate(facts, *target) {
+                any = true;
+                failures.push((
+                    page,
+                    ev(
+                        facts.url(*target),
+                        format!(
+                            "the `{lang}` alternate {} {why}: point the hreflang link at the \
+                             live page in that language, or remove it",
+                            facts.url(*target)
+                        ),
+                    ),
+                ));
+                continue;
+            }
+            if lang.eq_ignore_ascii_case("x-default") {
                 continue;
             }
             let Some(other) = facts.of(*target).and_then(|f| facts.page(f)) else {
@@ -239,7 +288,9 @@ fn hreflang_return_links(facts: &SiteFacts) -> SiteCheck {
         }
     }
     if !any {
-        return SiteCheck::NotApplicable("no audited page has audited hreflang alternates".into());
+        return SiteCheck::NotApplicable(
+            "no audited page has hreflang alternates that the crawl fetched".into(),
+        );
     }
     SiteCheck::Checked(failures)
 }
@@ -500,13 +551,15 @@ pub static RULES: &[SiteRule] = &[
     SiteRule {
         info: info(
             "seo.hreflang-return-links",
-            "Hreflang alternates link back",
-            "Every hreflang alternate must name the page that points to it; without the return link \
-             search engines ignore the pair.",
+            "Hreflang alternates exist and link back",
+            "Every hreflang alternate must be a live page that names the page pointing to it; an \
+             alternate that answers an error, or has no return link, makes search engines ignore \
+             the pair.",
             Severity::Minor,
             FixText {
-                summary: "Add matching hreflang links on every alternate.",
+                summary: "Point hreflang at live pages, and add matching hreflang links on every alternate.",
                 steps: &[
+                    "Fix or remove hreflang links whose alternate answers 4xx or 5xx or cannot be fetched.",
                     "On each language version, list all versions (including itself) with hreflang.",
                     "Use the same absolute URLs in every version.",
                 ],
@@ -680,6 +733,119 @@ mod tests {
                 .collect(),
             SiteCheck::NotApplicable(why) => panic!("not applicable: {why}"),
         }
+    }
+
+    /// `/` names eight alternates: `/fr/` answers 404, `/es/` redirects to a 500, `/it/`
+    /// cannot be fetched, `/pt/` redirects in a loop and the `x-default` `/intl` answers 410
+    /// (all broken); `/de/` links back; `/nl/` was never fetched (beyond the crawl's limits)
+    /// and `/pl/` is blocked by robots.txt (nothing is known of either).
+    #[test]
+    fn hreflang_alternates_that_answer_an_error_fail() {
+        let mut s = SiteFacts::default();
+        let mut id = |u: &str| s.urls.intern(&format!("https://s.example{u}"));
+        let [home, fr, es, es_end, it, pt, intl, de, nl, pl] = [
+            "/", "/fr/", "/es/", "/es-new/", "/it/", "/pt/", "/intl", "/de/", "/nl/", "/pl/",
+        ]
+        .map(&mut id);
+        for (url, state, status) in [
+            (fr, UrlState::Checked, Some(404)),
+            (es, UrlState::Checked, Some(301)),
+            (es_end, UrlState::Checked, Some(500)),
+            (intl, UrlState::Checked, Some(410)),
+            (nl, UrlState::Skipped, None),
+            (pl, UrlState::BlockedByRobots, None),
+        ] {
+            let f = s.entry(url, Some(1));
+            f.state = state;
+            f.status = status;
+        }
+        s.of_mut(es).unwrap().redirected_to = Some(es_end);
+        s.of_mut(es).unwrap().hops = 1;
+        for url in [it, pt] {
+            s.entry(url, Some(1));
+        }
+        s.fail(it, "connection refused".into(), false);
+        s.fail(pt, "redirect loop".into(), true);
+        let alternates = |list: &[(&str, UrlId)]| -> Box<[(Box<str>, UrlId)]> {
+            list.iter().map(|(l, u)| ((*l).into(), *u)).collect()
+        };
+        s.add_page(
+            home,
+            Some(0),
+            NewPage {
+                status: 200,
+                hreflang: alternates(&[
+                    ("en", home),
+                    ("fr", fr),
+                    ("es", es),
+                    ("it", it),
+                    ("pt", pt),
+                    ("x-default", intl),
+                    ("de", de),
+                    ("nl", nl),
+                    ("pl", pl),
+                ]),
+                ..NewPage::default()
+            },
+        );
+        s.add_page(
+            de,
+            Some(1),
+            NewPage {
+                status: 200,
+                hreflang: alternates(&[("en", home), ("de", de)]),
+                content_hash: 1,
+                ..NewPage::default()
+            },
+        );
+        s.start = Some(home);
+        let u = |p: &str| format!("https://s.example{p}");
+        let pair = |url: &str| (u("/"), u(url));
+        assert_eq!(
+            failing("seo.hreflang-return-links", &s),
+            vec![
+                pair("/fr/"),
+                pair("/es/"),
+                pair("/it/"),
+                pair("/pt/"),
+                pair("/intl")
+            ]
+        );
+        let fix = ": point the hreflang link at the live page in that language, or remove it";
+        assert_eq!(
+            details("seo.hreflang-return-links", &s),
+            [
+                format!("the `fr` alternate {} answers HTTP 404", u("/fr/")),
+                format!(
+                    "the `es` alternate {} redirects to {}, which answers HTTP 500",
+                    u("/es/"),
+                    u("/es-new/")
+                ),
+                format!(
+                    "the `it` alternate {} cannot be fetched (connection refused)",
+                    u("/it/")
+                ),
+                format!("the `pt` alternate {} redirects in a loop", u("/pt/")),
+                format!("the `x-default` alternate {} answers HTTP 410", u("/intl")),
+            ]
+            .map(|d| d + fix)
+        );
+        // Alternates that were never fetched say nothing: with only those, the rule does not
+        // apply.
+        let mut quiet = SiteFacts::default();
+        let home = quiet.urls.intern("https://s.example/");
+        let nl = quiet.urls.intern("https://s.example/nl/");
+        quiet.entry(nl, Some(1));
+        quiet.add_page(
+            home,
+            Some(0),
+            NewPage {
+                status: 200,
+                hreflang: alternates(&[("nl", nl)]),
+                ..NewPage::default()
+            },
+        );
+        assert_eq!(failing("seo.hreflang-return-links", &quiet)[0].0, "n/a");
     }
 
     #[test]
