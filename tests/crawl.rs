@@ -947,3 +947,82 @@ async fn redirects_to_pages_already_visited_are_counted_in_a_note() {
     );
     assert_eq!(outcome_of(&result, "seo.redirect-chains"), Outcome::Fail);
 }
+
+/// `/hub` is the only page linking to `/leaf`, a sitemap entry. With `/hub` excluded, `/leaf`
+/// is visited from the sitemap and looks like an orphan: it is reported, and the finding says
+/// that a URL was not crawled and may link to it.
+#[tokio::test]
+async fn an_orphan_of_a_narrowed_crawl_says_what_was_not_crawled() {
+    let router = Router::new()
+        .route(
+            "/",
+            get(|| async {
+                html(page(
+                    "Home",
+                    "The home page.",
+                    "",
+                    "<a href=\"/hub\">Hub</a>",
+                ))
+            }),
+        )
+        .route(
+            "/hub",
+            get(|| async {
+                html(page(
+                    "Hub",
+                    "The hub page.",
+                    "",
+                    "<a href=\"/leaf\">Leaf</a>",
+                ))
+            }),
+        )
+        .route(
+            "/leaf",
+            get(|| async { html(page("Leaf", "The leaf page.", "", "<p>Leaf.</p>")) }),
+        )
+        .route(
+            "/sitemap.xml",
+            get(|request: Request| async move {
+                let o = origin(&request);
+                (
+                    [(header::CONTENT_TYPE, "application/xml")],
+                    format!(
+                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset \
+                         xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+                         <url><loc>{o}/</loc></url><url><loc>{o}/leaf</loc></url></urlset>"
+                    ),
+                )
+            }),
+        );
+    let server = FixtureServer::start(router).await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let orphans = |result: &AuditResult| -> Vec<(String, String)> {
+        result
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == "seo.orphan-pages" && f.outcome == Outcome::Fail)
+            .map(|f| {
+                (
+                    f.page_url.clone(),
+                    f.evidence.detail.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let whole = audit_collect(&target, &fixture_options(&server, 10), &())
+        .await
+        .unwrap();
+    assert_eq!(orphans(&whole), []);
+    let mut options = fixture_options(&server, 10);
+    options.crawl.exclude = vec!["/hub".into()];
+    let narrowed = audit_collect(&target, &options, &()).await.unwrap();
+    assert_eq!(
+        orphans(&narrowed),
+        [(
+            server.url("/leaf"),
+            "listed in the sitemap, but no crawled page links to it (1 same-site URL was not \
+             crawled and may link to it)"
+                .to_owned()
+        )]
+    );
+}

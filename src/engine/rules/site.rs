@@ -299,19 +299,28 @@ fn orphan_pages(facts: &SiteFacts) -> SiteCheck {
     if facts.sitemap.is_empty() {
         return SiteCheck::NotApplicable("no sitemap lists pages of this site".into());
     }
+    // Pages the crawl left out (page or depth limit, URL patterns) may link to an orphan: it
+    // is still reported, since the crawl notes say how much was left out, but the detail says
+    // that the claim rests on the pages crawled.
+    let not_crawled = facts
+        .iter()
+        .filter(|(_, f)| f.state == UrlState::Skipped)
+        .count();
+    let detail = match not_crawled {
+        0 => "listed in the sitemap, but no crawled page links to it".to_owned(),
+        n => format!(
+            "listed in the sitemap, but no crawled page links to it ({} not crawled and may \
+             link to it)",
+            counted(n, "same-site URL was", "same-site URLs were")
+        ),
+    };
     let mut failures = Vec::new();
     for &id in &facts.sitemap {
         let Some(f) = facts.of(id).filter(|f| f.is_page()) else {
             continue;
         };
         if Some(id) != facts.start && !f.linked {
-            failures.push((
-                id,
-                ev(
-                    facts.url(id),
-                    "listed in the sitemap, but no crawled page links to it".into(),
-                ),
-            ));
+            failures.push((id, ev(facts.url(id), detail.clone())));
         }
     }
     SiteCheck::Checked(failures)
@@ -846,6 +855,35 @@ mod tests {
             },
         );
         assert_eq!(failing("seo.hreflang-return-links", &quiet)[0].0, "n/a");
+    }
+
+    /// An orphan found by a crawl that left same-site URLs out (page or depth limit, URL
+    /// patterns) is still reported, with the number of URLs that may link to it.
+    #[test]
+    fn orphans_say_how_many_urls_were_not_crawled() {
+        let mut s = site();
+        assert_eq!(
+            details("seo.orphan-pages", &s),
+            ["listed in the sitemap, but no crawled page links to it"]
+        );
+        let hub = s.urls.intern("https://s.example/hub");
+        s.entry(hub, Some(1));
+        assert_eq!(
+            details("seo.orphan-pages", &s),
+            [
+                "listed in the sitemap, but no crawled page links to it (1 same-site URL was \
+                 not crawled and may link to it)"
+            ]
+        );
+        let more = s.urls.intern("https://s.example/more");
+        s.entry(more, Some(2));
+        assert_eq!(
+            details("seo.orphan-pages", &s),
+            [
+                "listed in the sitemap, but no crawled page links to it (2 same-site URLs were \
+                 not crawled and may link to it)"
+            ]
+        );
     }
 
     #[test]
