@@ -390,6 +390,13 @@ async fn crawls_a_site_and_finds_every_cross_page_problem() {
         .unwrap();
     assert_eq!((titles.occurrences, titles.pages), (2, 2));
     assert_eq!(titles.summary, "2 occurrences on 2 pages");
+    // The sitemap rule is about URLs (here a 404), not audited pages, and says so.
+    let sitemap = result
+        .recommendations
+        .iter()
+        .find(|r| r.rule_id == "seo.sitemap-entries")
+        .unwrap();
+    assert_eq!(sitemap.summary, "1 occurrence on 1 URL");
 }
 
 #[tokio::test]

@@ -10,7 +10,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::rules::site::URL_RULES;
 use super::score::{PageScoreState, PageStates};
+use crate::report::wording::counted;
 use crate::report::{Finding, Gain, Place, Recommendation, Severity, Text};
 
 /// How many places are listed per recommendation.
@@ -53,6 +55,21 @@ fn effort_minutes(rule_id: &str, minutes: u32, occurrences: u32) -> u32 {
     } else {
         minutes * occurrences.min(EFFORT_OCCURRENCE_CAP)
     }
+}
+
+/// "3 occurrences on 2 pages"; "on 2 URLs" for a rule whose findings are about URLs that need
+/// not be audited pages (a sitemap entry that answers 404).
+fn summary(rule_id: &str, occurrences: u32, pages: u32) -> String {
+    let (one, many) = if URL_RULES.contains(&rule_id) {
+        ("URL", "URLs")
+    } else {
+        ("page", "pages")
+    };
+    format!(
+        "{} on {}",
+        counted(occurrences as usize, "occurrence", "occurrences"),
+        counted(pages as usize, one, many)
+    )
 }
 
 /// Failures of one rule, aggregated.
@@ -134,6 +151,7 @@ impl RecommendationBuilder {
                     occurrences,
                 );
                 let hours = (f64::from(estimated_minutes) / 60.0).max(MIN_EFFORT_HOURS);
+                let summary = summary(&rule_id, occurrences, pages);
                 Recommendation {
                     rank: 0,
                     rule_id: rule_id.into_owned(),
@@ -145,11 +163,7 @@ impl RecommendationBuilder {
                     estimated_minutes,
                     occurrences,
                     pages,
-                    summary: format!(
-                        "{occurrences} occurrence{} on {pages} page{}",
-                        if occurrences == 1 { "" } else { "s" },
-                        if pages == 1 { "" } else { "s" }
-                    ),
+                    summary,
                     places: failures.places,
                     priority: (f64::from(gain.overall_points) / hours * 100.0).round() / 100.0,
                     gain,
@@ -293,5 +307,33 @@ mod tests {
             .expect("unsized images recommended");
         assert_eq!((images.occurrences, images.pages), (4, 2));
         assert_eq!(images.summary, "4 occurrences on 2 pages");
+    }
+
+    /// A rule about URLs (a sitemap entry that answers 404 or redirects is no audited page)
+    /// counts them as URLs, not pages.
+    #[test]
+    fn rules_about_urls_count_urls_not_pages() {
+        use crate::report::{Evidence, Outcome};
+        let info = crate::engine::rules::site::RULES
+            .iter()
+            .find(|r| r.info.id == "seo.sitemap-entries")
+            .unwrap()
+            .info;
+        let failure = |path: &str| {
+            let url = format!("https://site.example{path}");
+            let evidence = Evidence {
+                url: Some(url.clone()),
+                ..Evidence::default()
+            };
+            info.finding(&url, Outcome::Fail, info.severity, Some(0.0), evidence)
+        };
+        let findings = ["/", "/gone", "/moved"].map(failure);
+        let recs = recommendations(&findings);
+        assert_eq!((recs[0].occurrences, recs[0].pages), (3, 3));
+        assert_eq!(recs[0].summary, "3 occurrences on 3 URLs");
+        assert_eq!(
+            recommendations(&findings[1..2])[0].summary,
+            "1 occurrence on 1 URL"
+        );
     }
 }

@@ -27,9 +27,11 @@ pub struct Recommendation {
     pub estimated_minutes: u32,
     /// Failing occurrences.
     pub occurrences: u32,
-    /// Distinct pages with failures.
+    /// Distinct pages with failures; for a rule whose findings are about URLs rather than
+    /// audited pages (`seo.sitemap-entries`: an entry may answer 404 or redirect), distinct URLs.
     pub pages: u32,
-    /// A short phrase such as "37 occurrences on 12 pages".
+    /// A short phrase such as "37 occurrences on 12 pages" ("3 occurrences on 3 URLs" for a
+    /// rule about URLs).
     pub summary: String,
     /// The first few places.
     pub places: Vec<Place>,

@@ -10,6 +10,12 @@ use crate::engine::page::site::{SiteFacts, UrlId, UrlState};
 use crate::report::wording::counted;
 use crate::report::{Category, Evidence, Severity};
 
+/// Site rules whose findings are about URLs rather than audited pages: each failure names the
+/// URL at fault as its page (a sitemap entry that answers 404 or redirects is no audited page;
+/// it counts against the start page's scores). Recommendations count these as URLs. Every
+/// other site rule attaches its failures to audited pages.
+pub const URL_RULES: &[&str] = &["seo.sitemap-entries"];
+
 /// Pages more than this many clicks from the start page are flagged as too deep.
 pub const DEFAULT_DEEP_PAGE_CLICKS: u32 = 4;
 
@@ -730,6 +736,24 @@ mod tests {
         assert_eq!(failing("seo.canonical-target", &s)[0].0, "n/a");
         assert_eq!(failing("seo.hreflang-return-links", &s)[0].0, "n/a");
         assert_eq!(failing("seo.duplicate-descriptions", &s), vec![]);
+    }
+
+    /// Only the rules about URLs attach failures to URLs that are not audited pages.
+    #[test]
+    fn only_rules_about_urls_fail_on_urls_that_are_not_pages() {
+        let s = site();
+        let mut on_urls = Vec::new();
+        for rule in RULES {
+            if let SiteCheck::Checked(failures) = (rule.check)(&s) {
+                for (page, _) in failures {
+                    if !s.of(page).is_some_and(|f| f.is_page()) {
+                        on_urls.push(rule.info.id);
+                    }
+                }
+            }
+        }
+        on_urls.dedup();
+        assert_eq!(on_urls, URL_RULES);
     }
 
     /// The evidence details of a rule's failures.
