@@ -236,7 +236,12 @@ fn write_pages(pages: &[PageReport], out: &mut dyn Write) -> Result<(), ExportEr
     }
     writeln!(out, "---|---|")?;
     for page in pages {
-        write!(out, "| {} | {} |", page_cell(page), page.status)?;
+        // Status 0: no response arrived (the reason is in the last column).
+        let status = match page.status {
+            0 => "none".to_owned(),
+            status => status.to_string(),
+        };
+        write!(out, "| {} | {status} |", page_cell(page))?;
         let scores = page.scores.unwrap_or_default();
         for c in Category::ALL {
             write!(out, " {} |", score_text(scores.get(c)))?;
@@ -273,11 +278,22 @@ mod tests {
             ..page_report("https://site.example/[x]", scores)
         };
         let direct = page_report("https://site.example/", scores);
+        let unanswered = PageReport {
+            status: 0,
+            scores: None,
+            error: Some("https://site.example/loop redirects in a loop".into()),
+            ..page_report("https://site.example/loop", scores)
+        };
         let mut out = Vec::new();
-        write_pages(&[direct, redirected, escaped], &mut out).unwrap();
+        write_pages(&[direct, redirected, escaped, unanswered], &mut out).unwrap();
         let out = String::from_utf8(out).unwrap();
         let rows: Vec<&str> = out.lines().filter(|l| l.contains("site.example")).collect();
-        assert_eq!(rows.len(), 3, "{out}");
+        assert_eq!(rows.len(), 4, "{out}");
+        assert!(
+            rows[3].starts_with("| https://site.example/loop | none |")
+                && rows[3].ends_with("| https://site.example/loop redirects in a loop |"),
+            "{out}"
+        );
         assert!(
             rows[0].starts_with("| https://site.example/ | 200 |"),
             "{out}"
