@@ -301,6 +301,15 @@ async fn crawls_a_site_and_finds_every_cross_page_problem() {
             .all(|p| !p.url.contains("elsewhere.example"))
     );
     assert!(result.pages.iter().all(|p| !p.url.contains("/private/")));
+    assert!(
+        result.pages[0].notes.contains(
+            &"1 same-site URL is disallowed by robots.txt and not visited (--ignore-robots \
+              crawls them, for your own site)"
+                .to_owned()
+        ),
+        "{:?}",
+        result.pages[0].notes
+    );
     let looped = result.pages.iter().find(|p| p.status == 0).unwrap();
     assert!(
         looped
@@ -1031,5 +1040,40 @@ async fn an_orphan_of_a_narrowed_crawl_says_what_was_not_crawled() {
              crawled and may link to it)"
                 .to_owned()
         )]
+    );
+}
+
+/// Links past the per-page limit are not followed, and a note says so.
+#[tokio::test]
+async fn links_past_the_per_page_limit_are_not_followed_and_a_note_says_so() {
+    let server = FixtureServer::start(layered_site()).await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let mut options = fixture_options(&server, 50);
+    options.crawl.max_links_per_page = 2;
+    let result = audit_collect(&target, &options, &()).await.unwrap();
+    // The home page's first two links, and the page the first of them links to.
+    let visited: BTreeSet<String> = result
+        .pages
+        .iter()
+        .map(|p| {
+            p.final_url
+                .strip_prefix(&server.url(""))
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        visited,
+        ["/", "/about", "/blog/a.html", "/blog/b.html"]
+            .map(String::from)
+            .into()
+    );
+    assert!(
+        result.pages[0].notes.contains(
+            &"1 page has more than 2 distinct links; links past the first 2 were not followed"
+                .to_owned()
+        ),
+        "{:?}",
+        result.pages[0].notes
     );
 }

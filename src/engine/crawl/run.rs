@@ -268,6 +268,8 @@ struct Crawler<'a> {
     blocked: usize,
     /// URLs that redirected to a page already visited (listed only by the redirect rules).
     redirected_to_visited: usize,
+    /// Pages with more links than the crawl follows per page.
+    pages_with_too_many_links: usize,
     notes: Vec<String>,
 }
 
@@ -366,6 +368,9 @@ impl Crawler<'_> {
 
     /// Records an audited page's facts.
     fn add_page_facts(&mut self, id: UrlId, status: u16, extracted: Extracted, depth: Option<u32>) {
+        if extracted.links_capped {
+            self.pages_with_too_many_links += 1;
+        }
         let links = self.follow_links(&extracted, depth);
         let mut intern = |u: &Url| self.facts.urls.intern(normalise(u).as_str());
         let canonical = extracted.canonical.as_ref().map(&mut intern);
@@ -716,6 +721,21 @@ impl Crawler<'_> {
                 ),
             });
         }
+        if self.blocked > 0 && self.input.options.max_pages > 1 {
+            self.notes.push(format!(
+                "{} disallowed by robots.txt and not visited (--ignore-robots crawls them, \
+                 for your own site)",
+                counted(self.blocked, "same-site URL is", "same-site URLs are")
+            ));
+        }
+        if self.pages_with_too_many_links > 0 {
+            let limit = self.input.options.max_links_per_page;
+            self.notes.push(format!(
+                "{} more than {limit} distinct links; links past the first {limit} were not \
+                 followed",
+                counted(self.pages_with_too_many_links, "page has", "pages have")
+            ));
+        }
         if self.redirected_to_visited > 0 {
             self.notes.push(format!(
                 "{} to pages already visited, so not listed as pages (the redirect rules \
@@ -846,6 +866,7 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         writer: BatchWriter::new(input.sink),
         blocked: 0,
         redirected_to_visited: 0,
+        pages_with_too_many_links: 0,
         notes: Vec::new(),
         input,
     };
