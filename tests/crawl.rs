@@ -1077,3 +1077,50 @@ async fn links_past_the_per_page_limit_are_not_followed_and_a_note_says_so() {
         result.pages[0].notes
     );
 }
+
+/// In a folder audit, `dir/index.html` and `dir/` are one page (webaudit's server for the folder
+/// answers both with the same file): a link to `../index.html` does not audit it twice.
+#[tokio::test]
+async fn a_folder_audit_audits_each_index_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, title: &str, links: &[&str]| {
+        let body: String = links
+            .iter()
+            .map(|l| format!("<a href=\"{l}\">{l}</a> "))
+            .collect();
+        let file = dir.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, page(title, &format!("The {title} page."), "", &body)).unwrap();
+    };
+    write("index.html", "Home", &["sub/", "about.html", "index.html"]);
+    write("about.html", "About", &["./index.html", "sub/index.html"]);
+    write(
+        "sub/index.html",
+        "Sub",
+        &["../index.html", "index.html", "../"],
+    );
+    let target = Target::parse(dir.path().to_str().unwrap()).unwrap();
+    let result = audit_collect(&target, &AuditOptions::default(), &())
+        .await
+        .unwrap();
+    let root = url::Url::from_directory_path(std::fs::canonicalize(dir.path()).unwrap())
+        .unwrap()
+        .to_string();
+    let pages: Vec<String> = result
+        .pages
+        .iter()
+        .map(|p| {
+            p.final_url
+                .strip_prefix(&root)
+                .unwrap_or(&p.final_url)
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(pages, ["", "about.html", "sub/"]);
+    assert!(
+        !result
+            .findings
+            .iter()
+            .any(|f| f.rule_id == "seo.duplicate-titles" && f.outcome == Outcome::Fail)
+    );
+}

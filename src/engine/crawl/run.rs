@@ -153,6 +153,20 @@ fn checked_report(response: &Response, why: String) -> PageReport {
     }
 }
 
+/// `url` normalised; in a folder audit, `dir/index.html` as `dir/`: the server webaudit runs
+/// for the folder answers both with the same file, and its seeds name the folder.
+fn site_form(url: &Url, folder: bool) -> Url {
+    let mut url = normalise(url);
+    if folder
+        && let Some(dir) = url.path().strip_suffix("index.html")
+        && dir.ends_with('/')
+    {
+        let dir = dir.to_owned();
+        url.set_path(&dir);
+    }
+    url
+}
+
 /// The page entry of a URL whose request failed (no response: status 0).
 fn failed_report(url: String, error: String) -> PageReport {
     PageReport {
@@ -287,10 +301,15 @@ impl Crawler<'_> {
         });
     }
 
+    /// `url` as the crawl keys it (see [`site_form`]).
+    fn normalised(&self, url: &Url) -> Url {
+        site_form(url, self.input.rebase.is_some())
+    }
+
     /// Records a URL found on a page (or a seed); queues it when it is in scope and was neither
     /// queued nor visited.
     fn discover(&mut self, url: &Url, depth: Option<u32>) -> Option<UrlId> {
-        let url = normalise(url);
+        let url = self.normalised(url);
         let id = self.record(&url, depth)?;
         self.enqueue(id, &url);
         Some(id)
@@ -348,7 +367,7 @@ impl Crawler<'_> {
             } else {
                 // Not followed: remember the link (for the link graph, with its depth, which
                 // keeps it out of the queue) without queueing it.
-                self.record(&normalise(link), next)
+                self.record(&self.normalised(link), next)
             };
             if let Some(id) = known {
                 links.push(id);
@@ -372,7 +391,8 @@ impl Crawler<'_> {
             self.pages_with_too_many_links += 1;
         }
         let links = self.follow_links(&extracted, depth);
-        let mut intern = |u: &Url| self.facts.urls.intern(normalise(u).as_str());
+        let folder = self.input.rebase.is_some();
+        let mut intern = |u: &Url| self.facts.urls.intern(site_form(u, folder).as_str());
         let canonical = extracted.canonical.as_ref().map(&mut intern);
         let hreflang = extracted
             .hreflang
@@ -405,7 +425,7 @@ impl Crawler<'_> {
         hops: u8,
         status: u16,
     ) -> (UrlId, bool) {
-        let final_url = normalise(response_url);
+        let final_url = self.normalised(response_url);
         let final_id = self.facts.urls.intern(final_url.as_str());
         let visited = |facts: &SiteFacts, id: UrlId| {
             facts.of(id).is_some_and(|f| {
@@ -550,7 +570,7 @@ impl Crawler<'_> {
             if !self.bounds.scope.same_site(&url) {
                 foreign += 1;
             }
-            let url = normalise(&url);
+            let url = self.normalised(&url);
             if let Some(id) = self.record(&url, None)
                 && let Some(f) = self.facts.of_mut(id)
                 && !f.in_sitemap
