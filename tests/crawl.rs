@@ -789,7 +789,8 @@ async fn a_redirecting_start_page_is_audited_whatever_the_bounds_say() {
             "/blog/a",
             get(|| async { html(page("A", "The A page.", "", "<p>A.</p>")) }),
         )
-        .route("/blog/back", get(|| async { Redirect::temporary("/home") }))
+        // Back to the URL given as the start, which redirects to the start page.
+        .route("/blog/back", get(|| async { Redirect::temporary("/") }))
         .route(
             "/robots.txt",
             get(|| async { "User-agent: *\nDisallow: /home\n" }),
@@ -1122,5 +1123,36 @@ async fn a_folder_audit_audits_each_index_file_once() {
             .findings
             .iter()
             .any(|f| f.rule_id == "seo.duplicate-titles" && f.outcome == Outcome::Fail)
+    );
+}
+
+/// The note on URLs found but not visited names only the limits that held them back.
+#[tokio::test]
+async fn the_note_on_urls_not_visited_names_the_limits_that_applied() {
+    let server = FixtureServer::start(layered_site()).await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let notes = |result: &AuditResult| result.pages[0].notes.clone();
+    let mut options = fixture_options(&server, 50);
+    options.crawl.include = vec!["/blog/*".into()];
+    let narrowed = audit_collect(&target, &options, &()).await.unwrap();
+    assert!(
+        notes(&narrowed).contains(
+            &"3 more same-site URLs were found but not visited (beyond the URL patterns \
+              (--include, --exclude))"
+                .to_owned()
+        ),
+        "{:?}",
+        notes(&narrowed)
+    );
+    options.max_pages = Some(2);
+    options.crawl.max_depth = Some(1);
+    let capped = audit_collect(&target, &options, &()).await.unwrap();
+    assert!(
+        notes(&capped).iter().any(|n| n.ends_with(
+            "(beyond the page limit of 2 set by --max-pages, the depth limit set by \
+             --max-depth or the URL patterns (--include, --exclude))"
+        )),
+        "{:?}",
+        notes(&capped)
     );
 }

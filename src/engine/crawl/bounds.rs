@@ -1,6 +1,7 @@
 //! [`Bounds`]: where a crawl may go. A URL is inside when it is on the start page's site,
 //! within the URL patterns and, unless robots.txt is ignored, allowed by it; the start page
-//! itself is always inside (it is audited whatever the patterns say). The crawl loop asks
+//! itself is always inside (it is audited whatever the patterns say), under the URL given as
+//! under the URL it redirected to. The crawl loop asks
 //! before it queues a URL, and the fetcher before it follows a redirect, so a redirect never
 //! leads a crawl off its site, out of its patterns or into a disallowed URL.
 
@@ -44,18 +45,24 @@ pub struct Bounds {
     pub robots: RobotsRules,
     /// True when robots.txt's rules are applied.
     pub robots_applied: bool,
-    /// The start page (normalised), always inside.
-    start: Url,
+    /// The start URL as given and as it ended after its redirects (normalised), always inside.
+    starts: [Url; 2],
 }
 
 impl Bounds {
-    /// The bounds of a crawl from `start` (its final URL, normalised).
-    pub fn new(scope: Scope, robots: RobotsRules, robots_applied: bool, start: Url) -> Bounds {
+    /// The bounds of a crawl from `starts`: the start URL as given and where it ended after
+    /// its redirects, normalised (the scope's site is the latter's).
+    pub fn new(
+        scope: Scope,
+        robots: RobotsRules,
+        robots_applied: bool,
+        starts: [Url; 2],
+    ) -> Bounds {
         Bounds {
             scope,
             robots,
             robots_applied,
-            start,
+            starts,
         }
     }
 
@@ -66,7 +73,7 @@ impl Bounds {
 
     /// Why the crawl does not go to `url` (normalised); `None` when it may.
     pub fn outside(&self, url: &Url) -> Option<Outside> {
-        if *url == self.start {
+        if self.starts.contains(url) {
             None
         } else if !self.scope.same_site(url) {
             Some(Outside::OtherSite)
@@ -99,7 +106,8 @@ mod tests {
             ..Probe::default()
         }));
         let scope = Scope::new(&start, &["/blog/**".into()], &["/blog/drafts/**".into()]).unwrap();
-        Arc::new(Bounds::new(scope, robots, robots_applied, start))
+        let given = Url::parse("http://s.example/").unwrap();
+        Arc::new(Bounds::new(scope, robots, robots_applied, [given, start]))
     }
 
     #[test]
@@ -128,7 +136,7 @@ mod tests {
                 ..Probe::default()
             })),
             true,
-            u("https://s.example/"),
+            [u("https://s.example/"), u("https://s.example/")],
         );
         assert_eq!(
             robots_only.outside(&u("https://s.example/private/x")),
@@ -139,11 +147,17 @@ mod tests {
 
     #[test]
     fn the_start_page_is_always_inside() {
-        // Outside the patterns and disallowed by robots.txt, but the start page.
+        // Outside the patterns and disallowed by robots.txt, but the start page; and the URL
+        // given for it, though on another origin, since it redirected there.
         let b = bounds(true);
         assert_eq!(
             b.outside(&Url::parse("https://s.example/start").unwrap()),
             None
+        );
+        assert_eq!(b.outside(&Url::parse("http://s.example/").unwrap()), None);
+        assert_eq!(
+            b.outside(&Url::parse("http://s.example/blog/a").unwrap()),
+            Some(Outside::OtherSite)
         );
     }
 

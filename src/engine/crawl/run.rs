@@ -153,6 +153,15 @@ fn checked_report(response: &Response, why: String) -> PageReport {
     }
 }
 
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} or {last}", first.join(", ")),
+    }
+}
+
 /// `url` normalised; in a folder audit, `dir/index.html` as `dir/`: the server webaudit runs
 /// for the folder answers both with the same file, and its seeds name the folder.
 fn site_form(url: &Url, folder: bool) -> Url {
@@ -732,13 +741,23 @@ impl Crawler<'_> {
                 1 => "1 more same-site URL was found but not visited".to_owned(),
                 n => format!("{n} more same-site URLs were found but not visited"),
             };
-            self.notes.push(match cut {
-                Some(_) => found,
-                None => format!(
-                    "{found} (beyond the page limit of {} set by --max-pages, the depth limit \
-                     or the URL patterns)",
-                    self.input.options.max_pages
-                ),
+            let options = self.input.options;
+            let mut limits = Vec::new();
+            if self.fetched >= options.max_pages {
+                limits.push(format!(
+                    "the page limit of {} set by --max-pages",
+                    options.max_pages
+                ));
+            }
+            if options.max_depth.is_some() {
+                limits.push("the depth limit set by --max-depth".to_owned());
+            }
+            if !options.include.is_empty() || !options.exclude.is_empty() {
+                limits.push("the URL patterns (--include, --exclude)".to_owned());
+            }
+            self.notes.push(match (cut, limits.as_slice()) {
+                (None, [_, ..]) => format!("{found} (beyond {})", or_list(&limits)),
+                _ => found,
             });
         }
         if self.blocked > 0 && self.input.options.max_pages > 1 {
@@ -863,7 +882,7 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
         scope,
         robots,
         !input.options.ignore_robots,
-        start_final.clone(),
+        [normalise(&input.start), start_final.clone()],
     ));
     // Tables sized for the page budget at once (see SiteFacts::with_capacity), up to a bound
     // so that a raised cap does not reserve more than a crawl of that size could use soon.
