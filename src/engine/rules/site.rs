@@ -3,6 +3,8 @@
 //! orphans, sitemap entries, robots-blocked links, deep pages). They read only the compact
 //! [`SiteFacts`]; each failure is attached to the page where it is found (or fixed).
 
+use std::collections::HashSet;
+
 use super::{FixText, Refs, RuleInfo};
 
 use crate::engine::page::duplicates::Duplicates;
@@ -320,12 +322,18 @@ fn orphan_pages(facts: &SiteFacts) -> SiteCheck {
             counted(n, "same-site URL was", "same-site URLs were")
         ),
     };
+    // A link to a URL that redirects to a page links to that page.
+    let linked_through_redirects: HashSet<UrlId> = facts
+        .iter()
+        .filter(|(_, f)| f.linked)
+        .filter_map(|(_, f)| f.redirected_to)
+        .collect();
     let mut failures = Vec::new();
     for &id in &facts.sitemap {
         let Some(f) = facts.of(id).filter(|f| f.is_page()) else {
             continue;
         };
-        if Some(id) != facts.start && !f.linked {
+        if Some(id) != facts.start && !f.linked && !linked_through_redirects.contains(&id) {
             failures.push((id, ev(facts.url(id), detail.clone())));
         }
     }
@@ -883,6 +891,21 @@ mod tests {
 
     /// An orphan found by a crawl that left same-site URLs out (page or depth limit, URL
     /// patterns) is still reported, with the number of URLs that may link to it.
+    #[test]
+    fn a_page_reached_through_a_linked_redirect_is_not_an_orphan() {
+        let mut s = site();
+        let d = s.urls.lookup("https://s.example/d").unwrap();
+        let orphans = |s: &SiteFacts| failing("seo.orphan-pages", s);
+        let g = (
+            "https://s.example/g".to_owned(),
+            "https://s.example/g".to_owned(),
+        );
+        assert_eq!(orphans(&s), [g.clone()]);
+        // /d is linked from no page, but / links to /c, which redirects to it.
+        s.sitemap.push(d);
+        assert_eq!(orphans(&s), [g]);
+    }
+
     #[test]
     fn orphans_say_how_many_urls_were_not_crawled() {
         let mut s = site();
