@@ -579,7 +579,7 @@ async fn progress_notifications_are_throttled_and_end_with_completion() {
     assert_eq!(Some(last.progress), last.total, "{last:?}");
     assert_eq!(
         last.message.as_deref(),
-        Some(format!("done: audit completed (pages {PAGES}/{PAGES})").as_str())
+        Some(format!("done: audit completed ({PAGES}/{PAGES} URLs checked)").as_str())
     );
     client.cancel().await.unwrap();
 }

@@ -107,7 +107,7 @@ impl Throttle {
                     // One more step for the end (cross-page rules, storing the report).
                     total: event.pages_total.max(1) as f64 * STEPS_PER_PAGE + 1.0,
                     message: format!(
-                        "{}: {} (pages {}/{})",
+                        "{}: {} ({}/{} URLs checked)",
                         event.phase.label(),
                         event.message,
                         event.pages_done,
@@ -164,7 +164,7 @@ impl Throttle {
         }
         let message = match status {
             Status::Completed => format!(
-                "{}: audit completed (pages {pages}/{pages})",
+                "{}: audit completed ({pages}/{pages} URLs checked)",
                 Phase::Done.label()
             ),
             other => format!("{}: audit {other}", Phase::Done.label()),
@@ -272,7 +272,10 @@ mod tests {
         );
         let last = sent.last().unwrap();
         assert_eq!(last.value, last.total);
-        assert_eq!(last.message, "done: audit completed (pages 1000/1000)");
+        assert_eq!(
+            last.message,
+            "done: audit completed (1000/1000 URLs checked)"
+        );
         assert!(
             sent.iter()
                 .any(|s| s.message.starts_with("fetching the document"))
@@ -300,7 +303,7 @@ mod tests {
         assert_eq!(throttle.due(), Some(start + MIN_INTERVAL));
         assert!(throttle.flush(start + 100 * MS).is_none());
         let held = throttle.flush(start + MIN_INTERVAL).unwrap();
-        assert!(held.message.contains("(pages 3/10)"), "{held:?}");
+        assert!(held.message.contains("(3/10 URLs checked)"), "{held:?}");
         assert_eq!(throttle.due(), None);
         // A slow page: sent at once.
         let later = start + 2 * MIN_INTERVAL;
@@ -315,7 +318,7 @@ mod tests {
                 .is_none()
         );
         let closed = throttle.close(later + 2 * MS).unwrap();
-        assert!(closed.message.contains("(pages 5/10)"), "{closed:?}");
+        assert!(closed.message.contains("(5/10 URLs checked)"), "{closed:?}");
         assert!(throttle.close(later + 3 * MS).is_none());
     }
 
