@@ -1077,6 +1077,14 @@ async fn links_past_the_per_page_limit_are_not_followed_and_a_note_says_so() {
         "{:?}",
         result.pages[0].notes
     );
+    // A one-page audit follows no link at all, and says nothing about them.
+    options.max_pages = Some(1);
+    let single = audit_collect(&target, &options, &()).await.unwrap();
+    assert!(
+        single.pages[0].notes.is_empty(),
+        "{:?}",
+        single.pages[0].notes
+    );
 }
 
 /// In a folder audit, `dir/index.html` and `dir/` are one page (webaudit's server for the folder
@@ -1154,5 +1162,52 @@ async fn the_note_on_urls_not_visited_names_the_limits_that_applied() {
         )),
         "{:?}",
         notes(&capped)
+    );
+}
+
+/// A chain that is followed for a hop and then stops (the next hop is outside the patterns)
+/// settles that hop too: linked on its own as well, it is fetched and listed once.
+#[tokio::test]
+async fn a_hop_of_a_stopped_redirect_chain_is_fetched_and_listed_once() {
+    let middle_hits = Arc::new(AtomicUsize::new(0));
+    let hits = middle_hits.clone();
+    let router = Router::new()
+        .route(
+            "/",
+            get(|| async {
+                html(page(
+                    "Home",
+                    "The home page.",
+                    "",
+                    "<a href=\"/hop\">Hop</a> <a href=\"/middle\">Middle</a>",
+                ))
+            }),
+        )
+        .route("/hop", get(|| async { Redirect::permanent("/middle") }))
+        .route(
+            "/middle",
+            get(move || {
+                hits.fetch_add(1, Ordering::SeqCst);
+                async { Redirect::permanent("/admin/panel") }
+            }),
+        );
+    let server = FixtureServer::start(router).await;
+    let target = Target::parse(&server.url("/")).unwrap();
+    let mut options = fixture_options(&server, 10);
+    options.crawl.exclude = vec!["/admin/**".into()];
+    options.crawl.host_concurrency = 1;
+    let result = audit_collect(&target, &options, &()).await.unwrap();
+    assert_eq!(middle_hits.load(Ordering::SeqCst), 1);
+    let listed: Vec<(String, String)> = result
+        .pages
+        .iter()
+        .map(|p| (p.url.clone(), p.final_url.clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (server.url("/"), server.url("/")),
+            (server.url("/hop"), server.url("/middle"))
+        ]
     );
 }

@@ -577,10 +577,7 @@ async fn progress_notifications_are_throttled_and_end_with_completion() {
     );
     let last = progress.last().unwrap();
     assert_eq!(Some(last.progress), last.total, "{last:?}");
-    assert_eq!(
-        last.message.as_deref(),
-        Some(format!("done: audit completed ({PAGES}/{PAGES} URLs checked)").as_str())
-    );
+    assert_eq!(last.message.as_deref(), Some("done: audit completed"));
     client.cancel().await.unwrap();
 }
 

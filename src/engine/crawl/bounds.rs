@@ -1,9 +1,10 @@
 //! [`Bounds`]: where a crawl may go. A URL is inside when it is on the start page's site,
 //! within the URL patterns and, unless robots.txt is ignored, allowed by it; the start page
 //! itself is always inside (it is audited whatever the patterns say), under the URL given as
-//! under the URL it redirected to. The crawl loop asks
-//! before it queues a URL, and the fetcher before it follows a redirect, so a redirect never
-//! leads a crawl off its site, out of its patterns or into a disallowed URL.
+//! well as under the URL it redirected to. The crawl loop applies the same scope and robots.txt
+//! rules before it queues a URL, and the fetcher asks [`Bounds::outside`] before it follows a
+//! redirect, so a redirect never leads a crawl off its site, out of its patterns or into a
+//! disallowed URL.
 
 use std::fmt;
 use std::sync::Arc;
@@ -41,7 +42,7 @@ impl fmt::Display for Outside {
 pub struct Bounds {
     /// Same site and URL patterns.
     pub scope: Scope,
-    /// robots.txt's rules (read even when ignored, for its sitemaps and crawl delay).
+    /// robots.txt's rules (read even when they are ignored, for its `Sitemap:` lines).
     pub robots: RobotsRules,
     /// True when robots.txt's rules are applied.
     pub robots_applied: bool,

@@ -7,6 +7,7 @@ use texting_robots::Robot;
 use url::Url;
 
 use crate::engine::page::Probe;
+use crate::engine::page::site::upper_case_escapes;
 
 /// The product token webaudit matches in robots.txt.
 pub const USER_AGENT_TOKEN: &str = "webaudit";
@@ -28,7 +29,15 @@ impl RobotsRules {
             return RobotsRules::default();
         };
         match probe.status {
-            Some(200..=299) => match Robot::new(USER_AGENT_TOKEN, probe.text.as_bytes()) {
+            // Percent-escapes in upper case, as crawled URLs have them (see `normalise`), so
+            // that `/caf%c3%a9/` in a rule still matches.
+            Some(200..=299) => match Robot::new(
+                USER_AGENT_TOKEN,
+                upper_case_escapes(&probe.text)
+                    .as_deref()
+                    .unwrap_or(&probe.text)
+                    .as_bytes(),
+            ) {
                 Ok(robot) => RobotsRules {
                     robot: Some(robot),
                     note: None,
@@ -102,6 +111,11 @@ mod tests {
         assert_eq!(rules.delay(), Some(Duration::from_millis(500)));
         let missing = RobotsRules::from_probe(Some(&probe(404, "")));
         assert!(missing.allowed(&url("/no-audit")));
+        // Escapes match whatever their case in the rule or the URL (URLs are crawled with
+        // upper-case escapes).
+        let rules =
+            RobotsRules::from_probe(Some(&probe(200, "User-agent: *\nDisallow: /caf%c3%a9/\n")));
+        assert!(!rules.allowed(&url("/caf%C3%A9/menu")));
         let broken = RobotsRules::from_probe(Some(&probe(503, "")));
         assert!(broken.allowed(&url("/x")) && broken.note.is_some());
     }

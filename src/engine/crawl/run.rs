@@ -368,6 +368,9 @@ impl Crawler<'_> {
 
     fn follow_links(&mut self, extracted: &Extracted, depth: Option<u32>) -> Vec<UrlId> {
         let follow = depth.is_none_or(|d| self.input.options.max_depth.is_none_or(|max| d < max));
+        if follow && extracted.links_capped {
+            self.pages_with_too_many_links += 1;
+        }
         let next = depth.map(|d| d + 1);
         let mut links = Vec::with_capacity(extracted.links.len());
         for link in &extracted.links {
@@ -396,9 +399,6 @@ impl Crawler<'_> {
 
     /// Records an audited page's facts.
     fn add_page_facts(&mut self, id: UrlId, status: u16, extracted: Extracted, depth: Option<u32>) {
-        if extracted.links_capped {
-            self.pages_with_too_many_links += 1;
-        }
         let links = self.follow_links(&extracted, depth);
         let folder = self.input.rebase.is_some();
         let mut intern = |u: &Url| self.facts.urls.intern(site_form(u, folder).as_str());
@@ -539,6 +539,26 @@ impl Crawler<'_> {
                     f.status = Some(status);
                     f.redirected_to = target;
                     f.hops = hops;
+                }
+                // The chain followed hops inside the bounds before it stopped: the last of
+                // them is settled too (fetched once, listed once), unless it was visited
+                // already, which makes this URL a second route to it.
+                if !report.redirects.is_empty()
+                    && let Ok(last) = Url::parse(&report.final_url)
+                {
+                    let last = self.normalised(&last);
+                    if let Some(id) = self.record(&last, depth)
+                        && let Some(f) = self.facts.of_mut(id)
+                    {
+                        if f.state != UrlState::Skipped {
+                            self.count_second_route(requested, id);
+                            return Ok(());
+                        }
+                        f.state = UrlState::Checked;
+                        f.status = Some(report.status);
+                        f.redirected_to = target;
+                        f.hops = 1;
+                    }
                 }
                 self.add_page(*report);
                 self.writer.flush_if_full().await?;
@@ -767,7 +787,7 @@ impl Crawler<'_> {
                 counted(self.blocked, "same-site URL is", "same-site URLs are")
             ));
         }
-        if self.pages_with_too_many_links > 0 {
+        if self.pages_with_too_many_links > 0 && self.input.options.max_pages > 1 {
             let limit = self.input.options.max_links_per_page;
             self.notes.push(format!(
                 "{} more than {limit} distinct links; links past the first {limit} were not \
@@ -1060,7 +1080,11 @@ async fn visit_site(
             Ok(Some(Err(e))) => {
                 if let Some(id) = running.remove(&e.id()) {
                     let error = format!("internal error while auditing this page: {e}");
-                    crawler.facts.fail(id, error, false);
+                    let visit = Visit::Failed {
+                        error,
+                        redirect_loop: false,
+                    };
+                    crawler.process(id, visit).await?;
                 }
             }
         }

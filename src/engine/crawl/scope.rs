@@ -11,6 +11,8 @@ use std::borrow::Cow;
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use percent_encoding::percent_decode_str;
+
+use crate::engine::page::site::upper_case_escapes;
 use url::{Origin, Url};
 
 /// Invalid crawl patterns.
@@ -51,6 +53,9 @@ impl Patterns {
             if pattern.is_empty() {
                 return Err(PatternError::Empty);
             }
+            // Escapes in upper case, as crawled URLs have them (see `normalise`).
+            let upper = upper_case_escapes(pattern);
+            let pattern = upper.as_deref().unwrap_or(pattern);
             if pattern.contains('/') {
                 on_path.add(glob(raw, &from_root(pattern))?);
             } else {
@@ -69,14 +74,25 @@ impl Patterns {
 
     /// True when some pattern matches the URL's path (and query) as it is, or percent-decoded
     /// (`/café/*` matches `/caf%C3%A9/menu`, and `/a%20b/*` still matches too).
-    fn match_any(&self, url: &Url) -> bool {
+    ///
+    /// With `slashes`, the path is also tried with `%2F` and `%3F` decoded, as many servers
+    /// decode them (nginx serves `/admin%2Fx` as `/admin/x`): exclude patterns are matched so,
+    /// to keep out what they name however it is written.
+    fn match_any(&self, url: &Url, slashes: bool) -> bool {
         let (path, query) = (url.path(), url.query());
         if self.match_path(path, query) {
             return true;
         }
         let (decoded_path, decoded_query) = (decoded(path), query.map(decoded));
         let changed = decoded_path != path || decoded_query.as_deref() != query;
-        changed && self.match_path(&decoded_path, decoded_query.as_deref())
+        if changed && self.match_path(&decoded_path, decoded_query.as_deref()) {
+            return true;
+        }
+        if slashes && structural_escape(path).is_some() {
+            let fully = percent_decode_str(path).decode_utf8_lossy();
+            return self.match_path(&fully, decoded_query.as_deref());
+        }
+        false
     }
 
     fn match_path(&self, path: &str, query: Option<&str>) -> bool {
@@ -173,7 +189,8 @@ impl Scope {
     /// True when the patterns allow the URL's path (and query): some include pattern matches
     /// (or none was given) and no exclude pattern does.
     pub fn matches(&self, url: &Url) -> bool {
-        (self.include.is_empty() || self.include.match_any(url)) && !self.exclude.match_any(url)
+        (self.include.is_empty() || self.include.match_any(url, false))
+            && !self.exclude.match_any(url, true)
     }
 
     /// True when the URL is same-site and allowed by the patterns.
@@ -304,6 +321,14 @@ mod tests {
         assert!(allows("/admin%2Fx", "https://s.example/admin%2Fx"));
         assert!(!allows("/a?b", "https://s.example/a%3Fb"));
         assert!(allows("/é%2F*", "https://s.example/%C3%A9%2Fx"));
+        // Escapes in a pattern match whatever their case.
+        assert!(allows("/caf%c3%a9/*", "https://s.example/caf%C3%A9/menu"));
+        let excludes =
+            |exclude: &str, url: &str| !scope(&[], &[exclude]).allows(&Url::parse(url).unwrap());
+        assert!(excludes("/caf%c3%a9/**", "https://s.example/caf%C3%A9/x"));
+        // An exclude pattern also keeps out a path that names it with an encoded slash, as
+        // servers that decode it would serve the same page.
+        assert!(excludes("/admin/**", "https://s.example/admin%2Fdelete"));
         // A glob on the last segment sees it decoded.
         assert!(allows(
             "résumé.pdf",

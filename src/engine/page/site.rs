@@ -215,7 +215,7 @@ pub fn normalise(url: &Url) -> Url {
 
 /// `text` with the hex digits of its percent-escapes in upper case (`%c3%a9` → `%C3%A9`, the
 /// same URL by RFC 3986), or `None` when they all are already.
-fn upper_case_escapes(text: &str) -> Option<String> {
+pub fn upper_case_escapes(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let lower_escape = |i: usize| {
         bytes[i] == b'%'
@@ -359,7 +359,8 @@ fn facts_of(facts: &[Option<UrlFacts>], id: UrlId) -> Option<&UrlFacts> {
 
 /// True when a link to `target` can no longer be reported by a link rule (broken links,
 /// redirect chains and loops, robots-blocked links in `rules::site`): it was fetched and
-/// answered below 400 after at most one redirect, whose target answered below 400 too. What a
+/// answered below 400 after at most one redirect, whose target answered below 400 too or is
+/// only named (another site's URL, where a crawl does not follow redirects). What a
 /// fetched URL became never changes, so such links need not be kept.
 fn link_is_settled(facts: &[Option<UrlFacts>], target: UrlId) -> bool {
     facts_of(facts, target).is_some_and(|f| {
@@ -367,7 +368,7 @@ fn link_is_settled(facts: &[Option<UrlFacts>], target: UrlId) -> bool {
             && f.hops < 2
             && !f.redirect_loop
             && f.redirected_to
-                .is_none_or(|end| facts_of(facts, end).is_some_and(UrlFacts::answered))
+                .is_none_or(|end| facts_of(facts, end).is_none_or(UrlFacts::answered))
     })
 }
 
@@ -537,6 +538,25 @@ impl SiteFacts {
 mod tests {
     use super::*;
     use crate::engine::page::duplicates::Duplicates;
+
+    #[test]
+    fn a_link_to_a_redirect_off_the_site_is_settled() {
+        let mut s = SiteFacts::default();
+        let go = s.urls.intern("https://s.example/go");
+        let away = s.urls.intern("https://other.example/");
+        let f = s.entry(go, Some(1));
+        f.state = UrlState::Checked;
+        f.status = Some(302);
+        f.hops = 1;
+        f.redirected_to = Some(away);
+        // The other site's URL is only named (no facts): nothing more will be learnt of it.
+        assert!(link_is_settled(&s.facts, go));
+        let here = s.urls.intern("https://s.example/here");
+        s.entry(here, Some(2));
+        s.of_mut(go).unwrap().redirected_to = Some(here);
+        // A same-site target not fetched yet may still turn out broken.
+        assert!(!link_is_settled(&s.facts, go));
+    }
 
     #[test]
     fn normalises_for_deduplication() {
