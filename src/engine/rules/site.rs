@@ -900,7 +900,7 @@ mod tests {
             "https://s.example/g".to_owned(),
             "https://s.example/g".to_owned(),
         );
-        assert_eq!(orphans(&s), [g.clone()]);
+        assert_eq!(orphans(&s), std::slice::from_ref(&g));
         // /d is linked from no page, but / links to /c, which redirects to it.
         s.sitemap.push(d);
         assert_eq!(orphans(&s), [g]);
