@@ -58,8 +58,15 @@ fn effort_minutes(rule_id: &str, minutes: u32, occurrences: u32) -> u32 {
 }
 
 /// "3 occurrences on 2 pages"; "on 2 URLs" for a rule whose findings are about URLs that need
-/// not be audited pages (a sitemap entry that answers 404).
+/// not be audited pages (a sitemap entry that answers 404); "one site-wide fix, seen on 12
+/// pages" for a rule fixed once for the whole site (a response header repeats on every page).
 fn summary(rule_id: &str, occurrences: u32, pages: u32) -> String {
+    if SITE_WIDE_FIXES.contains(&rule_id) && pages > 1 {
+        return format!(
+            "one site-wide fix, seen on {}",
+            counted(pages as usize, "page", "pages")
+        );
+    }
     let (one, many) = if URL_RULES.contains(&rule_id) {
         ("URL", "URLs")
     } else {
@@ -280,6 +287,7 @@ mod tests {
             .minutes;
         assert_eq!(csp.pages, 4);
         assert_eq!(csp.estimated_minutes, minutes);
+        assert_eq!(csp.summary, "one site-wide fix, seen on 4 pages");
         // …while each image is fixed where it is.
         let images = by_id("performance.unsized-images");
         let minutes = crate::engine::rules::find(&images.rule_id)

@@ -31,7 +31,8 @@ pub struct Recommendation {
     /// audited pages (`seo.sitemap-entries`: an entry may answer 404 or redirect), distinct URLs.
     pub pages: u32,
     /// A short phrase such as "37 occurrences on 12 pages" ("3 occurrences on 3 URLs" for a
-    /// rule about URLs).
+    /// rule about URLs, "one site-wide fix, seen on 12 pages" for a fix made once for the
+    /// site, such as a response header).
     pub summary: String,
     /// The first few places.
     pub places: Vec<Place>,
