@@ -130,6 +130,39 @@ impl Response {
     }
 }
 
+/// Where `response` to a request for `url` sends the request next: `None` when it is the
+/// final response (not a redirect, redirects not followed, no `Location`, or a hop the
+/// request's filter refuses); an error for a `Location` that is not an http(s) URL.
+fn next_hop(
+    request: &Request,
+    url: &Url,
+    response: &reqwest::Response,
+) -> Result<Option<Url>, FetchError> {
+    if !request.follow_redirects || !response.status().is_redirection() {
+        return Ok(None);
+    }
+    let Some(location) = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Ok(None);
+    };
+    let bad = || FetchError::BadRedirect {
+        url: url.to_string(),
+        location: location.to_owned(),
+    };
+    let next = url.join(location).map_err(|_| bad())?;
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(bad());
+    }
+    let refused = request
+        .redirect_filter
+        .as_ref()
+        .is_some_and(|filter| !filter.follows(&next));
+    Ok((!refused).then_some(next))
+}
+
 /// The media type of a `Content-Type` header, lower-cased, without parameters.
 pub fn media_type(headers: &HeaderMap) -> Option<String> {
     let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
@@ -241,42 +274,7 @@ impl Fetcher {
             let ttfb = hop_started.elapsed();
             self.check_peer(&url, response.remote_addr())?;
             let status = response.status();
-            let location = response
-                .headers()
-                .get(header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            if request.follow_redirects
-                && status.is_redirection()
-                && let Some(location) = location
-            {
-                let next = url.join(&location).map_err(|_| FetchError::BadRedirect {
-                    url: url.to_string(),
-                    location: location.clone(),
-                })?;
-                if !matches!(next.scheme(), "http" | "https") {
-                    return Err(FetchError::BadRedirect {
-                        url: url.to_string(),
-                        location,
-                    });
-                }
-                if request
-                    .redirect_filter
-                    .as_ref()
-                    .is_some_and(|filter| !filter.follows(&next))
-                {
-                    return Ok(self
-                        .finish(
-                            request.url,
-                            url,
-                            response,
-                            redirects,
-                            ttfb,
-                            started,
-                            request.limits,
-                        )
-                        .await);
-                }
+            if let Some(next) = next_hop(&request, &url, &response)? {
                 redirects.push(RedirectHop {
                     url: url.to_string(),
                     status: status.as_u16(),
