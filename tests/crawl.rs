@@ -12,7 +12,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 
 use webaudit::engine::fetch::AddressPolicy;
 use webaudit::engine::target::Target;
@@ -474,17 +474,7 @@ async fn a_page_reached_by_a_redirect_while_its_own_request_is_in_flight_is_audi
     // the redirect reaches it first; the late answer must not make a second page report.
     let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let router = Router::new()
-        .route(
-            "/",
-            get(|| async {
-                html(page(
-                    "Home",
-                    "The home page.",
-                    "",
-                    "<a href=\"/slow\">Slow</a> <a href=\"/to-slow\">Moved</a>",
-                ))
-            }),
-        )
+        .route("/", linking("Home", &["/slow", "/to-slow"]))
         .route(
             "/slow",
             get(move || {
@@ -582,17 +572,24 @@ async fn a_generated_thousand_page_site_crawls_completely() {
     );
 }
 
+/// An HTML page titled `title` whose body links to each of `links`.
+fn linking_html(title: &str, links: &[&str]) -> String {
+    let body: String = links
+        .iter()
+        .map(|l| format!("<a href=\"{l}\">{l}</a> "))
+        .collect();
+    page(title, &format!("The {title} page."), "", &body)
+}
+
+/// A route answering [`linking_html`].
+fn linking(title: &'static str, links: &'static [&'static str]) -> MethodRouter {
+    let text = linking_html(title, links);
+    get(move || async move { html(text) })
+}
+
 /// A small site with pages at several depths: `/` links to `/about`, `/blog/a.html`,
 /// `/blog/deep/c.html` and `/docs/guide.html`; `/blog/a.html` links to `/blog/b.html`.
 fn layered_site() -> Router {
-    let linking = |title: &'static str, links: &'static [&'static str]| {
-        let body: String = links
-            .iter()
-            .map(|l| format!("<a href=\"{l}\">{l}</a> "))
-            .collect();
-        let text = page(title, &format!("The {title} page."), "", &body);
-        get(move || async move { html(text) })
-    };
     Router::new()
         .route(
             "/",
@@ -653,18 +650,11 @@ async fn include_patterns_match_one_segment_with_a_star_and_any_depth_with_two()
 }
 
 /// Counts the requests a route gets.
-fn counted_page(hits: &Arc<AtomicUsize>, title: &'static str) -> axum::routing::MethodRouter {
+fn counted_page(hits: &Arc<AtomicUsize>, title: &'static str) -> MethodRouter {
     let hits = hits.clone();
     get(move || {
         hits.fetch_add(1, Ordering::SeqCst);
-        async move {
-            html(page(
-                title,
-                &format!("The {title} page."),
-                "",
-                "<p>Text.</p>",
-            ))
-        }
+        async move { html(linking_html(title, &[])) }
     })
 }
 
@@ -681,20 +671,9 @@ async fn redirects_out_of_the_crawl_bounds_are_not_followed() {
     let router = Router::new()
         .route(
             "/",
-            get(|| async {
-                html(page(
-                    "Home",
-                    "The home page.",
-                    "",
-                    "<a href=\"/about\">About</a> <a href=\"/partner\">Partner</a> \
-                     <a href=\"/to-admin\">Admin</a> <a href=\"/to-private\">Private</a>",
-                ))
-            }),
+            linking("Home", &["/about", "/partner", "/to-admin", "/to-private"]),
         )
-        .route(
-            "/about",
-            get(|| async { html(page("About", "The about page.", "", "<p>About.</p>")) }),
-        )
+        .route("/about", linking("About", &[]))
         .route(
             "/partner",
             get(move || async move { Redirect::temporary(&landing) }),
@@ -774,21 +753,8 @@ async fn redirects_out_of_the_crawl_bounds_are_not_followed() {
 async fn a_redirecting_start_page_is_audited_whatever_the_bounds_say() {
     let router = Router::new()
         .route("/", get(|| async { Redirect::permanent("/home") }))
-        .route(
-            "/home",
-            get(|| async {
-                html(page(
-                    "Home",
-                    "The home page.",
-                    "",
-                    "<a href=\"/blog/a\">A</a> <a href=\"/blog/back\">Back home</a>",
-                ))
-            }),
-        )
-        .route(
-            "/blog/a",
-            get(|| async { html(page("A", "The A page.", "", "<p>A.</p>")) }),
-        )
+        .route("/home", linking("Home", &["/blog/a", "/blog/back"]))
+        .route("/blog/a", linking("A", &[]))
         // Back to the URL given as the start, which redirects to the start page.
         .route("/blog/back", get(|| async { Redirect::temporary("/") }))
         .route(
@@ -832,11 +798,11 @@ async fn ignoring_robots_rules_still_reads_the_sitemaps_robots_txt_names() {
     let router = Router::new()
         .route(
             "/",
-            get(|| async { html(page("Home", "The home page.", "", "<p>Home.</p>")) }),
+            linking("Home", &[]),
         )
         .route(
             "/only-in-sitemap",
-            get(|| async { html(page("Listed", "A listed page.", "", "<p>Listed.</p>")) }),
+            linking("Listed", &[]),
         )
         .route(
             "/robots.txt",
@@ -886,10 +852,7 @@ async fn credentials_in_links_are_dropped_not_used_or_reported() {
                 ))
             }),
         )
-        .route(
-            "/about",
-            get(|| async { html(page("About", "The about page.", "", "<p>About.</p>")) }),
-        );
+        .route("/about", linking("About", &[]));
     let server = FixtureServer::start(router).await;
     let target = Target::parse(&server.url("/")).unwrap();
     let result = audit_collect(&target, &fixture_options(&server, 10), &())
@@ -928,21 +891,8 @@ async fn credentials_in_links_are_dropped_not_used_or_reported() {
 #[tokio::test]
 async fn redirects_to_pages_already_visited_are_counted_in_a_note() {
     let router = Router::new()
-        .route(
-            "/",
-            get(|| async {
-                html(page(
-                    "Home",
-                    "The home page.",
-                    "",
-                    "<a href=\"/a\">A</a> <a href=\"/to-a\">Moved</a> <a href=\"/also-to-a\">Moved too</a>",
-                ))
-            }),
-        )
-        .route(
-            "/a",
-            get(|| async { html(page("A", "The A page.", "", "<p>A.</p>")) }),
-        )
+        .route("/", linking("Home", &["/a", "/to-a", "/also-to-a"]))
+        .route("/a", linking("A", &[]))
         .route("/to-a", get(|| async { Redirect::permanent("/a") }))
         .route("/also-to-a", get(|| async { Redirect::temporary("/to-a") }));
     let server = FixtureServer::start(router).await;
@@ -971,17 +921,7 @@ async fn redirects_to_pages_already_visited_are_counted_in_a_note() {
 #[tokio::test]
 async fn an_orphan_of_a_narrowed_crawl_says_what_was_not_crawled() {
     let router = Router::new()
-        .route(
-            "/",
-            get(|| async {
-                html(page(
-                    "Home",
-                    "The home page.",
-                    "",
-                    "<a href=\"/hub\">Hub</a>",
-                ))
-            }),
-        )
+        .route("/", linking("Home", &["/hub"]))
         .route(
             "/hub",
             get(|| async {
@@ -1093,13 +1033,9 @@ async fn links_past_the_per_page_limit_are_not_followed_and_a_note_says_so() {
 async fn a_folder_audit_audits_each_index_file_once() {
     let dir = tempfile::tempdir().unwrap();
     let write = |path: &str, title: &str, links: &[&str]| {
-        let body: String = links
-            .iter()
-            .map(|l| format!("<a href=\"{l}\">{l}</a> "))
-            .collect();
         let file = dir.path().join(path);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(file, page(title, &format!("The {title} page."), "", &body)).unwrap();
+        std::fs::write(file, linking_html(title, links)).unwrap();
     };
     write("index.html", "Home", &["sub/", "about.html", "index.html"]);
     write("about.html", "About", &["./index.html", "sub/index.html"]);
@@ -1172,17 +1108,7 @@ async fn a_hop_of_a_stopped_redirect_chain_is_fetched_and_listed_once() {
     let middle_hits = Arc::new(AtomicUsize::new(0));
     let hits = middle_hits.clone();
     let router = Router::new()
-        .route(
-            "/",
-            get(|| async {
-                html(page(
-                    "Home",
-                    "The home page.",
-                    "",
-                    "<a href=\"/hop\">Hop</a> <a href=\"/middle\">Middle</a>",
-                ))
-            }),
-        )
+        .route("/", linking("Home", &["/hop", "/middle"]))
         .route("/hop", get(|| async { Redirect::permanent("/middle") }))
         .route(
             "/middle",

@@ -127,6 +127,28 @@ async fn ok<C: ClientHandler>(
     result.structured_content.expect("structured output")
 }
 
+/// Calls `start_audit` as a request that carries a progress token (the client's progress
+/// handler records the notifications) and returns its structured content.
+async fn start_audit_with_progress<C: ClientHandler>(
+    client: &RunningService<RoleClient, C>,
+    arguments: Value,
+) -> Value {
+    let mut params = args(arguments);
+    params.name = "start_audit".into();
+    let handle = client
+        .send_cancellable_request(
+            ClientRequest::CallToolRequest(Request::new(params)),
+            PeerRequestOptions::no_options(),
+        )
+        .await
+        .unwrap();
+    let response = handle.await_response().await.unwrap();
+    let rmcp::model::ServerResult::CallToolResult(result) = response else {
+        panic!("unexpected response {response:?}");
+    };
+    result.structured_content.unwrap()
+}
+
 /// Calls a tool that must fail and returns its error text.
 async fn tool_error<C: ClientHandler>(
     client: &RunningService<RoleClient, C>,
@@ -218,20 +240,7 @@ async fn full_flow_with_values_and_progress() {
     let url = fx.server.url("/");
 
     // start_audit with wait, sent with a progress token.
-    let mut params = args(json!({"url": url, "wait": true}));
-    params.name = "start_audit".into();
-    let handle = client
-        .send_cancellable_request(
-            ClientRequest::CallToolRequest(Request::new(params)),
-            PeerRequestOptions::no_options(),
-        )
-        .await
-        .unwrap();
-    let response = handle.await_response().await.unwrap();
-    let rmcp::model::ServerResult::CallToolResult(result) = response else {
-        panic!("unexpected response {response:?}");
-    };
-    let started = result.structured_content.unwrap();
+    let started = start_audit_with_progress(&client, json!({"url": url, "wait": true})).await;
     assert_eq!(started["status"], "completed", "{started}");
     let id = started["id"].as_str().unwrap().to_owned();
     let summary = &started["summary"];
@@ -541,22 +550,13 @@ async fn progress_notifications_are_throttled_and_end_with_completion() {
     let recorder = Recorder::default();
     let client = connect(&service, recorder.clone()).await;
 
-    let mut params = args(json!({"url": server.url("/"), "max_pages": PAGES, "wait": true}));
-    params.name = "start_audit".into();
     let started = std::time::Instant::now();
-    let handle = client
-        .send_cancellable_request(
-            ClientRequest::CallToolRequest(Request::new(params)),
-            PeerRequestOptions::no_options(),
-        )
-        .await
-        .unwrap();
-    let response = handle.await_response().await.unwrap();
+    let result = start_audit_with_progress(
+        &client,
+        json!({"url": server.url("/"), "max_pages": PAGES, "wait": true}),
+    )
+    .await;
     let elapsed = started.elapsed();
-    let rmcp::model::ServerResult::CallToolResult(result) = response else {
-        panic!("unexpected response {response:?}");
-    };
-    let result = result.structured_content.unwrap();
     assert_eq!(result["status"], "completed", "{result}");
     let id = result["id"].as_str().unwrap();
     let report = service.report("local", &id.parse().unwrap()).await.unwrap();

@@ -158,18 +158,7 @@ fn pages_are_listed_start_page_first_then_by_final_url() {
         ..page_report("https://site.example/b", Scores::default())
     });
     store
-        .complete_report(
-            &id,
-            &[],
-            &pages,
-            Completion {
-                scores: Scores::default(),
-                security_grade: None,
-                observatory_score: None,
-                page_scores: &[],
-                recommendations: &[],
-            },
-        )
+        .complete_report(&id, &[], &pages, Completion::default())
         .unwrap();
     let listed: Vec<String> = store
         .pages(&id)
@@ -654,18 +643,7 @@ fn settled_findings_are_grouped_by_page_and_read_back_as_stored() {
     store.fail_report(&id, "gave up").unwrap();
     assert_eq!((rows("findings"), rows("settled_findings")), (0, 0));
     // A completion that comes after the failure (a second Ctrl-C raced it) changes nothing.
-    store
-        .finish_report(
-            &id,
-            Completion {
-                scores: Scores::default(),
-                security_grade: None,
-                observatory_score: None,
-                page_scores: &[],
-                recommendations: &[],
-            },
-        )
-        .unwrap();
+    store.finish_report(&id, Completion::default()).unwrap();
     let summary = store.get_summary(LOCAL_OWNER, &id).unwrap().unwrap();
     assert_eq!(summary.status, Status::Failed);
     let done = running_report(&store, "https://site.example/");

@@ -38,8 +38,9 @@ pub struct NewReport {
     pub options: serde_json::Value,
 }
 
-/// What a completed audit stores besides its findings.
-#[derive(Debug, Clone, Copy)]
+/// What a completed audit stores besides its findings (`Default`: no scores, grade, page
+/// scores or recommendations).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Completion<'a> {
     /// Category and overall scores.
     pub scores: Scores,
