@@ -165,7 +165,7 @@ pub fn report(
 ) -> String {
     let mut out = String::new();
     let (audited, not_audited): (Vec<&PageReport>, Vec<&PageReport>) =
-        pages.iter().partition(|p| p.scores.is_some());
+        pages.iter().partition(|p| p.is_audited());
     let mut counted = format!(
         "{} audited",
         wording::counted(audited.len(), "page", "pages")

@@ -94,7 +94,7 @@ pub fn write_markdown(
             .map(|t| format!(", completed {}", t.format("%Y-%m-%d %H:%M UTC")))
             .unwrap_or_default()
     )?;
-    let audited = report.pages.iter().filter(|p| p.scores.is_some()).count();
+    let audited = report.pages.iter().filter(|p| p.is_audited()).count();
     let others = report.pages.len() - audited;
     let mut pages = format!("- Pages audited: {audited}");
     if others > 0 {

@@ -135,6 +135,15 @@ pub struct PageReport {
     pub notes: Vec<String>,
 }
 
+impl PageReport {
+    /// True for a page that was audited (it has scores); false for a URL only checked (an
+    /// error status, a redirect not followed, another content type, no response). The store
+    /// counts the same way (`finish_report`).
+    pub fn is_audited(&self) -> bool {
+        self.scores.is_some()
+    }
+}
+
 /// Request timings in milliseconds.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Timings {
