@@ -79,6 +79,10 @@ impl Patterns {
     /// decode them (nginx serves `/admin%2Fx` as `/admin/x`): exclude patterns are matched so,
     /// to keep out what they name however it is written.
     fn match_any(&self, url: &Url, slashes: bool) -> bool {
+        if self.is_empty() {
+            // No pattern: nothing to decode (this runs for every URL a crawl finds).
+            return false;
+        }
         let (path, query) = (url.path(), url.query());
         if self.match_path(path, query) {
             return true;
