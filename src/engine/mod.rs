@@ -232,15 +232,11 @@ fn directory_pages(dir: &Path, root: &Url, limit: usize) -> Vec<Url> {
                 return None;
             }
             let relative = e.path().strip_prefix(dir).ok()?;
-            let mut parts: Vec<String> = relative
+            // The crawl keys `dir/index.html` as `dir/` (see `crawl::run::site_form`).
+            let parts: Vec<String> = relative
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            // `dir/index.html` is served, and linked, as `dir/`.
-            if parts.last().is_some_and(|p| p == "index.html") {
-                parts.pop();
-                parts.push(String::new());
-            }
             Some(parts.join("/"))
         })
         .collect();

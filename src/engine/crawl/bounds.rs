@@ -67,6 +67,11 @@ impl Bounds {
         }
     }
 
+    /// The pause robots.txt asks between requests, unless its rules are ignored.
+    pub fn crawl_delay(&self) -> Option<std::time::Duration> {
+        self.robots.delay().filter(|_| self.robots_applied)
+    }
+
     /// True when robots.txt lets webaudit fetch `url` (always, when it is ignored).
     pub fn robots_allow(&self, url: &Url) -> bool {
         !self.robots_applied || self.robots.allowed(url)

@@ -13,7 +13,7 @@ use super::bounds::Bounds;
 use super::robots::RobotsRules;
 use super::writer::BatchWriter;
 use super::{CrawlOptions, Scope, retry, sitemaps};
-use crate::engine::fetch::{FetchError, RedirectFilter, Response, millis};
+use crate::engine::fetch::{FetchError, Response, millis};
 use crate::engine::page::site::{
     Extracted, NewPage, SiteFacts, UrlId, UrlState, extract, normalise,
 };
@@ -153,6 +153,11 @@ fn checked_report(response: &Response, why: String) -> PageReport {
     }
 }
 
+/// The status a URL answered with itself: its first redirect's, or the final one.
+fn first_hop_status(report: &PageReport) -> u16 {
+    report.redirects.first().map_or(report.status, |h| h.status)
+}
+
 /// `a`, `a or b`, `a, b or c`.
 fn or_list(items: &[String]) -> String {
     match items {
@@ -248,8 +253,9 @@ async fn visit(
     origin: Arc<OriginFacts>,
     url: Url,
     max_links: usize,
-    (bounds, filter): (Arc<Bounds>, RedirectFilter),
+    bounds: Arc<Bounds>,
 ) -> Visit {
+    let filter = bounds.redirect_filter();
     match retry::fetch_document(&loader, &url, Some(&filter)).await {
         Ok(response) => match stopped_redirect(&response, &bounds) {
             Some((target, why)) => Visit::Stopped {
@@ -270,7 +276,6 @@ struct Crawler<'a> {
     input: CrawlInput<'a>,
     /// Where the crawl may go (shared with the redirect filter of its requests).
     bounds: Arc<Bounds>,
-    redirect_filter: RedirectFilter,
     origin: Arc<OriginFacts>,
     facts: SiteFacts,
     queue: VecDeque<UrlId>,
@@ -449,16 +454,22 @@ impl Crawler<'_> {
             // flight: a URL is fetched once, so any state but `Skipped` means another route.
             return (final_id, visited(&self.facts, final_id));
         }
-        if let Some(f) = self.facts.of_mut(requested) {
-            f.state = UrlState::Checked;
-            f.redirected_to = Some(final_id);
-            f.hops = hops;
-            f.status.get_or_insert(status);
-        }
+        self.mark_redirect(requested, status, Some(final_id), hops);
         let depth = self.facts.of(requested).and_then(|f| f.depth);
         self.facts.entry(final_id, depth);
         // If the target was queued, its turn is skipped: it is no longer `Skipped` by then.
         (final_id, visited(&self.facts, final_id))
+    }
+
+    /// Records that `id` was fetched and redirects (its first hop answered `status`) to `to`,
+    /// reached or pointed at after `hops` hops.
+    fn mark_redirect(&mut self, id: UrlId, status: u16, to: Option<UrlId>, hops: u8) {
+        if let Some(f) = self.facts.of_mut(id) {
+            f.state = UrlState::Checked;
+            f.status.get_or_insert(status);
+            f.redirected_to = to;
+            f.hops = hops;
+        }
     }
 
     /// Counts a redirect that led to a page already visited (not the same URL answering
@@ -482,7 +493,7 @@ impl Crawler<'_> {
                     state,
                     extracted,
                 } = *audited;
-                let first_status = report.redirects.first().map_or(report.status, |h| h.status);
+                let first_status = first_hop_status(&report);
                 let (id, seen) = self.record_redirect(requested, &response_url, hops, first_status);
                 if seen {
                     self.count_second_route(requested, id);
@@ -500,7 +511,7 @@ impl Crawler<'_> {
                 hops,
                 report,
             } => {
-                let first_status = report.redirects.first().map_or(report.status, |h| h.status);
+                let first_status = first_hop_status(&report);
                 let (id, seen) = self.record_redirect(requested, &response_url, hops, first_status);
                 if seen {
                     self.count_second_route(requested, id);
@@ -533,13 +544,7 @@ impl Crawler<'_> {
                 } else {
                     Some(self.facts.urls.intern(target.as_str()))
                 };
-                let status = report.redirects.first().map_or(report.status, |h| h.status);
-                if let Some(f) = self.facts.of_mut(requested) {
-                    f.state = UrlState::Checked;
-                    f.status = Some(status);
-                    f.redirected_to = target;
-                    f.hops = hops;
-                }
+                self.mark_redirect(requested, first_hop_status(&report), target, hops);
                 // The chain followed hops inside the bounds before it stopped: the last of
                 // them is settled too (fetched once, listed once), unless it was visited
                 // already, which makes this URL a second route to it.
@@ -547,17 +552,16 @@ impl Crawler<'_> {
                     && let Ok(last) = Url::parse(&report.final_url)
                 {
                     let last = self.normalised(&last);
-                    if let Some(id) = self.record(&last, depth)
-                        && let Some(f) = self.facts.of_mut(id)
-                    {
-                        if f.state != UrlState::Skipped {
+                    if let Some(id) = self.record(&last, depth) {
+                        if self
+                            .facts
+                            .of(id)
+                            .is_some_and(|f| f.state != UrlState::Skipped)
+                        {
                             self.count_second_route(requested, id);
                             return Ok(());
                         }
-                        f.state = UrlState::Checked;
-                        f.status = Some(report.status);
-                        f.redirected_to = target;
-                        f.hops = 1;
+                        self.mark_redirect(id, report.status, target, 1);
                     }
                 }
                 self.add_page(*report);
@@ -751,11 +755,7 @@ impl Crawler<'_> {
             )),
             None => {}
         }
-        let skipped = self
-            .facts
-            .iter()
-            .filter(|(_, f)| f.state == UrlState::Skipped)
-            .count();
+        let skipped = self.facts.not_visited();
         if skipped > 0 && self.input.options.max_pages > 1 {
             let found = match skipped {
                 1 => "1 more same-site URL was found but not visited".to_owned(),
@@ -908,9 +908,8 @@ pub async fn crawl(input: CrawlInput<'_>) -> Result<AuditSummary, AuditError> {
     // so that a raised cap does not reserve more than a crawl of that size could use soon.
     let reserved = input.options.max_pages.min(RESERVED_PAGES);
     let mut facts = SiteFacts::with_capacity(reserved);
-    facts.robots_applied = !input.options.ignore_robots;
+    facts.robots_applied = bounds.robots_applied;
     let mut crawler = Crawler {
-        redirect_filter: bounds.redirect_filter(),
         bounds,
         origin,
         facts,
@@ -976,15 +975,11 @@ async fn visit_site(
 
     let mut deferred: VecDeque<Url> = crawler.input.extra_seeds.drain(..).collect();
     let mut sitemap_task = sitemap_task;
-    let concurrency = match crawler.bounds.robots.delay() {
-        Some(_) if crawler.bounds.robots_applied => 1,
-        _ => crawler.input.options.host_concurrency.max(1),
+    let delay = crawler.bounds.crawl_delay();
+    let concurrency = match delay {
+        Some(_) => 1,
+        None => crawler.input.options.host_concurrency.max(1),
     };
-    let delay = crawler
-        .bounds
-        .robots
-        .delay()
-        .filter(|_| crawler.bounds.robots_applied);
     let mut last_start: Option<Instant> = None;
     let mut tasks: JoinSet<Visit> = JoinSet::new();
     let mut running: HashMap<Id, UrlId> = HashMap::new();
@@ -1032,7 +1027,7 @@ async fn visit_site(
                 crawler.origin.clone(),
                 url,
                 crawler.input.options.max_links_per_page,
-                (crawler.bounds.clone(), crawler.redirect_filter.clone()),
+                crawler.bounds.clone(),
             ));
             running.insert(handle.id(), id);
         }

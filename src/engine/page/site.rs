@@ -436,6 +436,13 @@ impl SiteFacts {
         self.known
     }
 
+    /// How many same-site URLs were found but not visited (page or depth limit, patterns).
+    pub fn not_visited(&self) -> usize {
+        self.iter()
+            .filter(|(_, f)| f.state == UrlState::Skipped)
+            .count()
+    }
+
     /// Every URL with facts, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (UrlId, &UrlFacts)> {
         self.facts

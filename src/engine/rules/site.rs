@@ -47,20 +47,35 @@ fn ev(url: &str, detail: String) -> Evidence {
     }
 }
 
-fn is_error(facts: &SiteFacts, target: UrlId) -> Option<String> {
-    let f = facts.of(target)?;
+/// What makes a fetched URL a broken target.
+enum Broken<'a> {
+    /// The request failed (or redirected in a loop).
+    Failed { error: &'a str, redirect_loop: bool },
+    /// It answered 4xx or 5xx.
+    Status(u16),
+}
+
+fn broken(facts: &SiteFacts, id: UrlId) -> Option<Broken<'_>> {
+    let f = facts.of(id)?;
     match f.state {
+        UrlState::Failed => Some(Broken::Failed {
+            error: facts.error(id).unwrap_or("no answer"),
+            redirect_loop: f.redirect_loop,
+        }),
+        UrlState::Checked | UrlState::Page => f.status.filter(|s| *s >= 400).map(Broken::Status),
+        UrlState::Skipped | UrlState::BlockedByRobots => None,
+    }
+}
+
+fn is_error(facts: &SiteFacts, target: UrlId) -> Option<String> {
+    match broken(facts, target)? {
         // Redirect loops are reported by seo.redirect-loops.
-        UrlState::Failed if f.redirect_loop => None,
-        UrlState::Failed => Some(format!(
-            "the request fails ({})",
-            facts.error(target).unwrap_or("no answer")
-        )),
-        UrlState::Checked | UrlState::Page => match f.status {
-            Some(s) if s >= 400 => Some(format!("it answers HTTP {s}")),
-            _ => None,
-        },
-        _ => None,
+        Broken::Failed {
+            redirect_loop: true,
+            ..
+        } => None,
+        Broken::Failed { error, .. } => Some(format!("the request fails ({error})")),
+        Broken::Status(s) => Some(format!("it answers HTTP {s}")),
     }
 }
 
@@ -231,17 +246,9 @@ fn broken_alternate(facts: &SiteFacts, target: UrlId) -> Option<String> {
         return Some("redirects in a loop".into());
     }
     let end = final_target(facts, target);
-    let e = facts.of(end)?;
-    let answer = match e.state {
-        UrlState::Failed => format!(
-            "cannot be fetched ({})",
-            facts.error(end).unwrap_or("no answer")
-        ),
-        UrlState::Checked | UrlState::Page => match e.status {
-            Some(s) if s >= 400 => format!("answers HTTP {s}"),
-            _ => return None,
-        },
-        UrlState::Skipped | UrlState::BlockedByRobots => return None,
+    let answer = match broken(facts, end)? {
+        Broken::Failed { error, .. } => format!("cannot be fetched ({error})"),
+        Broken::Status(s) => format!("answers HTTP {s}"),
     };
     Some(if end == target {
         answer
@@ -310,10 +317,7 @@ fn orphan_pages(facts: &SiteFacts) -> SiteCheck {
     // Pages the crawl left out (page or depth limit, URL patterns) may link to an orphan: it
     // is still reported, since the crawl notes say how much was left out, but the detail says
     // that the claim rests on the pages crawled.
-    let not_crawled = facts
-        .iter()
-        .filter(|(_, f)| f.state == UrlState::Skipped)
-        .count();
+    let not_crawled = facts.not_visited();
     let detail = match not_crawled {
         0 => "listed in the sitemap, but no crawled page links to it".to_owned(),
         n => format!(
